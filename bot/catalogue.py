@@ -1,0 +1,144 @@
+"""The catalogue of officer-facing messages: one code, one Chinese text.
+
+Codes are the stable identifiers (tests assert codes, never wording). The Chinese texts
+live in ``prompts/messages/*.yaml``; each entry names the parameters its text uses, and
+the catalogue refuses to load when a code has no text, a text has no code, or the
+placeholders do not match the declared parameters.
+"""
+
+from __future__ import annotations
+
+import string
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+from bot.prompts import PROMPTS_DIR, Node, load_yaml
+
+
+class Code(StrEnum):
+    """Every message an officer can be shown, by stable code."""
+
+    # figures: parsing what officers type (bot/figures.py)
+    FIG_EMPTY = "FIG001"
+    FIG_NOT_A_NUMBER = "FIG002"
+    FIG_NEGATIVE = "FIG003"
+    FIG_FRACTION = "FIG004"
+    FIG_TOO_LARGE = "FIG005"
+    FIG_ROW_LENGTH = "FIG006"
+    FIG_MONEY_PRECISION = "FIG007"
+    FIG_UNIT = "FIG008"
+    FIG_BLOCK_SHAPE = "FIG009"
+    FIG_BLOCK_ROWS = "FIG010"
+
+    # report data file (bot/datafile.py)
+    DATA_UNREADABLE = "DAT001"
+    DATA_NOT_YAML = "DAT002"
+    DATA_NOT_REPORT = "DAT003"
+    DATA_BAD_VALUE = "DAT004"
+    DATA_UNKNOWN_KEY = "DAT005"
+    DATA_ROW_LENGTH = "DAT006"
+    DATA_EMPTY = "DAT007"
+    DATA_BAD_FORMAT = "DAT008"
+
+    # checks (bot/checks.py)
+    CHK_COLUMN_IDENTITY = "CHK001"
+    CHK_ROW_TOTAL = "CHK002"
+    CHK_DISPOSITION_TOTAL = "CHK003"
+    CHK_REVIEW_TOTAL = "CHK004"
+    CHK_RULES_LEVEL = "CHK005"
+    CHK_IN_FORCE_TREND = "CHK006"
+    CHK_CARRIED_OVER = "CHK007"
+    CHK_PROSE_FIGURE = "CHK008"
+    CHK_MISSING_CELL = "CHK009"
+    CHK_MISSING_PART = "CHK010"
+    CHK_FEE_STATEMENT = "CHK011"
+    CHK_MISSING_TABLE = "CHK012"
+    CHK_SUSPECT_CELL = "CHK013"
+
+    # compliance of the draft (bot/compliance.py)
+    CHK_SIMILAR_PROSE = "CHK014"
+    CHK_RECTIFICATION_MISSING = "CHK015"
+    CHK_HEADING_MISSING = "CHK016"
+
+    # command line (bot/cli.py)
+    CLI_HEADER = "CLI001"
+    CLI_SUMMARY = "CLI002"
+    CLI_ERROR = "CLI003"
+    CLI_WARNING = "CLI004"
+    CLI_EXPLAINED = "CLI005"
+    CLI_CLEAN = "CLI006"
+    CLI_NO_PART = "CLI007"
+
+
+MESSAGES_DIR = PROMPTS_DIR / "messages"
+
+
+class Catalogue:
+    """Chinese texts by code, validated against :class:`Code`."""
+
+    def __init__(self, texts: dict[Code, str], params: dict[Code, tuple[str, ...]]) -> None:
+        self._texts = texts
+        self._params = params
+
+    @classmethod
+    def load(cls, directory: Path = MESSAGES_DIR) -> Catalogue:
+        """Load every ``*.yaml`` of ``directory``; raise PromptError on any mismatch."""
+        texts: dict[Code, str] = {}
+        params: dict[Code, tuple[str, ...]] = {}
+        by_value = {code.value: code for code in Code}
+        for path in sorted(directory.glob("*.yaml")):
+            root = Node(path, load_yaml(path))
+            for key, entry in root.pairs():
+                if key not in by_value:
+                    raise entry.error(f"unknown message code '{key}'")
+                code = by_value[key]
+                if code in texts:
+                    raise entry.error(f"message code '{key}' is defined twice")
+                entry.mapping(allowed=["name", "text", "params"])
+                entry.get("name").text()
+                text = entry.get("text").text()
+                declared = tuple(entry.get("params", required=False, default=[]).texts())
+                used = {f for _, f, _, _ in string.Formatter().parse(text) if f}
+                if used != set(declared):
+                    raise entry.get("text").error(
+                        f"placeholders {sorted(used)} differ from params {sorted(declared)}"
+                    )
+                texts[code] = text.strip()
+                params[code] = declared
+        missing = [c.value for c in Code if c not in texts]
+        if missing:
+            raise Node(directory, None).error(f"no text for message code(s) {', '.join(missing)}")
+        return cls(texts, params)
+
+    def params(self, code: Code) -> tuple[str, ...]:
+        """The parameter names the text of ``code`` expects."""
+        return self._params[code]
+
+    def format(self, code: Code, **params: object) -> str:
+        """The Chinese text of ``code`` with its parameters filled in."""
+        return self._texts[code].format(**{k: params[k] for k in self._params[code]})
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The shipped catalogue, loaded once."""
+    return Catalogue.load()
+
+
+def message(code: Code, **params: object) -> str:
+    """Shortcut: the shipped Chinese text for ``code``."""
+    return catalogue().format(code, **params)
+
+
+class UserError(Exception):
+    """An input an officer gave that cannot be accepted, with a code and its parameters."""
+
+    def __init__(self, code: Code, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(f"{code.value}: {params}")
+
+    def message(self) -> str:
+        """The Chinese explanation shown to the officer."""
+        return message(self.code, **self.params)

@@ -1,0 +1,107 @@
+"""The ``reportbot`` command line: a thin shell over the library modules.
+
+Each sub-command parses its arguments, calls the library and translates its errors
+into one clear line and an exit status; no traceback reaches the officer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.catalogue import Code, message
+from bot.checks import check
+from bot.datafile import DataFileError, Report, load
+from bot.findings import Finding, Severity, has_errors
+from bot.model import model
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _print_findings(path: str, report: Report, findings: list[Finding]) -> None:
+    print(message(Code.CLI_HEADER, path=path, agency=report.agency, year=report.year))
+    m = model()
+    explanations = report.explanations
+    titles = {p.key: p.title for p in m.parts}
+    current: str | None = None
+    for finding in findings:
+        if finding.part != current:
+            current = finding.part
+            print(titles.get(finding.part, message(Code.CLI_NO_PART)))
+        label = message(Code.CLI_ERROR if finding.severity is Severity.ERROR else Code.CLI_WARNING)
+        print(f"  [{label}] {finding.message()}")
+        if finding.key in explanations:
+            print(f"      {message(Code.CLI_EXPLAINED, explanation=explanations[finding.key])}")
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    if findings:
+        print(message(Code.CLI_SUMMARY, errors=errors, warnings=len(findings) - errors))
+    else:
+        print(message(Code.CLI_CLEAN))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check report data files; exit 0 clean or warnings only, 1 errors, 2 unreadable."""
+    previous: Report | None = None
+    status = EXIT_OK
+    if args.previous:
+        try:
+            previous, _ = load(Path(args.previous))
+        except DataFileError as exc:
+            print(exc.message(), file=sys.stderr)
+            return EXIT_UNREADABLE
+    results: list[dict[str, Any]] = []
+    for name in args.files:
+        try:
+            report, findings = load(Path(name))
+        except DataFileError as exc:
+            print(exc.message(), file=sys.stderr)
+            status = EXIT_UNREADABLE
+            continue
+        findings = findings + check(report, previous)
+        if has_errors(findings) and status == EXIT_OK:
+            status = EXIT_FINDINGS
+        if args.json:
+            explanations = report.explanations
+            results.append(
+                {
+                    "file": name,
+                    "agency": report.agency,
+                    "year": report.year,
+                    "errors": sum(f.severity is Severity.ERROR for f in findings),
+                    "findings": [f.as_json(explanations.get(f.key)) for f in findings],
+                }
+            )
+        else:
+            _print_findings(name, report, findings)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(prog="reportbot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("check", help="check report data files against every rule of the format")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--previous", metavar="LAST_YEAR_FILE", help="last year's report data file")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``reportbot`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
