@@ -38,8 +38,9 @@ class Expression:
     answers: frozenset[str]
     variables: frozenset[str]
 
-    def evaluate(self, answers: Mapping[str, Any], variables: Mapping[str, Any],
-                 current: Any = None) -> bool:
+    def evaluate(
+        self, answers: Mapping[str, Any], variables: Mapping[str, Any], current: Any = None
+    ) -> bool:
         """Truth of the expression; an unanswered name is None and compares false."""
         return bool(_eval(self.tree, answers, variables, current))
 
@@ -140,8 +141,9 @@ def _number(value: Any) -> Decimal | None:
     return None
 
 
-def _eval(tree: tuple[Any, ...], answers: Mapping[str, Any], variables: Mapping[str, Any],
-          current: Any) -> Any:
+def _eval(
+    tree: tuple[Any, ...], answers: Mapping[str, Any], variables: Mapping[str, Any], current: Any
+) -> Any:
     kind = tree[0]
     if kind == "const":
         return tree[1]
@@ -161,8 +163,11 @@ def _eval(tree: tuple[Any, ...], answers: Mapping[str, Any], variables: Mapping[
     if kind == "selected":
         values = _eval(tree[1], answers, variables, current)
         return isinstance(values, list) and _eval(tree[2], answers, variables, current) in values
-    op, left, right = tree[1], _eval(tree[2], answers, variables, current), \
-        _eval(tree[3], answers, variables, current)
+    op, left, right = (
+        tree[1],
+        _eval(tree[2], answers, variables, current),
+        _eval(tree[3], answers, variables, current),
+    )
     if op in ("=", "!="):
         a, b = _number(left), _number(right)
         same = a == b if a is not None and b is not None else left == right

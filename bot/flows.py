@@ -18,12 +18,17 @@ from bot.model import ReportModel, model
 from bot.prompts import PROMPTS_DIR, Node, PromptError, load_yaml
 
 NARRATIVE_TYPES = ("text", "list", "integer", "decimal", "select_one", "select_multiple")
-TABLE_TYPES = ("cells", "row", "row4", "zero_table", "select_rows", "carry_forward",
-               "select_one")
+TABLE_TYPES = ("cells", "row", "row4", "zero_table", "select_rows", "carry_forward", "select_one")
 # derived variables an expression may use (computed by the engine from the report)
 VARIABLES = frozenset({"may_make_rules", "apps_received", "has_previous"})
-PART_ORDER = ("overview", "active", "applications", "review_litigation", "problems",
-              "other_matters")
+PART_ORDER = (
+    "overview",
+    "active",
+    "applications",
+    "review_litigation",
+    "problems",
+    "other_matters",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +107,28 @@ def _expression(node: Node) -> Expression | None:
         raise node.error(f"invalid expression: {exc}") from exc
 
 
-STEP_KEYS = ["name", "type", "label", "hint", "example", "required", "relevant",
-             "constraint", "constraint_message", "cells", "row"]
+STEP_KEYS = [
+    "name",
+    "type",
+    "label",
+    "hint",
+    "example",
+    "required",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "cells",
+    "row",
+]
 
 
-def _step(node: Node, part: str, types: tuple[str, ...],
-          lists: dict[str, tuple[Choice, ...]], m: ReportModel) -> Step:
+def _step(
+    node: Node,
+    part: str,
+    types: tuple[str, ...],
+    lists: dict[str, tuple[Choice, ...]],
+    m: ReportModel,
+) -> Step:
     node.mapping(allowed=STEP_KEYS)
     type_text = node.get("type").text().split()
     kind = type_text[0]
@@ -116,8 +137,10 @@ def _step(node: Node, part: str, types: tuple[str, ...],
     choices: tuple[Choice, ...] = ()
     if kind in ("select_one", "select_multiple"):
         if len(type_text) != 2 or type_text[1] not in lists:
-            raise node.get("type").error(f"'{kind}' needs a defined choice list, e.g. "
-                                         f"'{kind} yes_no'; defined: {', '.join(lists)}")
+            raise node.get("type").error(
+                f"'{kind}' needs a defined choice list, e.g. "
+                f"'{kind} yes_no'; defined: {', '.join(lists)}"
+            )
         choices = lists[type_text[1]]
     cells = tuple(node.get("cells", required=False, default=[]).texts())
     known = {c.path for c in m.active_cells}
@@ -138,17 +161,29 @@ def _step(node: Node, part: str, types: tuple[str, ...],
     if not isinstance(required, bool):
         raise node.get("required").error("expected true or false")
     return Step(
-        name=node.get("name").text(), part=part, type=kind, label=node.get("label").text(),
-        hint=node.get("hint").text(), example=str(example), required=required,
+        name=node.get("name").text(),
+        part=part,
+        type=kind,
+        label=node.get("label").text(),
+        hint=node.get("hint").text(),
+        example=str(example),
+        required=required,
         relevant=_expression(node.get("relevant", required=False)),
         constraint=_expression(node.get("constraint", required=False)),
         constraint_message=node.get("constraint_message", required=False).opt_text(),
-        choices=choices, cells=cells, row=row)
+        choices=choices,
+        cells=cells,
+        row=row,
+    )
 
 
-def _load_steps(path: Path, key: str, types: tuple[str, ...],
-                lists: dict[str, tuple[Choice, ...]], m: ReportModel
-                ) -> tuple[dict[str, list[Step]], dict[str, Node]]:
+def _load_steps(
+    path: Path,
+    key: str,
+    types: tuple[str, ...],
+    lists: dict[str, tuple[Choice, ...]],
+    m: ReportModel,
+) -> tuple[dict[str, list[Step]], dict[str, Node]]:
     root = Node(path, load_yaml(path))
     root.mapping(allowed=["choices", key])
     by_part: dict[str, list[Step]] = {}
@@ -186,8 +221,7 @@ def load_flow(directory: Path = PROMPTS_DIR, m: ReportModel | None = None) -> Fl
                 continue
             unknown = sorted(expr.answers - nodes.keys()) + sorted(expr.variables - VARIABLES)
             if unknown:
-                raise nodes[step.name].get(attr).error(
-                    f"unknown name(s) {', '.join(unknown)}")
+                raise nodes[step.name].get(attr).error(f"unknown name(s) {', '.join(unknown)}")
     if not steps:
         raise PromptError(directory, "", "the flow has no steps")
     return Flow(steps)

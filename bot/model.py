@@ -27,6 +27,7 @@ class Part:
     number: str
     heading: str
     kind: str
+    unit: str = ""
 
     @property
     def title(self) -> str:
@@ -270,13 +271,17 @@ def parse_model(root: Node) -> ReportModel:
         raise root.get("format").error(f"expected '{FORMAT_ID}'")
     parts = []
     for item in root.get("parts").items():
-        item.mapping(allowed=["key", "number", "heading", "kind"])
+        item.mapping(allowed=["key", "number", "heading", "kind", "unit"])
         kind = item.get("kind").text()
         if kind not in PART_KINDS:
             raise item.get("kind").error(f"expected one of {', '.join(PART_KINDS)}")
         parts.append(
             Part(
-                item.get("key").text(), item.get("number").text(), item.get("heading").text(), kind
+                item.get("key").text(),
+                item.get("number").text(),
+                item.get("heading").text(),
+                kind,
+                item.get("unit").text(),
             )
         )
     if len(parts) != 6:

@@ -14,8 +14,16 @@ from typing import Any
 from bot.datafile import Report
 
 # Sections of a report that answers are stored under (the store's ``answers.section``).
-SECTIONS = ("meta", "active", "applications", "review_litigation", "narrative", "answers",
-            "explanations", "overrides")
+SECTIONS = (
+    "meta",
+    "active",
+    "applications",
+    "review_litigation",
+    "narrative",
+    "answers",
+    "explanations",
+    "overrides",
+)
 
 
 @dataclass
@@ -40,15 +48,25 @@ class Session:
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON data for the store."""
-        return {"report_id": self.report_id, "step": self.step, "pending": self.pending,
-                "history": self.history, "return_to": self.return_to}
+        return {
+            "report_id": self.report_id,
+            "step": self.step,
+            "pending": self.pending,
+            "history": self.history,
+            "return_to": self.return_to,
+        }
 
     @classmethod
     def from_json(cls, user: str, data: dict[str, Any]) -> Session:
         """Rebuild a session stored with :meth:`to_json`."""
-        return cls(user=user, report_id=data.get("report_id"), step=data.get("step", "start"),
-                   pending=dict(data.get("pending") or {}), history=list(data.get("history") or []),
-                   return_to=data.get("return_to"))
+        return cls(
+            user=user,
+            report_id=data.get("report_id"),
+            step=data.get("step", "start"),
+            pending=dict(data.get("pending") or {}),
+            history=list(data.get("history") or []),
+            return_to=data.get("return_to"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +111,10 @@ def apply_change(report: Report, change: Change) -> None:
         target = report.extra.setdefault(section, {})
     if value is None:
         target.pop(key, None)
-        if section not in ("meta", "active", "applications", "review_litigation", "narrative") \
-                and not target:
+        if (
+            section not in ("meta", "active", "applications", "review_litigation", "narrative")
+            and not target
+        ):
             report.extra.pop(section, None)
     else:
         target[key] = value
