@@ -22,6 +22,8 @@ from bot.state import Change
 MAX_TEXT = 5000
 CONFIRM_WORDS = frozenset({"确认", "是", "好", "对", "确定", "ok", "yes", "y", "可以", "没问题"})
 NONE_WORDS = frozenset({"无", "没有", "都没有", "0", "〇", "零"})
+# a whole row or group given as zero at once
+ALL_ZERO = NONE_WORDS | {"全部为0", "全为0", "全部为零", "都是0", "均为0", "全部是0"}
 BULLET = re.compile(
     r"^\s*(?:[-•·*]|\d+[.、．)]|[（(]\d+[)）]|[一二三四五六七八九十]+[是、.．])\s*"
 )
@@ -198,7 +200,11 @@ def interpret(
     if kind in ("row", "row4"):
         grid = m.applications if kind == "row" else m.review_litigation
         labels = [c.label for c in grid.input_columns]
-        values = parse_row(text, len(labels), columns=labels, example=step.example)
+        values = (
+            [0] * len(labels)
+            if text.strip() in ALL_ZERO
+            else parse_row(text, len(labels), columns=labels, example=step.example)
+        )
         row = [*values, sum(values)]
         return Interpretation(
             [Change(grid.part, step.row, row)],
@@ -230,11 +236,14 @@ def interpret(
 
 
 def _cells(step: Step, text: str, m: ReportModel) -> Interpretation:
-    cells = sorted((c for c in m.active_cells if c.path in step.cells),
-                   key=lambda c: step.cells.index(c.path))
+    cells = sorted(
+        (c for c in m.active_cells if c.path in step.cells), key=lambda c: step.cells.index(c.path)
+    )
     one_row = len({c.row_label for c in cells}) == 1
     if len(cells) == 1 and cells[0].money:
         values: list[int | Decimal] = [parse_money(text, example=step.example)]
+    elif text.strip() in ALL_ZERO:
+        values = [0] * len(cells)
     else:
         labels = [c.column_label if one_row else c.row_label for c in cells]
         values = list(parse_row(text, len(cells), columns=labels, example=step.example))

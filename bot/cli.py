@@ -82,6 +82,29 @@ def cmd_check(args: argparse.Namespace) -> int:
     return status
 
 
+DEFAULT_DB = Path("data") / "reportbot.db"
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """The terminal chat on the SQLite database."""
+    from bot.service import Service
+    from bot.store import Store
+    from bot.terminal import default_user, run_chat
+
+    store = Store.open(args.db)
+    try:
+        return run_chat(
+            Service(store),
+            f"cli:{args.user or default_user()}",
+            sys.stdin,
+            sys.stdout,
+            Path(args.out),
+            sys.stdin.isatty(),
+        )
+    finally:
+        store.close()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = argparse.ArgumentParser(prog="reportbot", description=__doc__)
@@ -91,6 +114,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", metavar="LAST_YEAR_FILE", help="last year's report data file")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_check)
+    p = sub.add_parser("chat", help="the guided conversation in this terminal")
+    p.add_argument("--db", default=str(DEFAULT_DB), help="SQLite database (default: %(default)s)")
+    p.add_argument("--user", help="who is typing (default: the login name)")
+    p.add_argument(
+        "--out",
+        default=str(Path("data") / "exports"),
+        help="folder for exported files (default: %(default)s)",
+    )
+    p.set_defaults(func=cmd_chat)
     return parser
 
 
