@@ -31,12 +31,29 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 PASTE_MIN_LINES = 10
 
 
+@dataclass(frozen=True, slots=True)
+class Note:
+    """An acknowledgement to show: a catalogue code and its parameters."""
+
+    code: Code
+    params: dict[str, object]
+
+    def text(self) -> str:
+        """The Chinese text."""
+        return message(self.code, **self.params)
+
+
+def note(code: Code, **params: object) -> Note:
+    """Shorthand for :class:`Note`."""
+    return Note(code, params)
+
+
 @dataclass
 class Interpretation:
     """What an answer means: the changes to store and what to tell the officer."""
 
     changes: list[Change] = field(default_factory=list)
-    replies: list[str] = field(default_factory=list)
+    replies: list[Note] = field(default_factory=list)
 
 
 def is_confirm(text: str) -> bool:
@@ -147,7 +164,7 @@ def _table_paste(step: Step, text: str, m: ReportModel) -> Interpretation | None
     chosen = [r.key for r in m.applications.dispositions if any(table[r.key])]
     changes = [Change("applications", key, values) for key, values in table.items()]
     changes.append(Change("answers", "t3_rows", chosen))
-    return Interpretation(changes, [message(Code.CHAT_PASTE_OK)])
+    return Interpretation(changes, [note(Code.CHAT_PASTE_OK)])
 
 
 def interpret(
@@ -164,14 +181,14 @@ def interpret(
             return pasted
     if kind == "text":
         value = clean_text(text)
-        return Interpretation([Change("answers", step.name, value)], [message(Code.CHAT_SAVED)])
+        return Interpretation([Change("answers", step.name, value)], [note(Code.CHAT_SAVED)])
     if kind == "list":
         items = list_items(clean_text(text))
         if not items:
             raise UserError(Code.CHAT_EMPTY_ANSWER, example=step.example)
         return Interpretation(
             [Change("answers", step.name, items)],
-            [message(Code.CHAT_LIST_SAVED, count=len(items))],
+            [note(Code.CHAT_LIST_SAVED, count=len(items))],
         )
     if kind in ("integer", "decimal"):
         number: int | Decimal = (
@@ -187,7 +204,7 @@ def interpret(
             )
         value_json = number if kind == "integer" else str(number)
         return Interpretation(
-            [Change("answers", step.name, value_json)], [message(Code.CHAT_SAVED)]
+            [Change("answers", step.name, value_json)], [note(Code.CHAT_SAVED)]
         )
     if kind in ("select_one", "select_multiple"):
         names = match_choices(
@@ -209,7 +226,7 @@ def interpret(
         return Interpretation(
             [Change(grid.part, step.row, row)],
             [
-                message(
+                note(
                     Code.CHAT_ROW_SAVED,
                     row=grid.row(step.row).ref,
                     values=" ".join(map(str, values)),
@@ -226,7 +243,7 @@ def interpret(
                 *zero_rows(rest, m.applications.width, "applications"),
                 Change("answers", step.name, "yes"),
             ],
-            [message(Code.CHAT_TABLE3_ZERO)],
+            [note(Code.CHAT_TABLE3_ZERO)],
         )
     if kind == "select_rows":
         return _select_rows(step, text, report, m)
@@ -253,7 +270,7 @@ def _cells(step: Step, text: str, m: ReportModel) -> Interpretation:
     )
     return Interpretation(
         [Change("active", c.path, v) for c, v in zip(cells, values, strict=True)],
-        [message(Code.CHAT_CELLS_SAVED, summary=summary)],
+        [note(Code.CHAT_CELLS_SAVED, summary=summary)],
     )
 
 
@@ -273,7 +290,7 @@ def _select_rows(step: Step, text: str, report: Report, m: ReportModel) -> Inter
         elif choice.name not in before:
             changes.append(Change("applications", choice.name, None))  # ask it
     changes += [Change("applications", k, None) for k in ("total", "carry_forward")]
-    return Interpretation(changes, [message(Code.CHAT_ROWS_SELECTED, count=len(chosen))])
+    return Interpretation(changes, [note(Code.CHAT_ROWS_SELECTED, count=len(chosen))])
 
 
 def _carry_forward(text: str, report: Report, m: ReportModel) -> Interpretation:
@@ -284,7 +301,7 @@ def _carry_forward(text: str, report: Report, m: ReportModel) -> Interpretation:
     # （七）总计 is stored here, once every chosen row is answered
     return Interpretation(
         [Change("applications", "total", total), Change("applications", "carry_forward", forward)],
-        [message(Code.CHAT_SAVED)],
+        [note(Code.CHAT_SAVED)],
     )
 
 

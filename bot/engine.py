@@ -444,8 +444,8 @@ class Engine:
         changes = result.changes + self.implied(step, result.changes)
         self.store(changes)
         self.session.pending = {}
-        for line in result.replies:
-            self.out.replies.append(Reply(line))
+        for ack in result.replies:
+            self.out.replies.append(Reply(ack.text(), ack.code))
         self.out.replies += self.implied_replies
         fresh = [
             f

@@ -1,0 +1,153 @@
+"""An officer's whole report through the conversation, and resuming after a kill."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.catalogue import Code
+from bot.checks import check
+from bot.datafile import Report, from_data, parse_text
+from bot.engine import Input
+from bot.findings import has_errors
+from bot.service import Drafter, Outgoing, Service
+from bot.store import Store
+from tests.chat_script import SEED_SESSION, TABLE_MESSAGES
+
+USER = "cli:officer"
+TODAY = date(2024, 12, 20)
+
+
+def fake_drafter() -> Drafter:
+    return Drafter(lambda report: [f"{report.agency} 草稿"], lambda report, fmt: fmt.encode())
+
+
+def service(store: Store) -> Service:
+    return Service(store, drafter=fake_drafter(), today=lambda: TODAY)
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    s = Store.open(None)
+    yield s
+    s.close()
+
+
+def say(svc: Service, text: str) -> list[Outgoing]:
+    return svc.handle(USER, Input(text=text), "test")
+
+
+def play(svc: Service, lines: list[str]) -> list[Outgoing]:
+    out = svc.handle(USER, Input(resume=True), "test")
+    for line in lines:
+        out = say(svc, line)
+    return out
+
+
+def exported(svc: Service) -> Report:
+    say(svc, "导出")
+    [doc] = [m for m in say(svc, "yaml") if m.document]
+    report, findings = from_data(parse_text(doc.document[1].decode()))
+    assert findings == []
+    return report
+
+
+def last_question(out: list[Outgoing]) -> str:
+    return [m.text for m in out if m.code is Code.CHAT_QUESTION or m.choices][-1]
+
+
+def test_whole_seed_report_in_few_messages(store: Store, seed: Report) -> None:
+    """Should reproduce every table of seed-2023.yaml in ≤40 messages (≤15 for tables)."""
+    svc = service(store)
+    out = play(svc, SEED_SESSION)
+    assert out[-1].code is Code.CHAT_ALL_DONE
+    assert len(SEED_SESSION) <= 40
+    assert len(TABLE_MESSAGES) <= 15
+    report = exported(svc)
+    assert (report.agency, report.year) == (seed.agency, seed.year)
+    assert report.active == seed.active
+    assert report.applications == seed.applications
+    assert report.review_litigation == seed.review_litigation
+    assert not has_errors([f for f in check(report) if f.rule != "complete.part"])
+
+
+def test_table3_pasted_at_once(store: Store, report: Report) -> None:
+    """Should take the whole of table 三 pasted from Excel (labels and tabs) in one message."""
+    from bot.model import model
+
+    svc = service(store)
+    play(svc, SEED_SESSION[:14])
+    rows = [f"{row.label}\t" + "\t".join(map(str, report.applications[row.key]))
+            for row in model().applications.rows]
+    out = say(svc, "\n".join(["申请人情况\t自然人\t商业企业", *rows]))
+    assert out[0].code is Code.CHAT_PASTE_OK
+    assert "四、本年度有没有" in last_question(out)
+    assert exported(svc).applications == report.applications
+
+
+def test_pasted_table_with_error_is_refused_and_named(store: Store, report: Report) -> None:
+    from bot.model import model
+
+    svc = service(store)
+    play(svc, SEED_SESSION[:14])
+    report.applications["granted"][1] += 1
+    rows = ["\t".join(map(str, report.applications[row.key])) for row in model().applications.rows]
+    out = say(svc, "\n".join(rows))
+    assert out[0].code is Code.CHAT_PASTE_ERRORS
+    assert "三、（一）予以公开·总计" in out[0].text
+    assert "三、本年新收政府信息公开申请数量" in last_question(out)
+    assert "new" not in store.get_report(1).applications
+
+
+@pytest.mark.parametrize("cut", range(0, len(SEED_SESSION) + 1, 3))
+def test_kill_between_answers_loses_nothing(tmp_path: Path, seed: Report, cut: int) -> None:
+    """Should resume at the same question after the process dies between two answers."""
+    db = tmp_path / "r.db"
+    first = Store.open(db)
+    before = play(service(first), SEED_SESSION[:cut])
+    # the first process is gone without closing anything; a new one opens the same file
+    second = Store.open(db)
+    svc = service(second)
+    resumed = svc.handle(USER, Input(resume=True), "test")
+    if cut:
+        assert last_question(resumed) == last_question(before)
+    for line in SEED_SESSION[cut:]:
+        say(svc, line)
+    assert exported(svc).applications == seed.applications
+    first.close()
+    second.close()
+
+
+def test_several_reports_per_database(store: Store) -> None:
+    svc = service(store)
+    play(svc, SEED_SESSION[:3])
+    out = say(svc, "/report")
+    assert out[-1].code is Code.CHAT_CHOOSE_REPORT
+    say(svc, "新建报告")
+    say(svc, "某某县农业农村局")
+    say(svc, "4")
+    out = say(svc, "好")
+    assert out[0].code is Code.CHAT_REPORT_CREATED
+    assert [(r.agency, r.year) for r in store.list_reports()] == [
+        ("某某县农业农村局", 2023), ("黔西南州工业和信息化局", 2023)]
+    assert out[1].code is Code.CHAT_RULES_ZERO
+    assert store.get_report(2).active == {"rules.issued": 0, "rules.abolished": 0,
+                                          "rules.in_force": 0}
+    say(svc, "/report")
+    out = say(svc, "黔西南州工业和信息化局2023年")
+    assert "概括本年度" in last_question(out)
+
+
+def test_same_agency_and_year_opens_existing(store: Store) -> None:
+    svc = service(store)
+    play(svc, SEED_SESSION[:4])
+    say(svc, "/report")
+    say(svc, "新建报告")
+    for line in SEED_SESSION[:2]:
+        say(svc, line)
+    out = say(svc, "2023")
+    assert out[0].code is Code.CHAT_REPORT_OPENED
+    assert "（一）主动公开：本年度通过哪些渠道" in last_question(out)
