@@ -74,11 +74,13 @@ def spec(name: str) -> CommandSpec:
 def parse_command(text: str, step_type: str = "") -> Command | None:
     """The command in ``text``, or None when it is an answer."""
     text = text.strip()
-    if text.startswith("/"):
+    if re.match(r"/[A-Za-z]", text):  # a lone "/" is a (refused) figure, not a command
         head, _, rest = text[1:].partition(" ")
         head = head.split("@")[0].lower()
         known = {c.name for c in commands()}
-        return Command(head if head in known else "unknown", rest.strip() or text)
+        if head not in known:
+            return Command("unknown", text)
+        return Command(head, rest.strip())
     for command in commands():
         for word in command.words:
             if text == word:
@@ -122,8 +124,11 @@ def resolve_edit(
         "carry_forward": "t3_carry_forward",
     }
     for row in m.applications.rows:
-        if value in (row.key, normalise(row.ref), normalise(row.label)) or (
-            len(value) >= 3 and value in normalise(row.ref)
+        label = normalise(row.label)
+        if (
+            value in (row.key, normalise(row.ref), label)
+            or (len(value) >= 3 and value in normalise(row.ref))
+            or (len(label) >= 4 and label in value)
         ):
             if row.key in app_rows:
                 return app_rows[row.key], []

@@ -231,11 +231,24 @@ class Engine:
         origin = self.session.return_to
         self.session.return_to = None
         if origin:
-            back = find_step(self.flow, origin, self.m)
-            if back is not None and not is_answered(back, self.report):
-                self.go(back, remember=False)
-                return
-            self.go(next_step(steps, self.report, self.facts, None, self.m), remember=False)
+            # an edit may leave steps between it and its origin to answer again (a total
+            # to confirm); ask those first, then return to where the officer was
+            names = [s.name for s in steps]
+            here = names.index(self.session.step) if self.session.step in names else 0
+            there = names.index(origin) + 1 if origin in names else here
+            between = steps[here:there] if here < there else []
+            target = next_step(between, self.report, self.facts, None, self.m) if between else None
+            if target is None:
+                back = find_step(self.flow, origin, self.m)
+                answered = back is None or is_answered(back, self.report)
+                target = (
+                    back
+                    if not answered
+                    else next_step(steps, self.report, self.facts, None, self.m)
+                )
+            if target is not None and target.name != origin:
+                self.session.return_to = origin
+            self.go(target, remember=False)
             return
         self.go(next_step(steps, self.report, self.facts, self.session.step, self.m))
 
@@ -288,16 +301,21 @@ class Engine:
     def resume(self) -> None:
         """Continue where the user left off (or start)."""
         if self.report is None:
-            if self.ctx.reports:
+            where, pending = self.session.step, self.session.pending
+            if where == "setup_level" and "agency" in pending:
+                self.ask_level()
+            elif where == "setup_year" and "level" in pending:
+                self.ask_year()
+            elif where == "setup_agency" or not self.ctx.reports:
+                self.session.step = "setup_agency"
+                self.out.say(Code.CHAT_ASK_AGENCY)
+            else:
                 choices = (
                     *(Choice(str(r.id), f"{r.agency}{r.year}年") for r in self.ctx.reports),
                     Choice("new", message(Code.CHAT_NEW_REPORT)),
                 )
                 self.session.step = "choose_report"
                 self.choose(Code.CHAT_CHOOSE_REPORT, choices, "choose_report")
-            else:
-                self.session.step = "setup_agency"
-                self.out.say(Code.CHAT_ASK_AGENCY)
             return
         step = find_step(self.flow, self.session.step, self.m)
         if step is not None and not is_answered(step, self.report):
@@ -337,24 +355,18 @@ class Engine:
                 return
             self.session.pending = {"agency": agency}
             self.session.step = "setup_level"
-            self.choose(Code.CHAT_ASK_LEVEL, level_choices(self.m), "setup_level")
+            self.ask_level()
             return
         if step_name == "setup_level":
             try:
                 [level] = match_choices(level_choices(self.m), text, many=False, example="4")
             except UserError as exc:
                 self.out.say(exc.code, **exc.params)
-                self.choose(Code.CHAT_ASK_LEVEL, level_choices(self.m), "setup_level")
+                self.ask_level()
                 return
             self.session.pending = {**pending, "level": level}
             self.session.step = "setup_year"
-            default = self.ctx.today.year - 1
-            self.choose(
-                Code.CHAT_ASK_YEAR,
-                (Choice(str(default), str(default)),),
-                "setup_year",
-                default=default,
-            )
+            self.ask_year()
             return
         default = self.ctx.today.year - 1
         value = text.strip().removesuffix("年")
@@ -368,6 +380,20 @@ class Engine:
         self.session.pending = {}
         self.session.step = "start"
         self.out.create = NewReport(pending["agency"], pending["level"], year)
+
+    def ask_level(self) -> None:
+        """Ask the agency's level."""
+        self.choose(Code.CHAT_ASK_LEVEL, level_choices(self.m), "setup_level")
+
+    def ask_year(self) -> None:
+        """Ask the year reported on, last year by default."""
+        default = self.ctx.today.year - 1
+        self.choose(
+            Code.CHAT_ASK_YEAR,
+            (Choice(str(default), str(default)),),
+            "setup_year",
+            default=default,
+        )
 
     def menu_choice(self, text: str) -> None:
         """A choice of the menu: continue, or a part."""

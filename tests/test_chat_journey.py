@@ -80,8 +80,10 @@ def test_table3_pasted_at_once(store: Store, report: Report) -> None:
 
     svc = service(store)
     play(svc, SEED_SESSION[:14])
-    rows = [f"{row.label}\t" + "\t".join(map(str, report.applications[row.key]))
-            for row in model().applications.rows]
+    rows = [
+        f"{row.label}\t" + "\t".join(map(str, report.applications[row.key]))
+        for row in model().applications.rows
+    ]
     out = say(svc, "\n".join(["申请人情况\t自然人\t商业企业", *rows]))
     assert out[0].code is Code.CHAT_PASTE_OK
     assert "四、本年度有没有" in last_question(out)
@@ -132,10 +134,15 @@ def test_several_reports_per_database(store: Store) -> None:
     out = say(svc, "好")
     assert out[0].code is Code.CHAT_REPORT_CREATED
     assert [(r.agency, r.year) for r in store.list_reports()] == [
-        ("某某县农业农村局", 2023), ("黔西南州工业和信息化局", 2023)]
+        ("某某县农业农村局", 2023),
+        ("黔西南州工业和信息化局", 2023),
+    ]
     assert out[1].code is Code.CHAT_RULES_ZERO
-    assert store.get_report(2).active == {"rules.issued": 0, "rules.abolished": 0,
-                                          "rules.in_force": 0}
+    assert store.get_report(2).active == {
+        "rules.issued": 0,
+        "rules.abolished": 0,
+        "rules.in_force": 0,
+    }
     say(svc, "/report")
     out = say(svc, "黔西南州工业和信息化局2023年")
     assert "概括本年度" in last_question(out)

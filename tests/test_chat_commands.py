@@ -1,0 +1,232 @@
+"""Every command at every kind of prompt; bad answers re-ask with a code and store nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.catalogue import Code
+from bot.engine import Input
+from bot.service import Outgoing
+from bot.store import Store
+from tests.chat_script import SEED_SESSION
+from tests.test_chat_journey import USER, last_question, play, say, service
+
+S = SEED_SESSION
+# a kind of prompt -> the messages that lead to it
+PROMPTS: dict[str, list[str]] = {
+    "setup_agency": [],
+    "setup_level": S[:1],
+    "setup_year": S[:2],
+    "text": S[:3],
+    "select_multiple": S[:4],
+    "integer": S[:5],
+    "list": S[:6],
+    "cells": S[:10],
+    "money": S[:13],
+    "row": S[:14],
+    "zero_table": [*S[:14], "0", "0"],
+    "select_rows": S[:16],
+    "disposition_row": S[:17],
+    "carry_forward": S[:18],
+    "select_one": S[:19],
+    "row4": [*S[:19], "1"],
+    "decimal": [*S[:23], "1", "2"],
+    "menu": [*S[:5], "菜单"],
+    "done": S,
+    "export": [*S, "导出"],
+    "choose_report": [*S[:3], "/report"],
+}
+SETUP = ("setup_agency", "setup_level", "setup_year", "choose_report")
+COMMANDS = [
+    "帮助",
+    "/status",
+    "上一步",
+    "/skip",
+    "转到 三",
+    "修改 上年结转",
+    "/preview",
+    "检查",
+    "导出",
+    "取消",
+    "/nonsense",
+]
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    s = Store.open(None)
+    yield s
+    s.close()
+
+
+def codes(out: list[Outgoing]) -> list[Code | None]:
+    return [m.code for m in out]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("prompt", sorted(PROMPTS))
+def test_every_command_at_every_prompt(store: Store, prompt: str, command: str) -> None:
+    svc = service(store)
+    before = play(svc, PROMPTS[prompt])
+    out = say(svc, command)
+    assert out, "a command always gets an answer"
+    got = codes(out)
+    if prompt in SETUP:
+        if command == "帮助":
+            assert got[0] is Code.CHAT_HELP
+        # the set-up goes on: the same question comes back
+        assert out[-1].text == before[-1].text or out[-1].code in (
+            Code.CHAT_ASK_AGENCY,
+            Code.CHAT_CHOOSE_REPORT,
+        )
+        return
+    expected = {
+        "帮助": Code.CHAT_HELP,
+        "/status": Code.CHAT_PROGRESS_LINE,
+        "转到 三": Code.CHAT_WENT_TO,
+        "/preview": Code.CHAT_PREVIEW_HEADER,
+        "导出": Code.CHAT_EXPORT_ASK,
+        "取消": Code.CHAT_CANCELLED,
+        "/nonsense": Code.CHAT_UNKNOWN_COMMAND,
+    }
+    if command in expected:
+        assert expected[command] in got
+    elif command == "检查":
+        assert {Code.CHAT_CHECK_SUMMARY, Code.CHAT_CHECK_CLEAN} & set(got)
+    elif command == "修改 上年结转":
+        assert "上年结转政府信息公开申请数量" in last_question(out)
+    elif command == "上一步":
+        assert Code.CHAT_QUESTION in got or Code.CHAT_NO_BACK in got
+    elif command == "/skip":
+        assert set(got) & {
+            Code.CHAT_SKIP_REQUIRED,
+            Code.CHAT_SKIPPED,
+            Code.CHAT_QUESTION,
+            Code.CHAT_CONTINUE,
+            Code.CHAT_ALL_DONE,
+            Code.CHAT_EXPORT_ASK,
+        }
+    # after any command the officer can still see a question or a menu to answer
+    assert any(m.choices or m.code in (Code.CHAT_QUESTION, Code.CHAT_ALL_DONE) for m in out)
+
+
+REJECTED = ["-3", "1.5", "很多", "abc", "/", "99999999", "1 2"]
+NUMERIC = ("integer", "cells", "money", "row", "disposition_row", "row4", "decimal")
+
+
+@pytest.mark.parametrize("bad", REJECTED)
+@pytest.mark.parametrize("prompt", NUMERIC)
+def test_rejected_figure_gets_code_and_same_question(store: Store, prompt: str, bad: str) -> None:
+    if bad == "1.5" and prompt in ("money", "decimal"):
+        pytest.skip("1.5 万元 is a valid amount")
+    svc = service(store)
+    before = play(svc, PROMPTS[prompt])
+    history = len(store.history(1))
+    report = store.get_report(1)
+    out = say(svc, bad)
+    assert out[0].code is not None
+    assert out[0].code.value.startswith(("FIG", "CHAT03"))
+    assert out[0].code is not Code.CHAT_QUESTION
+    assert last_question(out) == last_question(before)
+    assert len(store.history(1)) == history
+    assert store.get_report(1) == report
+
+
+def test_back_and_keep(store: Store) -> None:
+    svc = service(store)
+    play(svc, S[:6])
+    out = say(svc, "上一步")
+    assert "共多少条" in last_question(out)
+    assert "当前已填：150" in last_question(out)
+    out = say(svc, "保留")
+    assert out[0].code is Code.CHAT_KEPT
+    assert "主要内容和举措" in last_question(out)
+
+
+def test_skip_optional_only(store: Store) -> None:
+    svc = service(store)
+    play(svc, S[:3])
+    out = say(svc, "跳过")  # the summary sentence is optional
+    assert out[0].code is Code.CHAT_SKIPPED
+    assert store.get_report(1).extra["answers"]["overview_intro"] == ""
+    out = say(svc, "/skip")  # the channels are required
+    assert out[0].code is Code.CHAT_SKIP_REQUIRED
+    assert "通过哪些渠道" in last_question(out)
+
+
+def test_edit_a_cell_returns_to_where_the_officer_was(store: Store) -> None:
+    svc = service(store)
+    play(svc, S[:19])
+    out = say(svc, "修改 三、（四）1.本机关不掌握相关政府信息")
+    assert "三、（四）1.本机关不掌握" in last_question(out)
+    out = say(svc, "2 0 0 0 0 0")
+    # the carry forward is computed again and must be confirmed: 一＋二－三 < 0 is refused
+    assert Code.CHAT_OVER_HANDLED in codes(out)
+    say(svc, "修改 一、本年新收政府信息公开申请数量")
+    out = say(svc, "2 0 0 0 0 0")
+    assert "结转下年度继续办理" in last_question(out)
+    out = say(svc, "确认")
+    assert "行政复议" in last_question(out)
+    report = store.get_report(1)
+    assert report.applications["total"] == [2, 0, 0, 0, 0, 0, 2]
+    assert report.applications["carry_forward"] == [0] * 7
+
+
+def test_edit_unselected_disposition_row_adds_it(store: Store) -> None:
+    svc = service(store)
+    play(svc, S[:19])
+    out = say(svc, "修改 予以公开")
+    assert "三、（一）予以公开" in last_question(out)
+    assert "granted" in store.get_report(1).extra["answers"]["t3_rows"]
+
+
+def test_goto_unknown_and_missing_argument(store: Store) -> None:
+    svc = service(store)
+    play(svc, S[:5])
+    assert codes(say(svc, "转到 七"))[0] is Code.CHAT_GOTO_UNKNOWN
+    assert codes(say(svc, "/goto"))[0] is Code.CHAT_NEEDS_ARGUMENT
+    assert codes(say(svc, "修改 不存在的东西"))[0] is Code.CHAT_EDIT_UNKNOWN
+
+
+def test_prose_starting_with_a_command_word_is_an_answer(store: Store) -> None:
+    svc = service(store)
+    play(svc, S[:3])
+    play_to_list = [*S[3:6]]
+    for line in play_to_list:
+        say(svc, line)
+    out = say(svc, "修改完善了信息发布制度")
+    assert out[0].code is Code.CHAT_LIST_SAVED
+
+
+def test_stale_button_is_expired(store: Store) -> None:
+    svc = service(store)
+    play(svc, S[:18])
+    out = svc.handle(USER, Input(choice="1", choice_step="t3_rows"), "test")
+    assert out[0].code is Code.CHAT_EXPIRED
+    out = svc.handle(USER, Input(choice="确认", choice_step="t3_carry_forward"), "test")
+    assert "行政复议" in last_question(out)
+
+
+def test_warning_is_explained_or_corrected(store: Store) -> None:
+    """Should ask to correct or explain a carried-over figure that differs from last year."""
+    svc = service(store)
+    play(svc, [*S[:2], "2022", *S[3:]])  # last year's report: nothing carried forward
+    say(svc, "/report")
+    say(svc, "新建报告")
+    play(svc, [*S[:3], *S[3:14], "1 0 0 0 0 0"])
+    report_id = store.find_report("黔西南州工业和信息化局", 2023)
+    out = say(svc, "2 0 0 0 0 0")
+    assert Code.CHAT_WARNING_ASK in codes(out)
+    assert "二、上年结转·自然人" in out[-1].text
+    out = say(svc, "2022年报告漏报一件跨年申请")
+    assert out[0].code is Code.CHAT_EXPLAINED
+    explanations = store.get_report(report_id).explanations
+    assert explanations == {
+        "table3.carried_over@applications.carried_over[0]": "2022年报告漏报一件跨年申请"
+    }
+    # correcting instead: a valid figure replaces the answer and the warning goes away
+    say(svc, "修改 上年结转")
+    out = say(svc, "0 0 0 0 0 0")
+    assert Code.CHAT_WARNING_ASK not in codes(out)
