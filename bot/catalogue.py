@@ -128,6 +128,15 @@ class Code(StrEnum):
     CLI_EXPLAINED = "CLI005"
     CLI_CLEAN = "CLI006"
     CLI_NO_PART = "CLI007"
+    CLI_NO_REPORT = "CLI008"
+    CLI_EXPORTED = "CLI009"
+    CLI_EXISTS = "CLI010"
+    CLI_LOADED = "CLI011"
+
+    # drafting (bot/render.py, bot/compose.py)
+    DRF_UNKNOWN_FORMAT = "DRF001"
+    DRF_GAP_CELL = "DRF002"
+    DRF_OVERRIDDEN = "DRF003"
 
 
 MESSAGES_DIR = PROMPTS_DIR / "messages"

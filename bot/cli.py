@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.catalogue import Code, message
 from bot.checks import check
-from bot.datafile import DataFileError, Report, load
+from bot.datafile import DataFileError, Report, load, save
 from bot.findings import Finding, Severity, has_errors
 from bot.model import model
 
@@ -105,6 +105,49 @@ def cmd_chat(args: argparse.Namespace) -> int:
         store.close()
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write a stored report to a report data file."""
+    from bot.store import Store
+
+    store = Store.open(args.db)
+    try:
+        report_id = store.find_report(args.agency, args.year)
+        if report_id is None:
+            print(message(Code.CLI_NO_REPORT, agency=args.agency, year=args.year), file=sys.stderr)
+            return EXIT_UNREADABLE
+        save(store.export_report(report_id), Path(args.output))
+    finally:
+        store.close()
+    print(message(Code.CLI_EXPORTED, path=args.output))
+    return EXIT_OK
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """Store a report data file in the database (replacing it with --replace)."""
+    from bot.store import ReportExists, Store
+
+    try:
+        report, findings = load(Path(args.file))
+    except DataFileError as exc:
+        print(exc.message(), file=sys.stderr)
+        return EXIT_UNREADABLE
+    if has_errors(findings):
+        _print_findings(args.file, report, findings)
+        return EXIT_FINDINGS
+    store = Store.open(args.db)
+    try:
+        store.import_report(
+            report, user=f"cli:{args.user or 'load'}", frontend="cli", replace=args.replace
+        )
+    except ReportExists:
+        print(message(Code.CLI_EXISTS, agency=report.agency, year=report.year), file=sys.stderr)
+        return EXIT_FINDINGS
+    finally:
+        store.close()
+    print(message(Code.CLI_LOADED, agency=report.agency, year=report.year))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = argparse.ArgumentParser(prog="reportbot", description=__doc__)
@@ -123,6 +166,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder for exported files (default: %(default)s)",
     )
     p.set_defaults(func=cmd_chat)
+    p = sub.add_parser("export", help="write a stored report to a report data file")
+    p.add_argument("--agency", required=True)
+    p.add_argument("--year", required=True, type=int)
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help=".yaml or .json")
+    p.add_argument("--db", default=str(DEFAULT_DB))
+    p.set_defaults(func=cmd_export)
+    p = sub.add_parser("load", help="store a report data file in the database")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--db", default=str(DEFAULT_DB))
+    p.add_argument("--replace", action="store_true", help="overwrite a stored report")
+    p.add_argument("--user", help="who loads it (recorded in the history)")
+    p.set_defaults(func=cmd_load)
     return parser
 
 
