@@ -119,6 +119,8 @@ class Code(StrEnum):
     CHAT_FINDING_LINE = "CHAT055"
     CHAT_WENT_TO = "CHAT056"
     CHAT_EMPTY_VALUE = "CHAT057"
+    CHAT_HELP_LINE = "CHAT058"
+    CHAT_HELP_FOOTER = "CHAT059"
 
     # command line (bot/cli.py)
     CLI_HEADER = "CLI001"

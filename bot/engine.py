@@ -15,7 +15,7 @@ from datetime import date
 from bot.answers import check_carry_forward, interpret, is_confirm, match_choices
 from bot.catalogue import Code, UserError, message
 from bot.checks import check
-from bot.commands import Command, parse_command, resolve_edit, resolve_part, spec
+from bot.commands import Command, commands, parse_command, resolve_edit, resolve_part, spec
 from bot.datafile import Report
 from bot.findings import Finding, Severity
 from bot.flows import Choice, Flow, Step
@@ -520,7 +520,15 @@ class Engine:
         """Carry out a command given at any prompt."""
         name, arg = cmd.name, cmd.argument
         if name == "help":
-            self.out.say(Code.CHAT_HELP)
+            lines = [message(Code.CHAT_HELP)]
+            lines += [
+                message(
+                    Code.CHAT_HELP_LINE, word=c.words[0], name=c.name, description=c.description
+                )
+                for c in commands()
+            ]
+            lines.append(message(Code.CHAT_HELP_FOOTER))
+            self.out.replies.append(Reply("\n".join(lines), Code.CHAT_HELP))
             self.reask_if_open()
             return
         if name == "unknown":
