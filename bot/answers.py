@@ -168,7 +168,11 @@ def _table_paste(step: Step, text: str, m: ReportModel) -> Interpretation | None
 
 
 def interpret(
-    step: Step, text: str, report: Report, m: ReportModel | None = None
+    step: Step,
+    text: str,
+    report: Report,
+    m: ReportModel | None = None,
+    previous: Report | None = None,
 ) -> Interpretation:
     """The changes ``text`` makes as the answer to ``step``; raises UserError if invalid."""
     m = m or model()
@@ -203,9 +207,7 @@ def interpret(
                 reason=step.constraint_message or step.hint,
             )
         value_json = number if kind == "integer" else str(number)
-        return Interpretation(
-            [Change("answers", step.name, value_json)], [note(Code.CHAT_SAVED)]
-        )
+        return Interpretation([Change("answers", step.name, value_json)], [note(Code.CHAT_SAVED)])
     if kind in ("select_one", "select_multiple"):
         names = match_choices(
             step.choices, text, many=kind == "select_multiple", example=step.example
@@ -214,6 +216,14 @@ def interpret(
         return Interpretation([Change("answers", step.name, answer)], [])
     if kind == "cells":
         return _cells(step, text, m)
+    if (
+        kind == "row"
+        and step.row == "carried_over"
+        and is_confirm(text)
+        and previous
+        and "carry_forward" in previous.applications
+    ):
+        text = " ".join(map(str, previous.applications["carry_forward"][:-1]))
     if kind in ("row", "row4"):
         grid = m.applications if kind == "row" else m.review_litigation
         labels = [c.label for c in grid.input_columns]

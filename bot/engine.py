@@ -138,7 +138,7 @@ class Engine:
         choices = step_choices(step, self.m)
         self.out.replies.append(
             Reply(
-                question_text(step, self.report, self.m),
+                question_text(step, self.report, self.m, self.ctx.previous),
                 Code.CHAT_QUESTION,
                 choices,
                 step.name,
@@ -455,7 +455,7 @@ class Engine:
             self.advance()
             return
         try:
-            result = interpret(step, text, self.report, self.m)
+            result = interpret(step, text, self.report, self.m, self.ctx.previous)
         except UserError as exc:
             if pending.get("warning") and step.name == pending.get("step"):
                 self.store([Change("explanations", pending["warning"], text.strip())])

@@ -186,23 +186,52 @@ def current_value(step: Step, report: Report, m: ReportModel) -> str | None:
     return labels.get(str(value), str(value)) or message(Code.CHAT_EMPTY_VALUE)
 
 
-def question_text(step: Step, report: Report, m: ReportModel) -> str:
-    """The question as shown: label, hint, example, and the current value if any."""
-    label = step.label
-    if step.type == "carry_forward" and {"new", "carried_over"} <= report.applications.keys():
-        _, forward = (
-            carry_forward_values(report, m)
-            if all(r.key in report.applications for r in m.applications.dispositions)
-            else (None, None)
-        )
+def last_year_note(step: Step, previous: Report | None) -> str | None:
+    """What last year's report tells about this question, when it is known."""
+    if previous is None:
+        return None
+    if step.type == "row" and step.row == "carried_over":
+        forward = previous.applications.get("carry_forward")
         if forward is not None:
-            label = message(
-                Code.CHAT_CARRY_FORWARD,
-                label=step.label,
+            return message(
+                Code.CHAT_LAST_CARRY_FORWARD,
                 values=" ".join(map(str, forward[:-1])),
                 total=forward[-1],
             )
+    if step.type == "cells":
+        for cell in step.cells:
+            if cell.endswith(".in_force") and cell in previous.active:
+                return message(Code.CHAT_LAST_IN_FORCE, count=previous.active[cell])
+    if step.name == "last_year_rectification":
+        problems = answers_of(previous).get("problems") or previous.narrative.get("problems")
+        if problems:
+            text = "；".join(problems) if isinstance(problems, list) else str(problems)
+            return message(Code.CHAT_LAST_PROBLEMS, problems=text.strip()[:600])
+    return None
+
+
+def question_text(
+    step: Step, report: Report, m: ReportModel, previous: Report | None = None
+) -> str:
+    """The question as shown: label, hint, example, last year's figure, the current value."""
+    label = step.label
+    answered_rows = all(r.key in report.applications for r in m.applications.dispositions)
+    if (
+        step.type == "carry_forward"
+        and answered_rows
+        and {"new", "carried_over"} <= report.applications.keys()
+    ):
+        _, forward = carry_forward_values(report, m)
+        label = message(
+            Code.CHAT_CARRY_FORWARD,
+            label=step.label,
+            values=" ".join(map(str, forward[:-1])),
+            total=forward[-1],
+        )
     text = message(Code.CHAT_QUESTION, label=label, hint=step.hint, example=step.example)
+    note = last_year_note(step, previous)
+    if note is not None:
+        text += "\n" + note
     value = current_value(step, report, m)
     if value is not None:
         text += "\n" + message(Code.CHAT_CURRENT_VALUE, value=value)

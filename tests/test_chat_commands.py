@@ -230,3 +230,22 @@ def test_warning_is_explained_or_corrected(store: Store) -> None:
     say(svc, "修改 上年结转")
     out = say(svc, "0 0 0 0 0 0")
     assert Code.CHAT_WARNING_ASK not in codes(out)
+
+
+def test_last_year_prefills_carried_over_and_baselines(store: Store) -> None:
+    """Should offer last year's carry forward, in-force count and problems."""
+    from tests.factories import consistent_report
+
+    last = consistent_report(agency="黔西南州工业和信息化局", year=2022)
+    last.extra["answers"] = {"problems": ["公开形式单一", "解读不够及时"]}
+    store.import_report(last, user="cli:test", frontend="test")
+    svc = service(store)
+    out = play(svc, ["新建报告", *S[:11]])
+    assert "上年报告的现行有效件数为 17 件" in last_question(out)
+    out = play(svc, ["3 1 19", *S[12:15]])  # 17 + 3 - 1 = 19: no warning
+    assert "上年报告“四、结转下年度继续办理”为 4 0 1 0 1 0（总计 6）" in last_question(out)
+    out = say(svc, "确认")
+    assert store.get_report(2).applications["carried_over"] == last.applications["carry_forward"]
+    assert Code.CHAT_WARNING_ASK not in codes(out)
+    out = say(svc, "修改 上年度报告提出的问题")
+    assert "上年报告提出的问题：公开形式单一；解读不够及时" in last_question(out)
