@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from bot.catalogue import Code, UserError, message
 from bot.checks import column_identity, disposition_total, row_totals
@@ -17,13 +18,11 @@ from bot.datafile import Report
 from bot.figures import parse_count, parse_money, parse_row, split_values
 from bot.flows import Choice, Step
 from bot.model import ReportModel, model
+from bot.prompts import PROMPTS_DIR, Node, load_yaml
 from bot.state import Change
 
 MAX_TEXT = 5000
-CONFIRM_WORDS = frozenset({"确认", "是", "好", "对", "确定", "ok", "yes", "y", "可以", "没问题"})
-NONE_WORDS = frozenset({"无", "没有", "都没有", "0", "〇", "零"})
-# a whole row or group given as zero at once
-ALL_ZERO = NONE_WORDS | {"全部为0", "全为0", "全部为零", "都是0", "均为0", "全部是0"}
+WORD_LISTS = ("confirm", "none", "all_zero", "keep")
 BULLET = re.compile(
     r"^\s*(?:[-•·*]|\d+[.、．)]|[（(]\d+[)）]|[一二三四五六七八九十]+[是、.．])\s*"
 )
@@ -56,9 +55,23 @@ class Interpretation:
     replies: list[Note] = field(default_factory=list)
 
 
+@cache
+def words() -> dict[str, frozenset[str]]:
+    """The vocabulary of ``prompts/words.yaml``, validated when first loaded."""
+    path = PROMPTS_DIR / "words.yaml"
+    root = Node(path, load_yaml(path))
+    root.mapping(allowed=list(WORD_LISTS))
+    return {name: frozenset(root.get(name).texts()) for name in WORD_LISTS}
+
+
+def is_word(kind: str, text: str) -> bool:
+    """Whether ``text`` is one of the words of list ``kind`` (confirm, none, all_zero, keep)."""
+    return text.strip().lower().rstrip("。!！") in words()[kind]
+
+
 def is_confirm(text: str) -> bool:
     """Whether ``text`` is a yes/confirm word."""
-    return text.strip().lower().rstrip("。!！") in CONFIRM_WORDS
+    return is_word("confirm", text)
 
 
 def clean_text(text: str) -> str:
@@ -229,7 +242,7 @@ def interpret(
         labels = [c.label for c in grid.input_columns]
         values = (
             [0] * len(labels)
-            if text.strip() in ALL_ZERO
+            if is_word("all_zero", text)
             else parse_row(text, len(labels), columns=labels, example=step.example)
         )
         row = [*values, sum(values)]
@@ -269,7 +282,7 @@ def _cells(step: Step, text: str, m: ReportModel) -> Interpretation:
     one_row = len({c.row_label for c in cells}) == 1
     if len(cells) == 1 and cells[0].money:
         values: list[int | Decimal] = [parse_money(text, example=step.example)]
-    elif text.strip() in ALL_ZERO:
+    elif is_word("all_zero", text):
         values = [0] * len(cells)
     else:
         labels = [c.column_label if one_row else c.row_label for c in cells]
@@ -286,7 +299,7 @@ def _cells(step: Step, text: str, m: ReportModel) -> Interpretation:
 
 def _select_rows(step: Step, text: str, report: Report, m: ReportModel) -> Interpretation:
     choices = disposition_choices(m)
-    if text.strip() in NONE_WORDS:
+    if is_word("none", text):
         chosen: list[str] = []
     else:
         chosen = match_choices(choices, text, many=True, example=step.example)

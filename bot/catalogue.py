@@ -55,6 +55,7 @@ class Code(StrEnum):
     CHK_FEE_STATEMENT = "CHK011"
     CHK_MISSING_TABLE = "CHK012"
     CHK_SUSPECT_CELL = "CHK013"
+    CHK_ALL_ZERO = "CHK017"
 
     # compliance of the draft (bot/compliance.py)
     CHK_SIMILAR_PROSE = "CHK014"
@@ -142,6 +143,22 @@ class Code(StrEnum):
     DRF_UNKNOWN_FORMAT = "DRF001"
     DRF_GAP_CELL = "DRF002"
     DRF_OVERRIDDEN = "DRF003"
+
+    # telegram (bot/telegram_app.py)
+    TG_PRIVATE_ONLY = "TG001"
+    TG_IMPORT_UNAVAILABLE = "TG002"
+    TG_SUBMIT_UNAVAILABLE = "TG003"
+    TG_ERROR = "TG004"
+    TG_BAD_BUTTON = "TG005"
+    TG_TEXT_ONLY = "TG006"
+    TG_EDITED_IGNORED = "TG007"
+    TG_MENU_SUBMIT = "TG008"
+    TG_NO_TOKEN = "TG009"
+    TG_TOKEN_FILE = "TG010"
+    TG_TOKEN_REJECTED = "TG011"
+    TG_UNREACHABLE = "TG012"
+    TG_WEBHOOK_UNAVAILABLE = "TG013"
+    TG_BAD_URL = "TG014"
 
 
 MESSAGES_DIR = PROMPTS_DIR / "messages"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bot.catalogue import Code
+from bot.catalogue import Code, message
 from bot.crosscheck import prose_findings
 from bot.datafile import NARRATIVE_KEYS, Report
 from bot.findings import Finding, Severity
@@ -116,7 +116,7 @@ def disposition_total(report: Report, _prev: Report | None, m: ReportModel) -> l
                         "cell": grid.cell_ref("total", c),
                         "expected": expected,
                         "found": rows["total"][c],
-                        "terms": "：" + "＋".join(nonzero) if nonzero else "：各项均为 0",
+                        "terms": "＋".join(nonzero) or message(Code.CHK_ALL_ZERO),
                     },
                     tuple(addr(APPS, k, c) for k in [*keys, "total"]),
                 )

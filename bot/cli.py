@@ -87,10 +87,16 @@ DEFAULT_DB = Path("data") / "reportbot.db"
 
 def cmd_chat(args: argparse.Namespace) -> int:
     """The terminal chat on the SQLite database."""
-    from bot.service import Service
+    from bot.prompts import PromptError
+    from bot.service import Service, load_prompts
     from bot.store import Store
     from bot.terminal import default_user, run_chat
 
+    try:
+        load_prompts()
+    except PromptError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_UNREADABLE
     store = Store.open(args.db)
     try:
         return run_chat(

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.catalogue import Code, message
+from bot.answers import words
+from bot.catalogue import Code, catalogue, message
+from bot.commands import commands
 from bot.datafile import Report, dumps
 from bot.engine import Context, Input, Outcome, ReportRef, handle, level_changes
 from bot.flows import Choice, Flow, flow
@@ -60,6 +62,18 @@ def _render(report: Report, fmt: str) -> bytes:
 def default_drafter() -> Drafter:
     """The drafting of ``bot.render``."""
     return Drafter(_preview, _render)
+
+
+def load_prompts() -> None:
+    """Load and validate every prompt file now, so a broken one stops start-up.
+
+    Raises PromptError naming the file, the key and the reason.
+    """
+    catalogue()
+    model()
+    flow()
+    commands()
+    words()
 
 
 @dataclass

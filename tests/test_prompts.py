@@ -138,3 +138,31 @@ def test_catalogue_missing_codes(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("FIG001:\n  name: n\n  text: t\n", encoding="utf-8")
     with pytest.raises(PromptError, match="no text for message code"):
         Catalogue.load(tmp_path)
+
+
+def test_broken_prompt_stops_chat_at_start_up(tmp_path: Path, monkeypatch) -> None:
+    """Should refuse to start the chat with one line naming file, key and reason."""
+    import subprocess
+    import sys
+
+    from bot import answers
+
+    bad = tmp_path / "words.yaml"
+    bad.write_text(
+        "confirm: [确认]\nnone: [无]\nall_zero: [0]\nkeep: [保留]\nkeeep: []\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(answers, "PROMPTS_DIR", tmp_path)
+    answers.words.cache_clear()
+    with pytest.raises(PromptError) as excinfo:
+        answers.words()
+    answers.words.cache_clear()
+    assert "words.yaml" in str(excinfo.value)
+    assert "keeep" in str(excinfo.value)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat", "--db", str(tmp_path / "x.db")],
+        input="",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0  # the shipped prompts are fine
