@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.catalogue import Code, message
-from bot.checks import check
+from bot.compliance import check_draft
 from bot.datafile import DataFileError, Report, load, save
 from bot.findings import Finding, Severity, has_errors
 from bot.model import model
+from bot.settings import add_run_parser
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -61,7 +62,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(exc.message(), file=sys.stderr)
             status = EXIT_UNREADABLE
             continue
-        findings = findings + check(report, previous)
+        findings = findings + check_draft(report, previous)
         if has_errors(findings) and status == EXIT_OK:
             status = EXIT_FINDINGS
         if args.json:
@@ -121,7 +122,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         if report_id is None:
             print(message(Code.CLI_NO_REPORT, agency=args.agency, year=args.year), file=sys.stderr)
             return EXIT_UNREADABLE
-        save(store.export_report(report_id), Path(args.output))
+        from bot.render import with_narrative
+
+        save(with_narrative(store.export_report(report_id)), Path(args.output))
     finally:
         store.close()
     print(message(Code.CLI_EXPORTED, path=args.output))
@@ -154,6 +157,21 @@ def cmd_load(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    """Render a report data file to a draft: docx, html, md, txt or xlsx."""
+    from bot.render import render
+
+    try:
+        report, _ = load(Path(args.file))
+    except DataFileError as exc:
+        print(exc.message(), file=sys.stderr)
+        return EXIT_UNREADABLE
+    output = Path(args.output)
+    output.write_bytes(render(report, args.format))
+    print(message(Code.CLI_EXPORTED, path=output))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = argparse.ArgumentParser(prog="reportbot", description=__doc__)
@@ -172,6 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder for exported files (default: %(default)s)",
     )
     p.set_defaults(func=cmd_chat)
+    p = sub.add_parser("render", help="render a report data file as a finished draft")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", required=True, choices=("docx", "html", "md", "txt", "xlsx"))
+    p.add_argument("-o", "--output", required=True, metavar="OUT")
+    p.set_defaults(func=cmd_render)
     p = sub.add_parser("export", help="write a stored report to a report data file")
     p.add_argument("--agency", required=True)
     p.add_argument("--year", required=True, type=int)
@@ -184,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replace", action="store_true", help="overwrite a stored report")
     p.add_argument("--user", help="who loads it (recorded in the history)")
     p.set_defaults(func=cmd_load)
+    add_run_parser(sub)
     return parser
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from bot.answers import match_choices
 from bot.catalogue import Code, UserError, message
-from bot.checks import check
 from bot.commands import Command, commands, resolve_edit, resolve_part, spec
 from bot.conversation import EXPORT_FORMATS, Reply
 from bot.flows import Choice
@@ -85,7 +84,7 @@ class Commands(Turn):
             self.out.replies.append(Reply("", action="preview"))
             self.reask_if_open()
         elif name == "check":
-            self.findings_reply(check(self.report, self.ctx.previous, self.m))
+            self.out.replies.append(Reply("", action="check"))
             self.reask_if_open()
         elif name == "export":
             if self.session.step not in ("export", "menu", "done"):

@@ -22,11 +22,12 @@ import re
 from difflib import SequenceMatcher
 
 from bot.catalogue import Code
+from bot.checks import check
 from bot.compose import PROSE_PARTS, Document
 from bot.datafile import Report
 from bot.findings import Finding, Severity
-from bot.model import ReportModel
-from bot.render import answers, document, prose_steps
+from bot.model import ReportModel, model
+from bot.render import answers, document, prose_steps, with_narrative
 
 SIMILARITY = 0.8
 MIN_CHARS = 20  # shorter parts ("无。") are alike by nature
@@ -145,3 +146,18 @@ def compliance_findings(report: Report, previous: Report | None, m: ReportModel)
         findings += rectification(report, doc, previous)
         findings += similar_prose(report, doc, previous, document(previous, m))
     return findings
+
+
+def check_draft(
+    report: Report, previous: Report | None = None, m: ReportModel | None = None
+) -> list[Finding]:
+    """Every check: the rules of the format on the data, then the compliance of the draft.
+
+    The prose parts are checked as composed from the officer's answers (what the draft
+    will say), so a report filled in the chat is complete without a narrative text.
+    """
+    m = m or model()
+    findings = check(with_narrative(report, m), previous, m)
+    findings += compliance_findings(report, previous, m)
+    order = {p.key: i for i, p in enumerate(m.parts)}
+    return sorted(findings, key=lambda f: order.get(f.part, len(order)))

@@ -421,6 +421,24 @@ def document(report: Report, m: ReportModel | None = None) -> Document:
     return compose(report, m, lambda name: render_template(f"prose/{name}.j2", ctx), ctx.answered)
 
 
+def with_narrative(report: Report, m: ReportModel | None = None) -> Report:
+    """A copy of ``report`` whose ``narrative`` holds the composed prose of each part.
+
+    This is what a report data file written from the chat carries: the final text of
+    parts 一, 五 and 六. A part with a gap (a question not answered yet) is left out, as
+    the data file's rule is that a missing key means "not answered yet". Text the report
+    already carries (an imported report) is kept as it is.
+    """
+    doc = document(report, m)
+    narrative = dict(report.narrative)
+    for section in doc.sections:
+        paragraphs = section.paragraphs()
+        composed = section.key in PROSE_PARTS and section.key not in narrative
+        if composed and paragraphs and not any(p.gap for p in paragraphs):
+            narrative[section.key] = "\n".join(p.text for p in paragraphs if p.level == 0)
+    return replace(report, narrative=narrative)
+
+
 def render(report: Report, fmt: str) -> bytes:
     """The draft of ``report`` in ``fmt`` (one of :data:`FORMATS`), as the file's bytes.
 

@@ -16,8 +16,10 @@ from datetime import date
 from bot.answers import words
 from bot.catalogue import Code, catalogue, message
 from bot.commands import commands
+from bot.compliance import check_draft
 from bot.datafile import Report, dumps
 from bot.engine import Context, Input, Outcome, ReportRef, handle, level_changes
+from bot.findings import Finding, Severity
 from bot.flows import Choice, Flow, flow
 from bot.model import ReportModel, model
 from bot.state import Session
@@ -39,12 +41,28 @@ class Outgoing:
     document: tuple[str, bytes] | None = None  # (file name, content)
 
 
+def findings_message(findings: list[Finding], explanations: dict[str, str]) -> Outgoing:
+    """The result of 检查 as one message: a summary, then each unexplained finding."""
+    if not findings:
+        return Outgoing(message(Code.CHAT_CHECK_CLEAN), Code.CHAT_CHECK_CLEAN)
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    labels = {Severity.ERROR: message(Code.CLI_ERROR), Severity.WARNING: message(Code.CLI_WARNING)}
+    lines = [message(Code.CHAT_CHECK_SUMMARY, errors=errors, warnings=len(findings) - errors)]
+    lines += [
+        message(Code.CHAT_FINDING_LINE, label=f"[{labels[f.severity]}] ", message=f.message())
+        for f in findings
+        if f.key not in explanations
+    ]
+    return Outgoing("\n".join(lines), Code.CHAT_CHECK_SUMMARY)
+
+
 @dataclass
 class Drafter:
     """How drafts are made: text preview chunks and rendered files."""
 
     preview: Preview
     render: Render
+    narrative: Callable[[Report], Report] = lambda report: report
 
 
 def _preview(report: Report) -> list[str]:
@@ -59,9 +77,15 @@ def _render(report: Report, fmt: str) -> bytes:
     return render.render(report, fmt)
 
 
+def _narrative(report: Report) -> Report:
+    from bot import render
+
+    return render.with_narrative(report)
+
+
 def default_drafter() -> Drafter:
     """The drafting of ``bot.render``."""
-    return Drafter(_preview, _render)
+    return Drafter(_preview, _render, _narrative)
 
 
 def load_prompts() -> None:
@@ -93,9 +117,12 @@ class Service:
             session.report_id = None
             return Context(None, reports, None, self.today())
         report = self.store.get_report(session.report_id)
+        return Context(report, reports, self.previous(report), self.today())
+
+    def previous(self, report: Report) -> Report | None:
+        """Last year's report of the same agency, when the store has it."""
         last = self.store.find_report(report.agency, report.year - 1)
-        previous = self.store.get_report(last) if last is not None else None
-        return Context(report, reports, previous, self.today())
+        return self.store.get_report(last) if last is not None else None
 
     def handle(self, user: str, inp: Input, frontend: str) -> list[Outgoing]:
         """One turn for ``user``; every change is committed before this returns."""
@@ -162,7 +189,12 @@ class Service:
             if report_id is None:
                 continue
             report = self.store.get_report(report_id)
-            if reply.action == "preview":
+            if reply.action == "check":
+                previous = self.previous(report)
+                out.append(
+                    findings_message(check_draft(report, previous, self.m), report.explanations)
+                )
+            elif reply.action == "preview":
                 chunks = self.drafter.preview(report)
                 out.append(
                     Outgoing(
@@ -179,7 +211,11 @@ class Service:
     def document(self, report: Report, fmt: str) -> Outgoing:
         """The report rendered as a file."""
         name = f"{report.agency}{report.year}年政府信息公开工作年度报告.{fmt}"
-        data = dumps(report).encode() if fmt == "yaml" else self.drafter.render(report, fmt)
+        data = (
+            dumps(self.drafter.narrative(report)).encode()
+            if fmt == "yaml"
+            else self.drafter.render(report, fmt)
+        )
         return Outgoing(
             message(Code.CHAT_EXPORT_READY, name=name),
             Code.CHAT_EXPORT_READY,

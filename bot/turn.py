@@ -13,7 +13,6 @@ from bot.answers import check_carry_forward
 from bot.catalogue import Code, UserError, message
 from bot.commands import spec
 from bot.conversation import Context, Outcome, Reply, level_choices
-from bot.findings import Finding, Severity
 from bot.flows import Choice, Flow, Step
 from bot.journey import (
     Facts,
@@ -95,25 +94,6 @@ class Turn:
         self.out.replies.append(
             Reply(message(Code.CHAT_CONTINUE), Code.CHAT_CONTINUE, choices, "menu")
         )
-
-    def findings_reply(self, findings: list[Finding]) -> None:
-        """The result of 检查."""
-        if not findings:
-            self.out.say(Code.CHAT_CHECK_CLEAN)
-            return
-        errors = sum(f.severity is Severity.ERROR for f in findings)
-        lines = [message(Code.CHAT_CHECK_SUMMARY, errors=errors, warnings=len(findings) - errors)]
-        labels = {
-            Severity.ERROR: message(Code.CLI_ERROR),
-            Severity.WARNING: message(Code.CLI_WARNING),
-        }
-        explained = self.report.explanations if self.report else {}
-        lines += [
-            message(Code.CHAT_FINDING_LINE, label=f"[{labels[f.severity]}] ", message=f.message())
-            for f in findings
-            if f.key not in explained
-        ]
-        self.out.replies.append(Reply("\n".join(lines), Code.CHAT_CHECK_SUMMARY))
 
     # --- navigation ------------------------------------------------------------------
 

@@ -1,0 +1,373 @@
+"""The Telegram front end: ``reportbot run``, a python-telegram-bot ``Application``.
+
+The only module that imports ``telegram``. It translates updates into engine inputs
+(a message is ``Input(text=...)``, a button is ``Input(choice=..., choice_step=...)``),
+runs them through :class:`~bot.service.Service` (which commits every change before it
+returns) and sends the replies: HTML-escaped text split at 4096 characters, inline
+keyboards, documents. Private chats only; each update is handled once even if
+Telegram delivers it again; the token never reaches a log line or an error message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sqlite3
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib.util import find_spec
+from typing import Any
+
+from telegram import (
+    Bot,
+    Document,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.catalogue import Code, UserError, message
+from bot.commands import commands, spec
+from bot.engine import Input
+from bot.prompts import PromptError
+from bot.service import Outgoing, Service, load_prompts
+from bot.settings import Settings, TokenRedactor, add_run_parser, settings_from_args
+from bot.store import Store
+from bot.telegram_format import Button, caption, chunks, menu_commands, parse_callback
+
+__all__ = ["Deps", "add_run_parser", "build_application", "cmd_run", "main"]
+
+FRONTEND = "telegram"
+DEPS = "deps"
+EXIT_FAILED = 2
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+log = logging.getLogger("bot.telegram_app")  # also when run as __main__
+App = Application[Any, Any, Any, Any, Any, Any]
+Context = ContextTypes.DEFAULT_TYPE
+
+
+@dataclass
+class Deps:
+    """What the handlers share, kept in ``application.bot_data``."""
+
+    store: Store
+    service: Service
+
+
+def deps(context: Context) -> Deps:
+    """The application's :class:`Deps`."""
+    found = context.bot_data[DEPS]
+    assert isinstance(found, Deps)
+    return found
+
+
+def user_key(update: Update) -> str:
+    """The officer's id for the service."""
+    assert update.effective_user is not None
+    return f"tg:{update.effective_user.id}"
+
+
+# --- sending --------------------------------------------------------------------------
+
+
+def markup(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of ``rows``, or None."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in rows]
+    )
+
+
+async def send(bot: Bot, chat_id: int, out: Iterable[Outgoing]) -> None:
+    """Send the service's replies in order: text with keyboards, and documents."""
+    for item in out:
+        if item.document is not None:
+            name, data = item.document
+            text = caption(item)
+            await bot.send_document(
+                chat_id, InputFile(data, filename=name), caption=text, parse_mode=ParseMode.HTML
+            )
+            if text is not None:
+                continue  # else the text follows as messages: too long for a caption
+        for chunk in chunks(item):
+            await bot.send_message(
+                chat_id,
+                chunk.html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(chunk.keyboard),
+                link_preview_options=NO_PREVIEW,
+            )
+
+
+async def say(update: Update, context: Context, code: Code, **params: object) -> None:
+    """Send one coded message to the update's chat."""
+    assert update.effective_chat is not None
+    await send(context.bot, update.effective_chat.id, [Outgoing(message(code, **params), code)])
+
+
+async def turn(update: Update, context: Context, inp: Input) -> None:
+    """One turn of the conversation: the service stores everything, then we reply."""
+    assert update.effective_chat is not None
+    out = deps(context).service.handle(user_key(update), inp, FRONTEND)
+    await send(context.bot, update.effective_chat.id, out)
+
+
+# --- guards (groups -2 and -1 run before the handlers) --------------------------------
+
+
+async def drop_duplicate(update: Update, context: Context) -> None:
+    """Stop an update Telegram delivers again (e.g. after a restart) being handled twice."""
+    if deps(context).store.seen_update(str(update.update_id)):
+        log.info("update %s was already handled; skipped", update.update_id)
+        raise ApplicationHandlerStop
+
+
+async def private_only(update: Update, context: Context) -> None:
+    """Outside a private chat, say once that the bot works only there, and do nothing."""
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return
+    if not deps(context).store.seen_update(f"not-private:{chat.id}"):
+        try:
+            await say(update, context, Code.TG_PRIVATE_ONLY)
+        except Forbidden:
+            log.info("could not tell chat %s that the bot works only in private", chat.id)
+    raise ApplicationHandlerStop
+
+
+# --- handlers -------------------------------------------------------------------------
+
+
+async def on_text(update: Update, context: Context) -> None:
+    """A typed message (an answer, a Chinese command word or a /command)."""
+    assert update.message is not None
+    assert update.message.text is not None
+    await turn(update, context, Input(text=update.message.text))
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """A pressed inline button: answer it, remove its keyboard, and take the choice."""
+    query = update.callback_query
+    assert query is not None
+    parsed = parse_callback(query.data)
+    await query.answer(message(Code.TG_BAD_BUTTON) if parsed is None else None)
+    if query.message is not None:  # so that a used keyboard cannot be pressed again
+        try:
+            await context.bot.edit_message_reply_markup(
+                chat_id=query.message.chat.id, message_id=query.message.message_id
+            )
+        except BadRequest as exc:  # already removed, or too old to edit
+            log.debug("keyboard of message %s kept: %s", query.message.message_id, exc)
+    if parsed is None:
+        log.warning("unreadable button data from %s: %r", user_key(update), query.data)
+        return
+    step, choice = parsed
+    await turn(update, context, Input(choice=choice, choice_step=step))
+
+
+async def import_document(update: Update, context: Context, document: Document) -> list[Outgoing]:
+    """The replies to a file the officer sent (.txt, .html, .docx, .xlsx …).
+
+    Import is not available yet: replace this function to wire it in (download with
+    ``await (await document.get_file()).download_as_bytearray()`` and hand the bytes to
+    the service, e.g. ``deps(context).service``, for ``user_key(update)``).
+    """
+    name = document.file_name or ""
+    return [Outgoing(message(Code.TG_IMPORT_UNAVAILABLE, name=name), Code.TG_IMPORT_UNAVAILABLE)]
+
+
+async def on_document(update: Update, context: Context) -> None:
+    """A file the officer sent."""
+    assert update.message is not None
+    assert update.message.document is not None
+    out = await import_document(update, context, update.message.document)
+    await send(context.bot, update.message.chat_id, out)
+
+
+async def on_submit(update: Update, context: Context) -> None:
+    """/submit, which the engine does not offer yet."""
+    await say(update, context, Code.TG_SUBMIT_UNAVAILABLE)
+
+
+async def on_edited(update: Update, context: Context) -> None:
+    """An edited message: the stored answer stays; say how to change it."""
+    await say(update, context, Code.TG_EDITED_IGNORED, example=spec("edit").example)
+
+
+async def on_other(update: Update, context: Context) -> None:
+    """A photo, sticker, voice message …: ask for text."""
+    await say(update, context, Code.TG_TEXT_ONLY)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the error with its context (never the token) and answer the officer politely."""
+    upd = update if isinstance(update, Update) else None
+    if upd is None and isinstance(context.error, NetworkError):  # polling: PTB retries
+        log.warning("Telegram Bot API not reachable, retrying: %s", context.error)
+        return
+    user = upd.effective_user if upd else None
+    chat = upd.effective_chat if upd else None
+    log.error(
+        "update %s from user %s failed",
+        upd.update_id if upd else None,
+        user.id if user else None,
+        exc_info=context.error,
+    )
+    if upd is not None and chat is not None and chat.type == ChatType.PRIVATE:
+        try:
+            await say(upd, context, Code.TG_ERROR)
+        except TelegramError as exc:
+            log.warning(
+                "could not tell user %s about the error: %s", user.id if user else None, exc
+            )
+    raise ApplicationHandlerStop  # no further handler group runs for a failed update
+
+
+# --- the application ------------------------------------------------------------------
+
+
+async def post_init(app: App) -> None:
+    """Publish the command menu with the Chinese descriptions."""
+    await app.bot.set_my_commands(menu_commands())
+
+
+async def post_shutdown(app: App) -> None:
+    """Close the store (everything in it is already committed)."""
+    found = app.bot_data.pop(DEPS, None)
+    if isinstance(found, Deps):
+        found.store.close()
+
+
+def build_application(
+    settings: Settings, found: Deps, *, request: BaseRequest | None = None
+) -> App:
+    """The bot: handlers, error handler, rate limiter, ``found`` in ``bot_data``."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        # One update at a time, in the order received (PTB's default, kept on purpose):
+        # a turn reads and writes the officer's session, so turns must not interleave.
+        .concurrent_updates(False)
+        .rate_limiter(AIORateLimiter())
+        .job_queue(None)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app: App = builder.build()
+    app.bot_data[DEPS] = found
+    app.add_handler(TypeHandler(Update, drop_duplicate), group=-2)
+    app.add_handler(TypeHandler(Update, private_only), group=-1)
+    message_only = filters.UpdateType.MESSAGE
+    handlers: list[Any] = [CallbackQueryHandler(on_button)]
+    if "submit" not in {c.name for c in commands()}:
+        handlers.append(CommandHandler("submit", on_submit, filters=message_only))
+    handlers += [
+        MessageHandler(message_only & filters.TEXT, on_text),
+        MessageHandler(message_only & filters.Document.ALL, on_document),
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edited),
+        MessageHandler(message_only, on_other),
+    ]
+    app.add_handlers(handlers)
+    app.add_error_handler(on_error)
+    return app
+
+
+# --- running --------------------------------------------------------------------------
+
+
+def start(app: App, settings: Settings) -> int:
+    """Check the token, then serve until stopped (SIGINT/SIGTERM); the exit status."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(app.initialize())  # getMe: a bad token fails here, quietly
+    except TelegramError as exc:
+        loop.run_until_complete(app.bot.shutdown())
+        loop.run_until_complete(post_shutdown(app))
+        loop.close()
+        if isinstance(exc, InvalidToken):
+            print(message(Code.TG_TOKEN_REJECTED, url=settings.base_url), file=sys.stderr)
+        else:
+            reason = TokenRedactor(settings.token).redact(str(exc))
+            print(
+                message(Code.TG_UNREACHABLE, url=settings.base_url, reason=reason), file=sys.stderr
+            )
+        return EXIT_FAILED
+    hook = settings.webhook
+    if hook is None:
+        app.run_polling()  # updates sent while the bot was down are answered, not dropped
+    else:
+        app.run_webhook(
+            listen=hook.listen,
+            port=hook.port,
+            url_path=hook.path,
+            webhook_url=hook.url,
+            secret_token=hook.secret_token,
+        )
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``reportbot run``: the Telegram bot on the SQLite database."""
+    try:
+        settings = settings_from_args(args, os.environ)
+        if settings.webhook is not None and find_spec("tornado") is None:
+            raise UserError(Code.TG_WEBHOOK_UNAVAILABLE)
+        load_prompts()
+    except UserError as exc:
+        print(exc.message(), file=sys.stderr)
+        return EXIT_FAILED
+    except PromptError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_FAILED
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level="INFO")
+    # httpx logs every request URL at INFO, and those URLs hold the token
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    secrets = [settings.token] + ([settings.webhook.secret_token] if settings.webhook else [])
+    TokenRedactor(*secrets).install()
+    try:
+        store = Store.open(settings.db)
+    except (OSError, sqlite3.Error) as exc:
+        print(message(Code.TG_NO_DATABASE, path=settings.db, reason=exc), file=sys.stderr)
+        return EXIT_FAILED
+    return start(build_application(settings, Deps(store, Service(store))), settings)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m bot.telegram_app run …`` (the same as ``reportbot run …``)."""
+    parser = argparse.ArgumentParser(prog="reportbot")
+    add_run_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return cmd_run(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

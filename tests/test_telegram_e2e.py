@@ -1,0 +1,273 @@
+"""``reportbot run`` as a real process against a fake Bot API server on 127.0.0.1.
+
+An officer drafts the seed report over Telegram (pressing the buttons the bot offers,
+typing otherwise), the bot is killed and restarted in the middle, and the .docx export
+arrives over HTTP and holds the seed's figures. Start-up failures are one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest as TelegramBadRequest
+from telegram.error import InvalidToken
+
+from bot.catalogue import Code, message
+from bot.cli import build_parser
+from bot.datafile import Report
+from bot.model import model
+from tests.chat_script import SEED_SESSION
+from tests.fake_bot_api import BadRequest, FakeBotApi, Sent, visible_text
+from tests.telegram_fakes import USER_ID
+
+TOKEN = "123:FAKE"
+T4_ANY = SEED_SESSION.index("确认") + 1  # the question of table 四, asked with 是/否 buttons
+
+
+def run_command() -> list[str]:
+    """``reportbot run`` once bot/cli.py registers it, else the module's own entry point."""
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    module = "bot.cli" if "run" in sub.choices else "bot.telegram_app"
+    return [sys.executable, "-m", module, "run"]
+
+
+def environment(api: FakeBotApi, token: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    env |= {"TELEGRAM_API_BASE_URL": api.base_url, "TELEGRAM_API_FILE_URL": api.file_url}
+    if token is not None:
+        env["TELEGRAM_BOT_TOKEN"] = token
+    return env
+
+
+class BotProcess:
+    """The bot as a subprocess; its output goes to a log file."""
+
+    def __init__(self, api: FakeBotApi, tmp: Path, token: str | None = TOKEN) -> None:
+        self.api, self.db, self.log, self.token = api, tmp / "r.db", tmp / "bot.log", token
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start and wait until the command menu is set (start-up done)."""
+        menus = len(self.api.state.commands)
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [*run_command(), "--db", str(self.db)],
+                env=environment(self.api, self.token),
+                stdout=log,
+                stderr=log,
+            )
+        self.api.wait(lambda state: len(state.commands) > menus or self.exited())
+
+    def exited(self) -> bool:
+        return self.proc is not None and self.proc.poll() is not None
+
+    def kill(self) -> None:
+        """Kill -9: nothing is closed; every answer is already committed."""
+        assert self.proc is not None
+        self.proc.kill()
+        self.proc.wait(10)
+
+    def stop(self) -> int:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(20)
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+class Officer:
+    """Plays the officer in the private chat."""
+
+    def __init__(self, api: FakeBotApi) -> None:
+        self.api = api
+        self.last: list[Sent] = []
+        self.last_update: dict[str, Any] = {}
+
+    def say(self, text: str) -> list[Sent]:
+        with self.api.turn() as out:
+            self.last_update = self.api.say(text)
+        self.last = out
+        return out
+
+    def press(self, sent: Sent, label: str) -> list[Sent]:
+        with self.api.turn() as out:
+            self.last_update = self.api.press(sent, label)
+        self.last = out
+        return out
+
+    def answer(self, line: str) -> list[Sent]:
+        """Press the button ``line`` names (by number or label) if the question has one."""
+        question = self.last[-1]
+        labels = question.labels()
+        if line.isdigit() and 1 <= int(line) <= len(labels):
+            return self.press(question, labels[int(line) - 1])
+        if line in labels:
+            return self.press(question, line)
+        return self.say(line)
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi(TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def bots(api: FakeBotApi, tmp_path: Path) -> Iterator[list[BotProcess]]:
+    """Bot processes of a test; any still running at the end is killed."""
+    started: list[BotProcess] = []
+    yield started
+    for bot in started:
+        if bot.proc is not None and bot.proc.poll() is None:
+            bot.kill()
+
+
+def numeric_rows(table: Any, width: int) -> list[list[int]]:
+    rows = []
+    for row in table.rows:
+        cells = [c.text.strip() for c in row.cells][-width:]
+        if len(cells) == width and all(c.isdigit() for c in cells):
+            rows.append([int(c) for c in cells])
+    return rows
+
+
+def test_officer_drafts_the_report_over_telegram(
+    api: FakeBotApi, bots: list[BotProcess], tmp_path: Path, seed: Report
+) -> None:
+    bot = BotProcess(api, tmp_path)
+    bots.append(bot)
+    bot.start()
+    officer = Officer(api)
+    assert [s.text for s in officer.say("/start")] == [message(Code.CHAT_ASK_AGENCY)]
+    for line in SEED_SESSION[:T4_ANY]:
+        officer.answer(line)
+    question = officer.last[-1]
+    assert question.labels() == ["是", "否"]
+    # the year was typed, not pressed, so its button is still there to press after the restart
+    [year] = [s for s in api.state.sent if s.labels() and s.labels()[0].isdigit()]
+    assert year.text == message(Code.CHAT_ASK_YEAR, default=year.labels()[0])
+
+    bot.kill()
+    bot.start()
+    with api.turn(reply=False) as out:  # Telegram delivers the last update again
+        api.redeliver(officer.last_update)
+    assert out == []
+    assert officer.say("/start")[-1].text == question.text  # resumes at the same question
+    out = officer.press(year, year.labels()[0])  # a stale button from before the restart
+    assert out[0].text == message(Code.CHAT_EXPIRED)
+    assert out[-1].text == question.text
+    out = officer.press(question, "否")  # still the current question: the press works
+    assert out[0].text == message(Code.CHAT_TABLE4_ZERO)
+    for line in SEED_SESSION[T4_ANY + 1 :]:
+        officer.answer(line)
+    assert officer.last[-1].text == message(Code.CHAT_ALL_DONE)
+
+    officer.say("/export")
+    [document] = [s.document for s in officer.answer("docx") if s.document]
+    assert document[0] == f"{seed.agency}{seed.year}年政府信息公开工作年度报告.docx"
+    tables = docx.Document(io.BytesIO(document[1])).tables
+    m = model()
+    assert numeric_rows(tables[1], 7) == [seed.applications[r.key] for r in m.applications.rows]
+    assert numeric_rows(tables[2], 15) == [
+        [n for r in m.review_litigation.rows for n in seed.review_litigation[r.key]]
+    ]
+    [docs] = [
+        [c.text for c in row.cells]
+        for row in tables[0].rows
+        if row.cells[0].text == "行政规范性文件"
+    ]
+    assert docs[1:] == [
+        str(seed.active[f"normative_docs.{k}"]) for k in ("issued", "abolished", "in_force")
+    ]
+
+    assert api.state.refused == []  # Telegram accepted every request
+    assert all(api.state.queries.values())  # every button press was answered
+    assert bot.stop() == 0
+    assert "Traceback" not in bot.output()
+    assert TOKEN not in bot.output()
+    assert "FAKE" not in bot.output()
+
+
+def test_rejected_token_is_one_line(
+    api: FakeBotApi, bots: list[BotProcess], tmp_path: Path
+) -> None:
+    bot = BotProcess(api, tmp_path, token="999:WRONG-TOKEN")
+    bots.append(bot)
+    bot.start()
+    assert bot.proc is not None
+    assert bot.proc.wait(20) != 0
+    assert bot.output() == message(Code.TG_TOKEN_REJECTED, url=api.base_url) + "\n"
+
+
+def test_missing_token_is_one_line(
+    api: FakeBotApi, bots: list[BotProcess], tmp_path: Path
+) -> None:
+    bot = BotProcess(api, tmp_path, token=None)
+    bots.append(bot)
+    bot.start()
+    assert bot.proc is not None
+    assert bot.proc.wait(20) != 0
+    assert bot.output() == message(Code.TG_NO_TOKEN) + "\n"
+
+
+# --- the fake server refuses what Telegram refuses ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a < b",
+        "a > b",
+        "AT&T",
+        "<b>bold",
+        "<b><i>x</b></i>",
+        "<script>x</script>",
+        '<span class="x">x</span>',
+        "<a>x</a>",
+        "</b>",
+    ],
+)
+def test_fake_api_refuses_what_telegram_cannot_parse(text: str) -> None:
+    with pytest.raises(BadRequest, match="can't parse entities"):
+        visible_text(text)
+
+
+def test_fake_api_parses_telegram_html() -> None:
+    text = '<b>粗</b><i>斜</i><a href="https://x.cn?a=1&amp;b=2">链</a><tg-spoiler>隐</tg-spoiler>'
+    assert visible_text(text + " &lt;&gt;&amp;&quot;&#39;&#x4e00;") == "粗斜链隐 <>&\"'一"
+    assert visible_text('<pre><code class="language-python">x</code></pre>') == "x"
+
+
+async def test_fake_api_enforces_limits_over_http(api: FakeBotApi) -> None:
+    bot = Bot(TOKEN, base_url=api.base_url)
+    async with bot:
+        sent = await bot.send_message(USER_ID, "&lt;" * 4096, parse_mode="HTML")
+        assert sent.text == "<" * 4096  # 4096 characters after entity parsing
+        with pytest.raises(TelegramBadRequest, match=r"(?i)too long"):
+            await bot.send_message(USER_ID, "字" * 4097)
+        with pytest.raises(TelegramBadRequest, match=r"(?i)can't parse entities"):
+            await bot.send_message(USER_ID, "1 < 2", parse_mode="HTML")
+        long_data = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="d" * 65)]])
+        with pytest.raises(TelegramBadRequest, match=r"(?i)button_data_invalid"):
+            await bot.send_message(USER_ID, "x", reply_markup=long_data)
+        empty = InlineKeyboardMarkup([[InlineKeyboardButton(" ", callback_data="d")]])
+        with pytest.raises(TelegramBadRequest, match=r"(?i)button_text_empty"):
+            await bot.send_message(USER_ID, "x", reply_markup=empty)
+        with pytest.raises(TelegramBadRequest, match=r"(?i)not modified"):
+            await bot.edit_message_reply_markup(chat_id=USER_ID, message_id=sent.message_id)
+    with pytest.raises(InvalidToken):
+        async with Bot("1:WRONG", base_url=api.base_url):
+            pass
+    assert [m for m, _ in api.state.refused] == ["sendMessage"] * 4 + ["editMessageReplyMarkup"]
