@@ -23,6 +23,15 @@ from bot.settings import add_run_parser
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
 
+def _read(path: str) -> tuple[Report, list[Finding]] | None:
+    """Load a report data file, or print its one-line problem and return None."""
+    try:
+        return load(Path(path))
+    except DataFileError as exc:
+        print(exc.message(), file=sys.stderr)
+        return None
+
+
 def _print_findings(path: str, report: Report, findings: list[Finding]) -> None:
     print(message(Code.CLI_HEADER, path=path, agency=report.agency, year=report.year))
     m = model()
@@ -49,19 +58,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     previous: Report | None = None
     status = EXIT_OK
     if args.previous:
-        try:
-            previous, _ = load(Path(args.previous))
-        except DataFileError as exc:
-            print(exc.message(), file=sys.stderr)
+        loaded = _read(args.previous)
+        if loaded is None:
             return EXIT_UNREADABLE
+        previous = loaded[0]
     results: list[dict[str, Any]] = []
     for name in args.files:
-        try:
-            report, findings = load(Path(name))
-        except DataFileError as exc:
-            print(exc.message(), file=sys.stderr)
+        loaded = _read(name)
+        if loaded is None:
             status = EXIT_UNREADABLE
             continue
+        report, findings = loaded
         findings = findings + check_draft(report, previous)
         if has_errors(findings) and status == EXIT_OK:
             status = EXIT_FINDINGS
@@ -135,11 +142,10 @@ def cmd_load(args: argparse.Namespace) -> int:
     """Store a report data file in the database (replacing it with --replace)."""
     from bot.store import ReportExists, Store
 
-    try:
-        report, findings = load(Path(args.file))
-    except DataFileError as exc:
-        print(exc.message(), file=sys.stderr)
+    loaded = _read(args.file)
+    if loaded is None:
         return EXIT_UNREADABLE
+    report, findings = loaded
     if has_errors(findings):
         _print_findings(args.file, report, findings)
         return EXIT_FINDINGS
@@ -161,13 +167,11 @@ def cmd_render(args: argparse.Namespace) -> int:
     """Render a report data file to a draft: docx, html, md, txt or xlsx."""
     from bot.render import render
 
-    try:
-        report, _ = load(Path(args.file))
-    except DataFileError as exc:
-        print(exc.message(), file=sys.stderr)
+    loaded = _read(args.file)
+    if loaded is None:
         return EXIT_UNREADABLE
     output = Path(args.output)
-    output.write_bytes(render(report, args.format))
+    output.write_bytes(render(loaded[0], args.format))
     print(message(Code.CLI_EXPORTED, path=output))
     return EXIT_OK
 
