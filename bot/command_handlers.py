@@ -9,14 +9,14 @@ from __future__ import annotations
 from bot.answers import match_choices
 from bot.catalogue import Code, UserError, message
 from bot.commands import Command, commands, resolve_edit, resolve_part, spec
-from bot.conversation import EXPORT_FORMATS, Reply
+from bot.conversation import EXPORT_FORMATS, WORKFLOW_COMMANDS, Reply
 from bot.flows import Choice
 from bot.journey import find_step
+from bot.onboarding import Onboarding
 from bot.state import Change
-from bot.turn import Turn
 
 
-class Commands(Turn):
+class Commands(Onboarding):
     """What each command does."""
 
     def command(self, cmd: Command) -> None:
@@ -37,6 +37,22 @@ class Commands(Turn):
         if name == "unknown":
             self.out.say(Code.CHAT_UNKNOWN_COMMAND, command=arg)
             self.reask_if_open()
+            return
+        if name in WORKFLOW_COMMANDS or (name == "start" and arg):
+            if spec(name).needs_argument and not arg:
+                self.out.say(
+                    Code.CHAT_NEEDS_ARGUMENT,
+                    action=spec(name).words[0],
+                    example=spec(name).example,
+                )
+            else:  # carried out by the service's workflow, authorised there
+                action = "join" if name == "start" else name
+                self.out.replies.append(Reply("", action=f"workflow:{action}", argument=arg))
+            if name == "start":
+                self.session.step = "start"
+                self.resume()
+            else:
+                self.reask_if_open()
             return
         if name in ("start", "report") and (name == "report" or self.report is None):
             self.session.report_id = None
@@ -66,7 +82,7 @@ class Commands(Turn):
             self.back()
         elif name == "skip":
             self.skip()
-        elif name in ("goto", "edit") and not arg:
+        elif spec(name).needs_argument and not arg:
             example = spec(name).example
             self.out.say(Code.CHAT_NEEDS_ARGUMENT, action=spec(name).words[0], example=example)
             self.reask_if_open()
@@ -123,6 +139,8 @@ class Commands(Turn):
 
     def skip(self) -> None:
         assert self.report is not None
+        if not self.writable():
+            return
         step = find_step(self.flow, self.session.step, self.m)
         if step is None:
             self.reask_if_open()
@@ -137,6 +155,8 @@ class Commands(Turn):
 
     def edit(self, target: str) -> None:
         assert self.report is not None
+        if not self.writable():
+            return
         resolved = resolve_edit(target, self.flow, self.report, self.m)
         if resolved is None:
             self.out.say(Code.CHAT_EDIT_UNKNOWN, target=target)

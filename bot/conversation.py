@@ -15,7 +15,17 @@ from bot.model import ReportModel
 from bot.state import Change, Session
 
 EXPORT_FORMATS = ("docx", "html", "md", "txt", "xlsx", "yaml")
-SETUP_STEPS = ("start", "choose_report", "setup_agency", "setup_level", "setup_year")
+SETUP_STEPS = (
+    "start",
+    "choose_report",
+    "setup_agency",
+    "setup_level",
+    "setup_region",
+    "setup_year",
+    "setup_choose_agency",
+)
+# commands carried out by the review workflow (bot/workflow.py), not by the engine
+WORKFLOW_COMMANDS = ("submit", "review", "history", "members", "invite", "remove", "revoke")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +47,8 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     step: str | None = None
     multi: bool = False
-    action: str | None = None  # "preview" or "export:<format>", carried out by the service
+    action: str | None = None  # "preview", "check", "export:<format>", "workflow:<command>"
+    argument: str = ""  # the command's argument, for a workflow action
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +61,27 @@ class ReportRef:
 
 
 @dataclass(frozen=True, slots=True)
+class AgencyRef:
+    """An agency the user may create reports for."""
+
+    id: int
+    name: str
+    level: str
+
+
+@dataclass(frozen=True, slots=True)
 class NewReport:
-    """A report the service must create (or open if it exists), then resume."""
+    """A report the service must create (or open if it exists), then resume.
+
+    ``agency_id`` is set for an agency the user belongs to; otherwise the service creates
+    the agency (with ``region``) and makes the user its admin.
+    """
 
     agency: str
     agency_level: str
     year: int
+    region: str = ""
+    agency_id: int | None = None
 
 
 @dataclass
@@ -66,6 +92,8 @@ class Context:
     reports: tuple[ReportRef, ...] = ()
     previous: Report | None = None
     today: date = field(default_factory=date.today)
+    agencies: tuple[AgencyRef, ...] = ()  # where the user may create reports
+    can_edit: bool = True  # whether the user may change the open report
 
 
 @dataclass
@@ -81,6 +109,18 @@ class Outcome:
     def say(self, code: Code, **params: object) -> None:
         """Add a plain text reply from the catalogue."""
         self.replies.append(Reply(message(code, **params), code))
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message for the front end: text with choices, or a document."""
+
+    text: str = ""
+    code: Code | None = None
+    choices: tuple[Choice, ...] = ()
+    step: str | None = None
+    multi: bool = False
+    document: tuple[str, bytes] | None = None  # (file name, content)
 
 
 def level_changes(level_key: str, m: ReportModel) -> tuple[list[Change], list[Reply]]:

@@ -8,7 +8,7 @@ changes and the session in one transaction before it sends the replies.
 
 from __future__ import annotations
 
-from bot.answers import interpret, is_confirm, is_word, match_choices
+from bot.answers import interpret, is_word
 from bot.catalogue import Code, UserError, message
 from bot.checks import check
 from bot.command_handlers import Commands
@@ -23,7 +23,6 @@ from bot.conversation import (
     Reply,
     ReportRef,
     level_changes,
-    level_choices,
 )
 from bot.findings import Finding
 from bot.flows import Flow, Step
@@ -75,67 +74,14 @@ class Engine(Commands):
             self.answer(text)
         return self.out
 
-    def setup(self, step_name: str, text: str) -> None:
-        """Choose or create the report: agency, level, year."""
-        pending = self.session.pending
-        if step_name == "choose_report":
-            ids = {str(r.id) for r in self.ctx.reports}
-            labels = {f"{r.agency}{r.year}年": str(r.id) for r in self.ctx.reports}
-            numbered = [str(r.id) for r in self.ctx.reports] + ["new"]
-            value = text.strip()
-            if value.isdigit() and 1 <= int(value) <= len(numbered) and value not in ids:
-                value = numbered[int(value) - 1]
-            value = labels.get(value, value)
-            if value in ids:
-                self.session.report_id = int(value)
-                self.session.step = "start"
-                self.out.open_report = int(value)
-            elif value in ("new", message(Code.CHAT_NEW_REPORT)):
-                self.session.step = "setup_agency"
-                self.out.say(Code.CHAT_ASK_AGENCY)
-            else:
-                self.out.say(Code.CHAT_BAD_CHOICE, value=value, example="1")
-                self.resume()
-            return
-        if step_name == "setup_agency":
-            agency = " ".join(text.split())
-            if not 2 <= len(agency) <= 60:
-                self.out.say(Code.CHAT_BAD_AGENCY)
-                return
-            self.session.pending = {"agency": agency}
-            self.session.step = "setup_level"
-            self.ask_level()
-            return
-        if step_name == "setup_level":
-            try:
-                [level] = match_choices(level_choices(self.m), text, many=False, example="4")
-            except UserError as exc:
-                self.out.say(exc.code, **exc.params)
-                self.ask_level()
-                return
-            self.session.pending = {**pending, "level": level}
-            self.session.step = "setup_year"
-            self.ask_year()
-            return
-        default = self.ctx.today.year - 1
-        value = text.strip().removesuffix("年")
-        if is_confirm(value) or value == str(default):
-            year = default
-        elif value.isdigit() and 2008 <= int(value) <= self.ctx.today.year:
-            year = int(value)
-        else:
-            self.out.say(Code.CHAT_BAD_YEAR, value=text.strip(), example=default)
-            return
-        self.session.pending = {}
-        self.session.step = "start"
-        self.out.create = NewReport(pending["agency"], pending["level"], year)
-
     def answer(self, text: str) -> None:
         """Interpret an answer to the current step, store it, and move on."""
         assert self.report is not None
         step = find_step(self.flow, self.session.step, self.m)
         if step is None:
             self.resume()
+            return
+        if not self.writable():
             return
         pending = self.session.pending
         if is_word("keep", text) and is_answered(step, self.report):

@@ -1,10 +1,11 @@
-"""The application service both front ends call: load, run the engine, store, draft.
+"""The application service both front ends call: authorise, run the engine, store, draft.
 
-One turn: load the user's session and open report from the store, run the pure engine,
-store its changes and the session in one transaction (committed before anything is
-sent), create or open a report when the engine asks, and turn preview and export
-requests into text chunks and documents. Front ends only translate inputs and
-:class:`Outgoing` messages.
+One turn: load the user's session; open only a report of an agency the user belongs to
+(an outsider learns nothing, not even that a report exists); run the pure engine; store
+its changes and the session in one transaction (committed before anything is sent);
+create or open a report when the engine asks; carry out previews, exports, checks and
+the review workflow's commands; and put the user's queued messages first. Front ends
+only translate inputs and :class:`Outgoing` messages.
 """
 
 from __future__ import annotations
@@ -15,30 +16,24 @@ from datetime import date
 
 from bot.answers import words
 from bot.catalogue import Code, catalogue, message
-from bot.commands import commands
+from bot.commands import commands, parse_command
 from bot.compliance import check_draft
+from bot.conversation import AgencyRef, Outgoing
 from bot.datafile import Report, dumps
 from bot.engine import Context, Input, Outcome, ReportRef, handle, level_changes
 from bot.findings import Finding, Severity
-from bot.flows import Choice, Flow, flow
+from bot.flows import Flow, flow
 from bot.model import ReportModel, model
-from bot.state import Session
+from bot.render import preview_chunks, with_narrative
+from bot.render import render as render_draft
+from bot.review import can
+from bot.state import Change, Session
 from bot.store import Store
+from bot.workflow import REVIEW_STEP, Workflow, say
+from bot.workflow_store import AgencyExists
 
 Preview = Callable[[Report], list[str]]
 Render = Callable[[Report, str], bytes]
-
-
-@dataclass(frozen=True, slots=True)
-class Outgoing:
-    """One message for the front end: text with choices, or a document."""
-
-    text: str = ""
-    code: Code | None = None
-    choices: tuple[Choice, ...] = ()
-    step: str | None = None
-    multi: bool = False
-    document: tuple[str, bytes] | None = None  # (file name, content)
 
 
 def findings_message(findings: list[Finding], explanations: dict[str, str]) -> Outgoing:
@@ -58,34 +53,11 @@ def findings_message(findings: list[Finding], explanations: dict[str, str]) -> O
 
 @dataclass
 class Drafter:
-    """How drafts are made: text preview chunks and rendered files."""
+    """How drafts are made: text preview chunks, rendered files, composed prose."""
 
-    preview: Preview
-    render: Render
-    narrative: Callable[[Report], Report] = lambda report: report
-
-
-def _preview(report: Report) -> list[str]:
-    from bot import render  # drafting loads its templates only when first needed
-
-    return render.preview_chunks(report)
-
-
-def _render(report: Report, fmt: str) -> bytes:
-    from bot import render
-
-    return render.render(report, fmt)
-
-
-def _narrative(report: Report) -> Report:
-    from bot import render
-
-    return render.with_narrative(report)
-
-
-def default_drafter() -> Drafter:
-    """The drafting of ``bot.render``."""
-    return Drafter(_preview, _render, _narrative)
+    preview: Preview = preview_chunks
+    render: Render = render_draft
+    narrative: Callable[[Report], Report] = with_narrative
 
 
 def load_prompts() -> None:
@@ -106,28 +78,59 @@ class Service:
 
     store: Store
     flow: Flow = field(default_factory=flow)
-    drafter: Drafter = field(default_factory=default_drafter)
+    drafter: Drafter = field(default_factory=Drafter)
     today: Callable[[], date] = date.today
     m: ReportModel = field(default_factory=model)
+    invite_link: Callable[[str], str] = lambda code: f"/start {code}"
 
-    def context(self, session: Session) -> Context:
-        """What the engine needs to know for this session."""
-        reports = tuple(ReportRef(r.id, r.agency, r.year) for r in self.store.list_reports())
+    def __post_init__(self) -> None:
+        self.workflow = Workflow(
+            self.store, self.drafter.render, self.drafter.narrative, self.m, self.invite_link
+        )
+
+    # --- what the user may see -----------------------------------------------------------
+
+    def context(self, user: str, session: Session) -> Context:
+        """What the engine needs to know, limited to the user's own agencies."""
+        ws = self.workflow.ws
+        reports = tuple(ReportRef(r.id, r.agency, r.year) for r in ws.reports_of(user))
+        agencies = tuple(
+            AgencyRef(a.agency_id, a.agency, a.level)
+            for a in ws.memberships(user)
+            if can(a.role, "edit")
+        )
         if session.report_id is None or session.report_id not in {r.id for r in reports}:
             session.report_id = None
-            return Context(None, reports, None, self.today())
+            return Context(None, reports, None, self.today(), agencies)
         report = self.store.get_report(session.report_id)
-        return Context(report, reports, self.previous(report), self.today())
+        role = self.workflow.role_for_report(user, session.report_id)
+        return Context(
+            report, reports, self.previous(report), self.today(), agencies, can(role, "edit")
+        )
 
     def previous(self, report: Report) -> Report | None:
         """Last year's report of the same agency, when the store has it."""
         last = self.store.find_report(report.agency, report.year - 1)
         return self.store.get_report(last) if last is not None else None
 
+    # --- one turn --------------------------------------------------------------------------
+
     def handle(self, user: str, inp: Input, frontend: str) -> list[Outgoing]:
         """One turn for ``user``; every change is committed before this returns."""
+        out = self.workflow.inbox(user)
         session = self.store.load_session(user) or Session(user)
-        ctx = self.context(session)
+        if inp.choice_step is not None and inp.choice_step.startswith(REVIEW_STEP):
+            out += self.workflow.decision(user, session, inp.choice_step, inp.choice or "")
+            self.store.save_session(session)
+            return out
+        ctx = self.context(user, session)
+        answer = not inp.resume and inp.choice is None and parse_command(inp.text) is None
+        if answer and session.step == "review_comment":
+            out += self.workflow.comments(user, session, inp.text)
+            self.store.save_session(session)
+            return out
+        if answer and session.step == "explain" and ctx.report is not None:
+            return out + self.explain(user, session, inp.text, ctx, frontend)
         outcome = handle(self.flow, session, inp, ctx, self.m)
         self.store.apply(
             outcome.session.report_id,
@@ -136,38 +139,72 @@ class Service:
             user=user,
             frontend=frontend,
         )
-        out = self.materialise(outcome)
+        out += self.materialise(user, outcome, ctx)
         if outcome.create is not None:
             out += self.create(outcome, user, frontend)
         elif outcome.open_report is not None:
             out += self.resume(outcome.session, user, frontend)
         return out
 
+    def explain(
+        self, user: str, session: Session, text: str, ctx: Context, frontend: str
+    ) -> list[Outgoing]:
+        """An explanation of a warning that blocks submission; submit when none is left."""
+        assert ctx.report is not None
+        assert session.report_id is not None
+        pending = self.workflow.explanation_needed(session, ctx.report, ctx.previous)
+        keys = [k for k in session.pending.get("explain", []) if k not in ctx.report.explanations]
+        if pending is None or not keys or not ctx.can_edit:
+            session.step, session.pending = "start", {}
+            self.store.save_session(session)
+            return self.resume(session, user, frontend)
+        self.store.apply(
+            session.report_id,
+            [Change("explanations", keys[0], text.strip())],
+            session,
+            user=user,
+            frontend=frontend,
+        )
+        out = [say(Code.CHAT_EXPLAINED)]
+        report = self.store.get_report(session.report_id)
+        following = self.workflow.explanation_needed(session, report, ctx.previous)
+        if following is not None:
+            return [*out, following]
+        session.step, session.pending = "start", {}
+        role = self.workflow.role_for_report(user, session.report_id)
+        out += self.workflow.submit(user, session, role or "", ctx.previous)
+        self.store.save_session(session)
+        return out
+
     def create(self, outcome: Outcome, user: str, frontend: str) -> list[Outgoing]:
-        """Create (or open, if it exists) the report the engine asked for, then resume."""
+        """Create (or open, if it exists) the report the engine asked for, then resume.
+
+        A new agency is created with the user as its admin; a name already taken by an
+        agency with members is refused (its admin must invite the user).
+        """
         new, session = outcome.create, outcome.session
         assert new is not None
+        if new.agency_id is None:
+            try:
+                self.workflow.ws.create_agency(new.agency, new.agency_level, new.region, user)
+            except AgencyExists:
+                session.step, session.pending = "start", {}
+                self.store.save_session(session)
+                return [
+                    say(Code.REV_AGENCY_TAKEN, agency=new.agency),
+                    *self.handle(user, Input(resume=True), frontend),
+                ]
         existing = self.store.find_report(new.agency, new.year)
         if existing is not None:
             session.report_id = existing
-            out = [
-                Outgoing(
-                    message(Code.CHAT_REPORT_OPENED, agency=new.agency, year=new.year),
-                    Code.CHAT_REPORT_OPENED,
-                )
-            ]
+            out = [say(Code.CHAT_REPORT_OPENED, agency=new.agency, year=new.year)]
         else:
             session.report_id = self.store.create_report(
                 new.agency, new.year, new.agency_level, user=user, frontend=frontend
             )
             changes, notes = level_changes(new.agency_level, self.m)
             self.store.apply(session.report_id, changes, session, user=user, frontend=frontend)
-            out = [
-                Outgoing(
-                    message(Code.CHAT_REPORT_CREATED, agency=new.agency, year=new.year),
-                    Code.CHAT_REPORT_CREATED,
-                )
-            ]
+            out = [say(Code.CHAT_REPORT_CREATED, agency=new.agency, year=new.year)]
             out += [Outgoing(n.text, n.code) for n in notes]
         return out + self.resume(session, user, frontend)
 
@@ -176,48 +213,66 @@ class Service:
         self.store.save_session(session)
         return self.handle(user, Input(resume=True), frontend)
 
-    def materialise(self, outcome: Outcome) -> list[Outgoing]:
-        """Engine replies as outgoing messages, drafting previews and exports."""
+    def materialise(self, user: str, outcome: Outcome, ctx: Context) -> list[Outgoing]:
+        """Engine replies as outgoing messages: drafts, exports, checks, workflow commands."""
         out: list[Outgoing] = []
-        report_id = outcome.session.report_id
+        session = outcome.session
         for reply in outcome.replies:
             if reply.action is None:
                 out.append(
                     Outgoing(reply.text, reply.code, reply.choices, reply.step, reply.multi)
                 )
-                continue
-            if report_id is None:
-                continue
-            report = self.store.get_report(report_id)
-            if reply.action == "check":
-                previous = self.previous(report)
-                out.append(
-                    findings_message(check_draft(report, previous, self.m), report.explanations)
+            elif reply.action.startswith("workflow:"):
+                out += self.workflow.command(
+                    user,
+                    session,
+                    reply.action.removeprefix("workflow:"),
+                    reply.argument,
+                    ctx.previous,
                 )
-            elif reply.action == "preview":
-                chunks = self.drafter.preview(report)
-                out.append(
-                    Outgoing(
-                        message(Code.CHAT_PREVIEW_HEADER, count=len(chunks)),
-                        Code.CHAT_PREVIEW_HEADER,
-                    )
-                )
-                out += [Outgoing(chunk) for chunk in chunks]
-            else:
-                fmt = reply.action.removeprefix("export:")
-                out.append(self.document(report, fmt))
+                self.store.save_session(session)
+            elif session.report_id is not None:
+                out += self.draft(reply.action, self.store.get_report(session.report_id))
         return out
 
-    def document(self, report: Report, fmt: str) -> Outgoing:
-        """The report rendered as a file."""
+    def draft(self, action: str, report: Report) -> list[Outgoing]:
+        """A check, a preview or an exported file of the report."""
+        if action == "check":
+            return [
+                findings_message(
+                    check_draft(report, self.previous(report), self.m), report.explanations
+                )
+            ]
+        if action == "preview":
+            chunks = self.drafter.preview(report)
+            return [
+                say(Code.CHAT_PREVIEW_HEADER, count=len(chunks)),
+                *(Outgoing(chunk) for chunk in chunks),
+            ]
+        fmt = action.removeprefix("export:")
         name = f"{report.agency}{report.year}年政府信息公开工作年度报告.{fmt}"
         data = (
             dumps(self.drafter.narrative(report)).encode()
             if fmt == "yaml"
             else self.drafter.render(report, fmt)
         )
-        return Outgoing(
-            message(Code.CHAT_EXPORT_READY, name=name),
-            Code.CHAT_EXPORT_READY,
-            document=(name, data),
-        )
+        return [
+            Outgoing(
+                message(Code.CHAT_EXPORT_READY, name=name),
+                Code.CHAT_EXPORT_READY,
+                document=(name, data),
+            )
+        ]
+
+    # --- messages for other users (Telegram delivers them as they are queued) --------------
+
+    def undelivered(self) -> list[tuple[int, str, list[Outgoing]]]:
+        """Every queued message: (id, user, messages); mark each with :meth:`delivered`."""
+        return [
+            (n.id, n.user, self.workflow.as_outgoing(n.message))
+            for n in self.workflow.ws.undelivered()
+        ]
+
+    def delivered(self, notice_id: int) -> None:
+        """Mark one queued message as delivered."""
+        self.workflow.ws.delivered(notice_id)

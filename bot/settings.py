@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from bot.catalogue import Code, UserError
+from bot.review import REMIND_DAYS
 
 DEFAULT_DB = Path("data") / "reportbot.db"
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
@@ -51,6 +52,8 @@ class Settings:
     base_url: str = TELEGRAM_BASE_URL
     base_file_url: str = TELEGRAM_FILE_URL
     webhook: Webhook | None = None
+    remind_days: tuple[int, ...] = REMIND_DAYS  # days before 31 January editors are reminded
+    remind_every: float = 3600.0  # seconds between two looks for reminders due
 
 
 def _url(option: str, value: str) -> str:
@@ -86,7 +89,15 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> 
     if args.webhook:
         secret = args.secret_token or environ.get(SECRET_ENV) or secrets.token_urlsafe(32)
         webhook = Webhook(_url("--webhook", args.webhook), args.listen, args.port, secret)
-    return Settings(token, Path(args.db), base_url, file_url, webhook)
+    try:
+        days = tuple(
+            sorted({int(d) for d in str(args.remind_days).split(",") if d.strip()}, reverse=True)
+        )
+    except ValueError as exc:
+        raise UserError(Code.TG_BAD_REMIND_DAYS, value=args.remind_days) from exc
+    if not days or min(days) < 0:
+        raise UserError(Code.TG_BAD_REMIND_DAYS, value=args.remind_days)
+    return Settings(token, Path(args.db), base_url, file_url, webhook, days)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -122,6 +133,12 @@ def add_run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     p.add_argument(
         "--secret-token",
         help=f"webhook: secret Telegram sends back (else ${SECRET_ENV}, else a random one)",
+    )
+    p.add_argument(
+        "--remind-days",
+        default=",".join(map(str, REMIND_DAYS)),
+        metavar="DAYS",
+        help="days before the 31 January deadline to remind editors (default: %(default)s)",
     )
     p.set_defaults(func=_cmd_run)
 

@@ -96,6 +96,92 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_review_workflow(db: Database) -> None:
+    """Agencies and their members, invites, submitted versions, an outbox, reminders sent.
+
+    Existing reports keep working: ``reports.agency_id`` is filled in for them, each
+    agency name becoming an agency with no members (an admin can be added by invite).
+    """
+    db.table("agencies").create(
+        {
+            "id": int,
+            "name": str,
+            "level": str,
+            "region": str,
+            "created_at": str,
+            "created_by": str,
+        },
+        pk="id",
+        not_null=["name", "created_at", "created_by"],
+        strict=True,
+    )
+    db.table("agencies").create_index(["name"], unique=True)
+    db.table("members").create(
+        {"agency_id": int, "user": str, "role": str, "joined_at": str, "removed_at": str},
+        pk=("agency_id", "user"),
+        foreign_keys=[("agency_id", "agencies", "id")],
+        not_null=["role", "joined_at"],
+        strict=True,
+    )
+    db.table("members").create_index(["user"])
+    db.table("invites").create(
+        {
+            "code": str,
+            "agency_id": int,
+            "role": str,
+            "created_by": str,
+            "created_at": str,
+            "expires_at": str,
+            "revoked_at": str,
+            "used_by": str,
+            "used_at": str,
+        },
+        pk="code",
+        foreign_keys=[("agency_id", "agencies", "id")],
+        not_null=["agency_id", "role", "created_by", "created_at", "expires_at"],
+        strict=True,
+    )
+    db.table("versions").create(
+        {
+            "id": int,
+            "report_id": int,
+            "number": int,
+            "status": str,
+            "data": str,
+            "hash": str,
+            "submitted_by": str,
+            "submitted_at": str,
+            "decided_by": str,
+            "decided_at": str,
+            "comments": str,
+        },
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id")],
+        not_null=["report_id", "number", "status", "data", "hash", "submitted_by", "submitted_at"],
+        strict=True,
+    )
+    db.table("versions").create_index(["report_id", "number"], unique=True)
+    db.table("outbox").create(
+        {"id": int, "user": str, "message": str, "created_at": str, "delivered_at": str},
+        pk="id",
+        not_null=["user", "message", "created_at"],
+        strict=True,
+    )
+    db.table("outbox").create_index(["user", "delivered_at"])
+    db.table("reminders_sent").create(
+        {"key": str, "at": str}, pk="key", not_null=["at"], strict=True
+    )
+    db.table("reports").add_column("agency_id", int, fk="agencies", fk_col="id")
+    stamp = stamp_now()
+    for (name,) in db.execute("select distinct agency from reports").fetchall():
+        cursor = db.execute(
+            "insert into agencies (name, created_at, created_by) values (?, ?, ?)",
+            [name, stamp, "migration"],
+        )
+        db.execute("update reports set agency_id = ? where agency = ?", [cursor.lastrowid, name])
+
+
 class ReportExists(Exception):
     """A report for this agency and year is already stored."""
 
@@ -137,7 +223,8 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _stamp() -> str:
+def stamp_now() -> str:
+    """The current time as stored: ISO 8601, UTC, microseconds."""
     return _now().astimezone(UTC).isoformat(timespec="microseconds")
 
 
@@ -251,7 +338,7 @@ class Store:
             if agency_level is None
             else [_encode_change(Change("meta", "agency_level", agency_level))]
         )
-        stamp = _stamp()
+        stamp = stamp_now()
         with self.db.atomic():
             report_id = self._insert_report(agency, year, stamp)
             self._write(report_id, changes, user, frontend, stamp)
@@ -270,7 +357,7 @@ class Store:
             "select id, agency, year, agency_level, updated_at from reports"
             " order by updated_at desc, id desc"
         ).fetchall()
-        return [_info(row) for row in rows]
+        return [info_from_row(row) for row in rows]
 
     def report_info(self, report_id: int) -> ReportInfo:
         """The report's row; raises ReportNotFound. Read-only."""
@@ -280,7 +367,7 @@ class Store:
         ).fetchone()
         if row is None:
             raise ReportNotFound(report_id)
-        return _info(row)
+        return info_from_row(row)
 
     def get_report(self, report_id: int) -> Report:
         """The report assembled from its stored answers; raises ReportNotFound. Read-only."""
@@ -312,7 +399,7 @@ class Store:
         ``replace`` is False; ValueError for a value JSON cannot hold.
         """
         wanted = [_encode_change(c) for c in _report_changes(report)]
-        stamp = _stamp()
+        stamp = stamp_now()
         with self.db.atomic():
             report_id = self.find_report(report.agency, report.year)
             if report_id is None:
@@ -352,7 +439,7 @@ class Store:
         if encoded and report_id is None:
             raise ValueError("changes need a report: report_id is None")
         saved = None if session is None else (session.user, _encode(session.to_json()))
-        stamp = _stamp()
+        stamp = stamp_now()
         with self.db.atomic():
             if report_id is not None and encoded:
                 self.report_info(report_id)
@@ -381,7 +468,7 @@ class Store:
 
     def save_session(self, session: Session) -> None:
         """Save (replace) the user's session; committed before returning. Idempotent."""
-        state, stamp = _encode(session.to_json()), _stamp()
+        state, stamp = _encode(session.to_json()), stamp_now()
         with self.db.atomic():
             self._write_session(session.user, state, stamp)
 
@@ -390,7 +477,7 @@ class Store:
         with self.db.atomic():
             cursor = self.db.execute(
                 "insert or ignore into processed_updates (update_key, at) values (?, ?)",
-                [key, _stamp()],
+                [key, stamp_now()],
             )
         return cursor.rowcount == 0
 
@@ -400,10 +487,19 @@ class Store:
         existing = self.find_report(agency, year)
         if existing is not None:
             raise ReportExists(agency, year, existing)
+        row = self.db.execute("select id from agencies where name = ?", [agency]).fetchone()
+        if row is None:  # a report loaded from a file: its agency has no members yet
+            row = (
+                self.db.execute(
+                    "insert into agencies (name, created_at, created_by) values (?, ?, ?)",
+                    [agency, stamp, "store"],
+                ).lastrowid,
+            )
         try:
             cursor = self.db.execute(
-                "insert into reports (agency, year, created_at, updated_at) values (?, ?, ?, ?)",
-                [agency, year, stamp, stamp],
+                "insert into reports (agency, year, created_at, updated_at, agency_id)"
+                " values (?, ?, ?, ?, ?)",
+                [agency, year, stamp, stamp, row[0]],
             )
         except sqlite3.IntegrityError as exc:  # created by another process meanwhile
             raise ReportExists(agency, year, self.find_report(agency, year)) from exc
@@ -450,6 +546,7 @@ class Store:
         )
 
 
-def _info(row: tuple[Any, ...]) -> ReportInfo:
+def info_from_row(row: tuple[Any, ...]) -> ReportInfo:
+    """A ReportInfo from a ``select id, agency, year, agency_level, updated_at`` row."""
     report_id, agency, year, level, updated_at = row
     return ReportInfo(report_id, agency, year, level, datetime.fromisoformat(updated_at))

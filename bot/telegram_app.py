@@ -18,6 +18,7 @@ import sqlite3
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from http import HTTPStatus
 from importlib.util import find_spec
 from typing import Any
 
@@ -37,19 +38,20 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
+    BaseRateLimiter,
     CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     MessageHandler,
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.catalogue import Code, UserError, message
-from bot.commands import commands, spec
+from bot.commands import spec
 from bot.engine import Input
 from bot.prompts import PromptError
+from bot.review import REMIND_DAYS
 from bot.service import Outgoing, Service, load_prompts
 from bot.settings import Settings, TokenRedactor, add_run_parser, settings_from_args
 from bot.store import Store
@@ -58,12 +60,18 @@ from bot.telegram_format import Button, caption, chunks, menu_commands, parse_ca
 __all__ = ["Deps", "add_run_parser", "build_application", "cmd_run", "main"]
 
 FRONTEND = "telegram"
+USER_PREFIX = "tg:"
+REMIND_DAYS_KEY = "remind_days"
+REMIND_EVERY_KEY = "remind_every"
 DEPS = "deps"
 EXIT_FAILED = 2
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 log = logging.getLogger("bot.telegram_app")  # also when run as __main__
 App = Application[Any, Any, Any, Any, Any, Any]
 Context = ContextTypes.DEFAULT_TYPE
+RATE_LIMIT_RETRIES = 5  # a 429 is waited out (its retry_after) and sent again, this often
+NETWORK_RETRIES = 6  # a 5xx, a timeout or a dropped connection: tried again this often,
+RETRY_DELAY, RETRY_DELAY_MAX = 0.5, 10.0  # after 0.5, 1, 2, 4, 8, 10 s (25.5 s in all)
 
 
 @dataclass
@@ -84,7 +92,7 @@ def deps(context: Context) -> Deps:
 def user_key(update: Update) -> str:
     """The officer's id for the service."""
     assert update.effective_user is not None
-    return f"tg:{update.effective_user.id}"
+    return f"{USER_PREFIX}{update.effective_user.id}"
 
 
 # --- sending --------------------------------------------------------------------------
@@ -131,6 +139,38 @@ async def turn(update: Update, context: Context, inp: Input) -> None:
     assert update.effective_chat is not None
     out = deps(context).service.handle(user_key(update), inp, FRONTEND)
     await send(context.bot, update.effective_chat.id, out)
+    await deliver(context.bot, deps(context).service)
+
+
+async def deliver(bot: Bot, service: Service) -> None:
+    """Send the messages queued for other officers (review requests, decisions, reminders).
+
+    A message is marked delivered once Telegram took it (or the officer blocked the bot);
+    on any other failure it stays queued and goes with the next delivery.
+    """
+    for notice_id, user, out in service.undelivered():
+        if not user.startswith(USER_PREFIX):
+            continue  # a terminal user: shown when they next open the chat
+        try:
+            await send(bot, int(user.removeprefix(USER_PREFIX)), out)
+        except Forbidden:
+            log.info("user %s blocked the bot; their message %s is dropped", user, notice_id)
+        except TelegramError as exc:
+            log.warning("message %s for %s not delivered yet: %s", notice_id, user, exc)
+            continue
+        service.delivered(notice_id)
+
+
+async def remind(context: Context) -> None:
+    """The reminder job: queue what is due (each reminder once), then deliver it.
+
+    Due reminders are found in the database, so a reminder that fell due while the bot
+    was stopped is sent at the next look after it starts.
+    """
+    found = deps(context)
+    days = context.bot_data.get(REMIND_DAYS_KEY, REMIND_DAYS)
+    found.service.workflow.queue_reminders(found.service.today(), days)
+    await deliver(context.bot, found.service)
 
 
 # --- guards (groups -2 and -1 run before the handlers) --------------------------------
@@ -205,11 +245,6 @@ async def on_document(update: Update, context: Context) -> None:
     await send(context.bot, update.message.chat_id, out)
 
 
-async def on_submit(update: Update, context: Context) -> None:
-    """/submit, which the engine does not offer yet."""
-    await say(update, context, Code.TG_SUBMIT_UNAVAILABLE)
-
-
 async def on_edited(update: Update, context: Context) -> None:
     """An edited message: the stored answer stays; say how to change it."""
     await say(update, context, Code.TG_EDITED_IGNORED, example=spec("edit").example)
@@ -247,9 +282,65 @@ async def on_error(update: object, context: Context) -> None:
 # --- the application ------------------------------------------------------------------
 
 
+class RetryingRequest(HTTPXRequest):
+    """PTB's HTTP transport, trying a request again when it fails on the way.
+
+    A 5xx answer, a timeout or a dropped connection is retried (:data:`NETWORK_RETRIES`
+    times, waiting longer each time), so that a short outage of the Bot API delays the
+    replies instead of losing them. A reply whose answer timed out after Telegram took it
+    may arrive twice: better than not at all. ``getMe``, the token check at start-up, is
+    not retried, so that a wrong URL or a dead network stops start-up at once. A 429 is
+    the rate limiter's (it waits ``retry_after``); other 4xx answers are final.
+    """
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        endpoint = url.rsplit("/", 1)[-1]  # the URL holds the token: log only the method
+        retries = 0 if endpoint == "getMe" else NETWORK_RETRIES
+        delay, attempt = RETRY_DELAY, 0
+        while True:
+            try:
+                code, payload = await super().do_request(
+                    url,
+                    method,
+                    request_data,
+                    read_timeout,
+                    write_timeout,
+                    connect_timeout,
+                    pool_timeout,
+                )
+            except NetworkError as exc:  # TimedOut, or the connection failed
+                if attempt >= retries:
+                    raise
+                reason = str(exc) or type(exc).__name__
+            else:
+                if code < HTTPStatus.INTERNAL_SERVER_ERROR or attempt >= retries:
+                    return code, payload
+                reason = f"HTTP {code}"
+            attempt += 1
+            log.warning("%s failed (%s); try %d in %.1f s", endpoint, reason, attempt + 1, delay)
+            await asyncio.sleep(delay)
+            delay = min(2 * delay, RETRY_DELAY_MAX)
+
+
 async def post_init(app: App) -> None:
-    """Publish the command menu with the Chinese descriptions."""
+    """Publish the command menu; invite links name this bot; look for due reminders."""
     await app.bot.set_my_commands(menu_commands())
+    found = app.bot_data.get(DEPS)
+    if isinstance(found, Deps):
+        username = app.bot.username
+        found.service.workflow.invite_link = lambda code: f"https://t.me/{username}?start={code}"
+    if app.job_queue is not None:
+        every = float(app.bot_data.get(REMIND_EVERY_KEY, 3600.0))
+        app.job_queue.run_repeating(remind, interval=every, first=1.0, name="reminders")
 
 
 async def post_shutdown(app: App) -> None:
@@ -260,9 +351,19 @@ async def post_shutdown(app: App) -> None:
 
 
 def build_application(
-    settings: Settings, found: Deps, *, request: BaseRequest | None = None
+    settings: Settings,
+    found: Deps,
+    *,
+    request: BaseRequest | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
 ) -> App:
-    """The bot: handlers, error handler, rate limiter, ``found`` in ``bot_data``."""
+    """The bot: handlers, error handler, rate limiter, ``found`` in ``bot_data``.
+
+    ``request`` replaces the HTTP transport (tests), ``rate_limiter`` Telegram's flood
+    limits (e.g. unthrottled, to measure the bot's own cost).
+    """
+    if rate_limiter is None:  # Telegram's flood limits; a 429 is waited out and sent again
+        rate_limiter = AIORateLimiter(max_retries=RATE_LIMIT_RETRIES)
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -271,22 +372,23 @@ def build_application(
         # One update at a time, in the order received (PTB's default, kept on purpose):
         # a turn reads and writes the officer's session, so turns must not interleave.
         .concurrent_updates(False)
-        .rate_limiter(AIORateLimiter())
-        .job_queue(None)
+        .rate_limiter(rate_limiter)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:  # getUpdates keeps PTB's transport: the updater retries it by itself
+        builder = builder.request(RetryingRequest())
     app: App = builder.build()
     app.bot_data[DEPS] = found
+    app.bot_data[REMIND_DAYS_KEY] = settings.remind_days
+    app.bot_data[REMIND_EVERY_KEY] = settings.remind_every
     app.add_handler(TypeHandler(Update, drop_duplicate), group=-2)
     app.add_handler(TypeHandler(Update, private_only), group=-1)
     message_only = filters.UpdateType.MESSAGE
-    handlers: list[Any] = [CallbackQueryHandler(on_button)]
-    if "submit" not in {c.name for c in commands()}:
-        handlers.append(CommandHandler("submit", on_submit, filters=message_only))
-    handlers += [
+    handlers: list[Any] = [
+        CallbackQueryHandler(on_button),
         MessageHandler(message_only & filters.TEXT, on_text),
         MessageHandler(message_only & filters.Document.ALL, on_document),
         MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edited),

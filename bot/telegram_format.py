@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from bot.catalogue import Code, message
 from bot.commands import commands
 from bot.flows import Choice
 from bot.service import Outgoing
@@ -23,7 +22,7 @@ TEXT_LIMIT = 4096  # characters of a message, after entity parsing
 CAPTION_LIMIT = 1024  # characters of a document's caption
 CALLBACK_LIMIT = 64  # bytes of a button's callback_data
 CALLBACK_PREFIX = "c"
-# the command menu, in this order; /submit is described here while the engine lacks it
+# the command menu, in this order
 MENU = ("start", "help", "report", "status", "preview", "check", "export", "submit", "cancel")
 SHORT_LABEL = 6  # labels this short are laid out three to a row
 PER_ROW = 3
@@ -148,5 +147,4 @@ def caption(out: Outgoing) -> str | None:
 def menu_commands() -> list[tuple[str, str]]:
     """``(command, description)`` of the command menu, from ``prompts/commands.yaml``."""
     described = {c.name: c.description for c in commands()}
-    described.setdefault("submit", message(Code.TG_MENU_SUBMIT))
     return [(name, described[name]) for name in MENU if name in described]

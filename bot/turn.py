@@ -12,7 +12,7 @@ import copy
 from bot.answers import check_carry_forward
 from bot.catalogue import Code, UserError, message
 from bot.commands import spec
-from bot.conversation import Context, Outcome, Reply, level_choices
+from bot.conversation import Context, Outcome, Reply
 from bot.flows import Choice, Flow, Step
 from bot.journey import (
     Facts,
@@ -147,6 +147,14 @@ class Turn:
             return
         self.go(next_step(steps, self.report, self.facts, self.session.step, self.m))
 
+    def writable(self) -> bool:
+        """Whether the user may change the report; if not, say so and ask again."""
+        if self.ctx.can_edit:
+            return True
+        self.out.say(Code.REV_READ_ONLY)
+        self.reask()
+        return False
+
     def store(self, changes: list[Change]) -> None:
         """Record changes and apply them to the working copy of the report."""
         assert self.report is not None
@@ -169,21 +177,7 @@ class Turn:
     def resume(self) -> None:
         """Continue where the user left off (or start)."""
         if self.report is None:
-            where, pending = self.session.step, self.session.pending
-            if where == "setup_level" and "agency" in pending:
-                self.ask_level()
-            elif where == "setup_year" and "level" in pending:
-                self.ask_year()
-            elif where == "setup_agency" or not self.ctx.reports:
-                self.session.step = "setup_agency"
-                self.out.say(Code.CHAT_ASK_AGENCY)
-            else:
-                choices = (
-                    *(Choice(str(r.id), f"{r.agency}{r.year}年") for r in self.ctx.reports),
-                    Choice("new", message(Code.CHAT_NEW_REPORT)),
-                )
-                self.session.step = "choose_report"
-                self.choose(Code.CHAT_CHOOSE_REPORT, choices, "choose_report")
+            self.resume_setup()
             return
         step = find_step(self.flow, self.session.step, self.m)
         if step is not None and not is_answered(step, self.report):
@@ -194,19 +188,9 @@ class Turn:
             remember=False,
         )
 
-    def ask_level(self) -> None:
-        """Ask the agency's level."""
-        self.choose(Code.CHAT_ASK_LEVEL, level_choices(self.m), "setup_level")
-
-    def ask_year(self) -> None:
-        """Ask the year reported on, last year by default."""
-        default = self.ctx.today.year - 1
-        self.choose(
-            Code.CHAT_ASK_YEAR,
-            (Choice(str(default), str(default)),),
-            "setup_year",
-            default=default,
-        )
+    def resume_setup(self) -> None:
+        """Without an open report: ask the set-up question the user is at."""
+        raise NotImplementedError  # bot.onboarding.Onboarding
 
     def resume_next(self) -> None:
         assert self.report is not None

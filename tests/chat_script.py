@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 SEED_SESSION = [
-    # start: agency, level, year
+    # start: agency, level, region, year
     "黔西南州工业和信息化局",
     "3",
+    "贵州省黔西南州",
     "2023",
     # 一、总体情况
     "本年度我局围绕工业经济中心工作推进政务公开，制度更健全，发布更规范。",
@@ -39,4 +40,4 @@ SEED_SESSION = [
     "跳过",
     "跳过",
 ]
-TABLE_MESSAGES = SEED_SESSION[10:20]
+TABLE_MESSAGES = SEED_SESSION[11:21]

@@ -10,6 +10,12 @@ buttons without text, a callback query answered twice, an edit that changes noth
 
 Methods: getMe, deleteWebhook, getUpdates, sendMessage, sendDocument (multipart; the
 file's bytes are kept), answerCallbackQuery, editMessageReplyMarkup, setMyCommands.
+
+Faults, for the tests of what the bot survives (:meth:`FakeBotApi.inject`): the next calls
+of a method are answered 429 with ``parameters.retry_after`` (Telegram's flood control),
+500 (or another status), slowly, not at all (the connection is held, then closed: the
+bot's request times out) or by dropping the connection. A faulty call is not carried
+out. Several officers can talk to the bot, each in their own private chat (``user_id``).
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.telegram_fakes import BOT_USER, DATE, OFFICER, USER_ID, chat_data
+from tests.telegram_fakes import BOT_USER, DATE, USER_ID, chat_data, officer_data
 
 TEXT_LIMIT, CAPTION_LIMIT, CALLBACK_LIMIT, ANSWER_LIMIT = 4096, 1024, 64, 200
 TAGS = {
@@ -42,6 +48,7 @@ TAG = re.compile(
 )
 ATTR = re.compile(r"([a-zA-Z-]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+)))?")
 ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);")
+FAULTS = ("429", "status", "slow", "hang", "drop")
 
 
 class BadRequest(Exception):
@@ -181,6 +188,36 @@ class Sent:
 
 
 @dataclass
+class Fault:
+    """How the server answers the next ``times`` calls of ``method`` ("*": any but getUpdates).
+
+    ``kind`` is one of :data:`FAULTS`: "429" (flood control: ``retry_after`` seconds),
+    "status" (HTTP ``status``, 500 unless given), "slow" (carried out, answered after
+    ``delay`` seconds), "hang" (not carried out; the connection is held ``delay`` seconds,
+    then closed without an answer) or "drop" (not carried out; the connection is closed).
+    """
+
+    method: str
+    kind: str
+    times: int = 1
+    retry_after: int = 1
+    status: int = 500
+    delay: float = 0.0
+
+    def answer(self) -> tuple[int, dict[str, Any]]:
+        """The status and body of a "429" or "status" fault."""
+        if self.kind == "429":
+            return 429, {
+                "ok": False,
+                "error_code": 429,
+                "description": f"Too Many Requests: retry after {self.retry_after}",
+                "parameters": {"retry_after": self.retry_after},
+            }
+        description = "Internal Server Error" if self.status == 500 else "Bad Gateway"
+        return self.status, {"ok": False, "error_code": self.status, "description": description}
+
+
+@dataclass
 class State:
     """Everything the server knows; guarded by ``FakeBotApi.cond``."""
 
@@ -193,6 +230,9 @@ class State:
     commands: list[list[dict[str, str]]] = field(default_factory=list)
     last_reply: float = 0.0  # when a message or document was last sent (or refused)
     last_delivery: float = 0.0
+    faults: list[Fault] = field(default_factory=list)  # still to happen, in order
+    faulted: list[tuple[str, str]] = field(default_factory=list)  # (method, kind) that happened
+    paused: bool = False  # getUpdates neither confirms nor delivers (see FakeBotApi.pause)
 
 
 class FakeBotApi:
@@ -203,6 +243,8 @@ class FakeBotApi:
         self.cond = threading.Condition()
         self.state = State()
         self.stopping = False
+        # called with (method, params) after a call was carried out, before it is answered
+        self.on_call: Callable[[str, dict[str, Any]], None] | None = None
         self._ids = itertools.count(1)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -237,12 +279,12 @@ class FakeBotApi:
             self.cond.notify_all()
             return update
 
-    def say(self, text: str) -> dict[str, Any]:
-        """The officer types ``text`` in the private chat."""
+    def say(self, text: str, user_id: int = USER_ID) -> dict[str, Any]:
+        """The officer ``user_id`` types ``text`` in their private chat with the bot."""
         message: dict[str, Any] = {
             "message_id": next(self._ids),
-            "from": OFFICER,
-            "chat": chat_data(USER_ID),
+            "from": officer_data(user_id),
+            "chat": chat_data(user_id),
             "date": DATE,
             "text": text,
         }
@@ -253,7 +295,7 @@ class FakeBotApi:
         return self._queue("message", message)
 
     def press(self, sent: Sent, label: str) -> dict[str, Any]:
-        """The officer presses the button ``label`` under ``sent`` (it must still be there)."""
+        """The officer of ``sent``'s chat presses its button ``label`` (still there)."""
         with self.cond:
             rows = (sent.keyboard or {}).get("inline_keyboard", [])
             found = [b for row in rows for b in row if b["text"] == label]
@@ -262,7 +304,7 @@ class FakeBotApi:
             self.state.queries[query_id] = False
             query = {
                 "id": query_id,
-                "from": OFFICER,
+                "from": officer_data(sent.chat_id),
                 "chat_instance": "ci",
                 "message": sent.as_message(),
                 "data": found[0]["callback_data"],
@@ -275,6 +317,54 @@ class FakeBotApi:
             self.state.delivered.discard(update["update_id"])
             self.state.updates.append(update)
             self.cond.notify_all()
+
+    # --- faults -----------------------------------------------------------------------
+
+    def inject(self, method: str, kind: str, times: int = 1, **how: Any) -> Fault:
+        """Make the next ``times`` calls of ``method`` fail as ``kind`` (see :class:`Fault`)."""
+        assert kind in FAULTS, kind
+        fault = Fault(method, kind, times, **how)
+        with self.cond:
+            self.state.faults.append(fault)
+        return fault
+
+    def _take_fault(self, method: str) -> Fault | None:
+        with self.cond:
+            for fault in self.state.faults:
+                if fault.method == method or (fault.method == "*" and method != "getUpdates"):
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self.state.faults.remove(fault)
+                    self.state.faulted.append((method, fault.kind))
+                    self.cond.notify_all()
+                    return fault
+        return None
+
+    def _sleep(self, seconds: float) -> None:
+        """Wait ``seconds``, or less when the server stops."""
+        with self.cond:
+            self.cond.wait_for(lambda: self.stopping, timeout=seconds)
+
+    def pause(self) -> None:
+        """Until :meth:`resume`, getUpdates confirms nothing and delivers nothing.
+
+        A test that kills the bot pauses first, so that no request the dead bot had
+        already sent can still confirm updates: which updates Telegram will deliver again
+        is then settled at the moment of the kill.
+        """
+        with self.cond:
+            self.state.paused = True
+            self.cond.notify_all()
+
+    def resume(self) -> None:
+        with self.cond:
+            self.state.paused = False
+            self.cond.notify_all()
+
+    def pending(self) -> list[dict[str, Any]]:
+        """The updates not yet confirmed (Telegram delivers them again)."""
+        with self.cond:
+            return list(self.state.updates)
 
     # --- waiting ----------------------------------------------------------------------
 
@@ -332,7 +422,16 @@ class FakeBotApi:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 prefix, _, method = parts.path.rpartition("/")
-                if prefix != f"/bot{api.token}":
+                fault = api._take_fault(method) if prefix == f"/bot{api.token}" else None
+                if fault is not None and fault.kind in ("hang", "drop"):
+                    api._sleep(fault.delay)
+                    self.close_connection = True  # no answer at all
+                    return
+                if fault is not None and fault.kind == "slow":
+                    api._sleep(fault.delay)
+                if fault is not None and fault.kind in ("429", "status"):
+                    status, answer = fault.answer()
+                elif prefix != f"/bot{api.token}":
                     status, answer = (
                         401,
                         {"ok": False, "error_code": 401, "description": "Unauthorized"},
@@ -368,6 +467,8 @@ class FakeBotApi:
                 self.state.last_reply = time.monotonic()
                 self.cond.notify_all()
             return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {exc}"}
+        if self.on_call is not None and method != "getUpdates":
+            self.on_call(method, params)
         return 200, {"ok": True, "result": result}
 
     def api_getMe(self, params: dict[str, Any]) -> Any:
@@ -394,10 +495,19 @@ class FakeBotApi:
         limit = int(params.get("limit") or 100)
         deadline = time.monotonic() + timeout
         with self.cond:
+            if self.state.paused:
+                return []
             if offset > 0:  # confirms every update before it
                 self.state.updates = [u for u in self.state.updates if u["update_id"] >= offset]
-            while not self.state.updates and not self.stopping and time.monotonic() < deadline:
+            while (
+                not self.state.updates
+                and not self.stopping
+                and not self.state.paused
+                and time.monotonic() < deadline
+            ):
                 self.cond.wait(deadline - time.monotonic())
+            if self.state.paused:
+                return []
             batch = sorted(self.state.updates, key=lambda u: u["update_id"])[:limit]
             if batch:
                 self.state.delivered |= {u["update_id"] for u in batch}

@@ -38,15 +38,28 @@ def chat_data(chat_id: int = USER_ID, chat_type: str = "private") -> dict[str, A
     return {"id": chat_id, "type": chat_type, "title": "办公室群"}
 
 
+def officer_data(user_id: int = USER_ID) -> dict[str, Any]:
+    """The Telegram user of an officer: :data:`OFFICER`, or another one with ``user_id``."""
+    return OFFICER if user_id == USER_ID else {**OFFICER, "id": user_id}
+
+
 def message_data(
-    text: str | None = None, *, chat_id: int = USER_ID, chat_type: str = "private", **extra: Any
+    text: str | None = None,
+    *,
+    chat_id: int | None = None,
+    chat_type: str = "private",
+    user_id: int = USER_ID,
+    **extra: Any,
 ) -> dict[str, Any]:
-    """A message from the officer (a /command gets its bot_command entity)."""
+    """A message from the officer ``user_id`` (a /command gets its bot_command entity).
+
+    ``chat_id`` defaults to ``user_id``: a private chat has the id of the user.
+    """
     data: dict[str, Any] = {
         "message_id": next_id(),
         "date": DATE,
-        "chat": chat_data(chat_id, chat_type),
-        "from": OFFICER,
+        "chat": chat_data(user_id if chat_id is None else chat_id, chat_type),
+        "from": officer_data(user_id),
         **extra,
     }
     if text is not None:
@@ -62,9 +75,13 @@ def update_data(kind: str = "message", **payload: Any) -> dict[str, Any]:
     return {"update_id": next_id(), kind: payload}
 
 
-def text_data(text: str, *, chat_id: int = USER_ID, chat_type: str = "private") -> dict[str, Any]:
-    """An update with a typed message."""
-    return update_data("message", **message_data(text, chat_id=chat_id, chat_type=chat_type))
+def text_data(
+    text: str, *, chat_id: int | None = None, chat_type: str = "private", user_id: int = USER_ID
+) -> dict[str, Any]:
+    """An update with a message the officer ``user_id`` typed."""
+    return update_data(
+        "message", **message_data(text, chat_id=chat_id, chat_type=chat_type, user_id=user_id)
+    )
 
 
 def document_data(file_name: str, mime_type: str = "application/octet-stream") -> dict[str, Any]:
@@ -78,11 +95,11 @@ def document_data(file_name: str, mime_type: str = "application/octet-stream") -
     return update_data("message", **message_data(document=document))
 
 
-def button_data(data: str, bot_message: dict[str, Any]) -> dict[str, Any]:
-    """An update for a press of the button with ``data`` under ``bot_message``."""
+def button_data(data: str, bot_message: dict[str, Any], user_id: int = USER_ID) -> dict[str, Any]:
+    """An update for the officer ``user_id`` pressing the button ``data`` under ``bot_message``."""
     query = {
         "id": str(next_id()),
-        "from": OFFICER,
+        "from": officer_data(user_id),
         "chat_instance": "ci-1",
         "message": bot_message,
         "data": data,

@@ -18,27 +18,28 @@ S = SEED_SESSION
 PROMPTS: dict[str, list[str]] = {
     "setup_agency": [],
     "setup_level": S[:1],
-    "setup_year": S[:2],
-    "text": S[:3],
-    "select_multiple": S[:4],
-    "integer": S[:5],
-    "list": S[:6],
-    "cells": S[:10],
-    "money": S[:13],
-    "row": S[:14],
-    "zero_table": [*S[:14], "0", "0"],
-    "select_rows": S[:16],
-    "disposition_row": S[:17],
-    "carry_forward": S[:18],
-    "select_one": S[:19],
-    "row4": [*S[:19], "1"],
-    "decimal": [*S[:23], "1", "2"],
-    "menu": [*S[:5], "菜单"],
+    "setup_region": S[:2],
+    "setup_year": S[:3],
+    "text": S[:4],
+    "select_multiple": S[:5],
+    "integer": S[:6],
+    "list": S[:7],
+    "cells": S[:11],
+    "money": S[:14],
+    "row": S[:15],
+    "zero_table": [*S[:15], "0", "0"],
+    "select_rows": S[:17],
+    "disposition_row": S[:18],
+    "carry_forward": S[:19],
+    "select_one": S[:20],
+    "row4": [*S[:20], "1"],
+    "decimal": [*S[:24], "1", "2"],
+    "menu": [*S[:6], "菜单"],
     "done": S,
     "export": [*S, "导出"],
-    "choose_report": [*S[:3], "/report"],
+    "choose_report": [*S[:4], "/report"],
 }
-SETUP = ("setup_agency", "setup_level", "setup_year", "choose_report")
+SETUP = ("setup_agency", "setup_level", "setup_region", "setup_year", "choose_report")
 COMMANDS = [
     "帮助",
     "/status",
@@ -136,7 +137,7 @@ def test_rejected_figure_gets_code_and_same_question(store: Store, prompt: str, 
 
 def test_back_and_keep(store: Store) -> None:
     svc = service(store)
-    play(svc, S[:6])
+    play(svc, S[:7])
     out = say(svc, "上一步")
     assert "共多少条" in last_question(out)
     assert "当前已填：150" in last_question(out)
@@ -147,7 +148,7 @@ def test_back_and_keep(store: Store) -> None:
 
 def test_skip_optional_only(store: Store) -> None:
     svc = service(store)
-    play(svc, S[:3])
+    play(svc, S[:4])
     out = say(svc, "跳过")  # the summary sentence is optional
     assert out[0].code is Code.CHAT_SKIPPED
     assert store.get_report(1).extra["answers"]["overview_intro"] == ""
@@ -158,7 +159,7 @@ def test_skip_optional_only(store: Store) -> None:
 
 def test_edit_a_cell_returns_to_where_the_officer_was(store: Store) -> None:
     svc = service(store)
-    play(svc, S[:19])
+    play(svc, S[:20])
     out = say(svc, "修改 三、（四）1.本机关不掌握相关政府信息")
     assert "三、（四）1.本机关不掌握" in last_question(out)
     out = say(svc, "2 0 0 0 0 0")
@@ -176,7 +177,7 @@ def test_edit_a_cell_returns_to_where_the_officer_was(store: Store) -> None:
 
 def test_edit_unselected_disposition_row_adds_it(store: Store) -> None:
     svc = service(store)
-    play(svc, S[:19])
+    play(svc, S[:20])
     out = say(svc, "修改 予以公开")
     assert "三、（一）予以公开" in last_question(out)
     assert "granted" in store.get_report(1).extra["answers"]["t3_rows"]
@@ -184,7 +185,7 @@ def test_edit_unselected_disposition_row_adds_it(store: Store) -> None:
 
 def test_goto_unknown_and_missing_argument(store: Store) -> None:
     svc = service(store)
-    play(svc, S[:5])
+    play(svc, S[:6])
     assert codes(say(svc, "转到 七"))[0] is Code.CHAT_GOTO_UNKNOWN
     assert codes(say(svc, "/goto"))[0] is Code.CHAT_NEEDS_ARGUMENT
     assert codes(say(svc, "修改 不存在的东西"))[0] is Code.CHAT_EDIT_UNKNOWN
@@ -192,8 +193,8 @@ def test_goto_unknown_and_missing_argument(store: Store) -> None:
 
 def test_prose_starting_with_a_command_word_is_an_answer(store: Store) -> None:
     svc = service(store)
-    play(svc, S[:3])
-    play_to_list = [*S[3:6]]
+    play(svc, S[:4])
+    play_to_list = [*S[4:7]]
     for line in play_to_list:
         say(svc, line)
     out = say(svc, "修改完善了信息发布制度")
@@ -202,7 +203,7 @@ def test_prose_starting_with_a_command_word_is_an_answer(store: Store) -> None:
 
 def test_stale_button_is_expired(store: Store) -> None:
     svc = service(store)
-    play(svc, S[:18])
+    play(svc, S[:19])
     out = svc.handle(USER, Input(choice="1", choice_step="t3_rows"), "test")
     assert out[0].code is Code.CHAT_EXPIRED
     out = svc.handle(USER, Input(choice="确认", choice_step="t3_carry_forward"), "test")
@@ -212,10 +213,10 @@ def test_stale_button_is_expired(store: Store) -> None:
 def test_warning_is_explained_or_corrected(store: Store) -> None:
     """Should ask to correct or explain a carried-over figure that differs from last year."""
     svc = service(store)
-    play(svc, [*S[:2], "2022", *S[3:]])  # last year's report: nothing carried forward
+    play(svc, [*S[:3], "2022", *S[4:]])  # last year's report: nothing carried forward
     say(svc, "/report")
     say(svc, "新建报告")
-    play(svc, [*S[:3], *S[3:14], "1 0 0 0 0 0"])
+    play(svc, ["2023", *S[4:15], "1 0 0 0 0 0"])
     report_id = store.find_report("黔西南州工业和信息化局", 2023)
     out = say(svc, "2 0 0 0 0 0")
     assert Code.CHAT_WARNING_ASK in codes(out)
@@ -240,9 +241,9 @@ def test_last_year_prefills_carried_over_and_baselines(store: Store) -> None:
     last.extra["answers"] = {"problems": ["公开形式单一", "解读不够及时"]}
     store.import_report(last, user="cli:test", frontend="test")
     svc = service(store)
-    out = play(svc, ["新建报告", *S[:11]])
+    out = play(svc, S[:12])  # the loaded report's agency has no members: the officer claims it
     assert "上年报告的现行有效件数为 17 件" in last_question(out)
-    out = play(svc, ["3 1 19", *S[12:15]])  # 17 + 3 - 1 = 19: no warning
+    out = play(svc, ["3 1 19", *S[13:16]])  # 17 + 3 - 1 = 19: no warning
     assert "上年报告“四、结转下年度继续办理”为 4 0 1 0 1 0（总计 6）" in last_question(out)
     out = say(svc, "确认")
     assert store.get_report(2).applications["carried_over"] == last.applications["carry_forward"]

@@ -54,8 +54,12 @@ def exported(svc: Service) -> Report:
     return report
 
 
+PROMPTS = (Code.CHAT_QUESTION, Code.CHAT_ASK_AGENCY, Code.REV_ASK_REGION)
+
+
 def last_question(out: list[Outgoing]) -> str:
-    return [m.text for m in out if m.code is Code.CHAT_QUESTION or m.choices][-1]
+    """The last question the officer was asked (a question, a set-up prompt, a choice)."""
+    return [m.text for m in out if m.code in PROMPTS or m.choices][-1]
 
 
 def test_whole_seed_report_in_few_messages(store: Store, seed: Report) -> None:
@@ -93,7 +97,7 @@ def test_table3_pasted_at_once(store: Store, report: Report) -> None:
     from bot.model import model
 
     svc = service(store)
-    play(svc, SEED_SESSION[:14])
+    play(svc, SEED_SESSION[:15])
     rows = [
         f"{row.label}\t" + "\t".join(map(str, report.applications[row.key]))
         for row in model().applications.rows
@@ -108,7 +112,7 @@ def test_pasted_table_with_error_is_refused_and_named(store: Store, report: Repo
     from bot.model import model
 
     svc = service(store)
-    play(svc, SEED_SESSION[:14])
+    play(svc, SEED_SESSION[:15])
     report.applications["granted"][1] += 1
     rows = ["\t".join(map(str, report.applications[row.key])) for row in model().applications.rows]
     out = say(svc, "\n".join(rows))
@@ -138,21 +142,28 @@ def test_kill_between_answers_loses_nothing(tmp_path: Path, seed: Report, cut: i
 
 
 def test_several_reports_per_database(store: Store) -> None:
+    """Should keep agencies × years apart, each officer seeing only their agency's reports."""
     svc = service(store)
-    play(svc, SEED_SESSION[:3])
+    play(svc, SEED_SESSION[:4])
     out = say(svc, "/report")
     assert out[-1].code is Code.CHAT_CHOOSE_REPORT
-    say(svc, "新建报告")
-    say(svc, "某某县农业农村局")
-    say(svc, "4")
-    out = say(svc, "好")
+    say(svc, "新建报告")  # the officer's agency is known: only the year is asked
+    out = say(svc, "2022")
     assert out[0].code is Code.CHAT_REPORT_CREATED
-    assert [(r.agency, r.year) for r in store.list_reports()] == [
+    other = "cli:colleague"
+    svc.handle(other, Input(resume=True), "test")
+    for line in ["某某县农业农村局", "4", "贵州省某某县"]:
+        svc.handle(other, Input(text=line), "test")
+    out = svc.handle(other, Input(text="好"), "test")
+    assert out[0].code is Code.CHAT_REPORT_CREATED
+    assert out[1].code is Code.CHAT_RULES_ZERO
+    assert sorted((r.agency, r.year) for r in store.list_reports()) == [
         ("某某县农业农村局", 2023),
+        ("黔西南州工业和信息化局", 2022),
         ("黔西南州工业和信息化局", 2023),
     ]
-    assert out[1].code is Code.CHAT_RULES_ZERO
-    assert store.get_report(2).active == {
+    county = store.find_report("某某县农业农村局", 2023)
+    assert store.get_report(county).active == {
         "rules.issued": 0,
         "rules.abolished": 0,
         "rules.in_force": 0,
@@ -160,15 +171,16 @@ def test_several_reports_per_database(store: Store) -> None:
     say(svc, "/report")
     out = say(svc, "黔西南州工业和信息化局2023年")
     assert "概括本年度" in last_question(out)
+    # the colleague's list holds only their own agency's report
+    out = svc.handle(other, Input(text="/report"), "test")
+    assert [c.label for c in out[-1].choices][:-1] == ["某某县农业农村局2023年"]
 
 
 def test_same_agency_and_year_opens_existing(store: Store) -> None:
     svc = service(store)
-    play(svc, SEED_SESSION[:4])
+    play(svc, SEED_SESSION[:5])
     say(svc, "/report")
     say(svc, "新建报告")
-    for line in SEED_SESSION[:2]:
-        say(svc, line)
     out = say(svc, "2023")
     assert out[0].code is Code.CHAT_REPORT_OPENED
     assert "（一）主动公开：本年度通过哪些渠道" in last_question(out)

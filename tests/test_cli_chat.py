@@ -64,7 +64,7 @@ def test_pasted_block_between_triple_quotes(tmp_path: Path, report: Report) -> N
 
     rows = ["\t".join(map(str, report.applications[r.key])) for r in model().applications.rows]
     stdout = run_piped(
-        tmp_path / "r.db", tmp_path / "out", [*SEED_SESSION[:14], '"""', *rows, '"""']
+        tmp_path / "r.db", tmp_path / "out", [*SEED_SESSION[:15], '"""', *rows, '"""']
     )
     assert "已读取粘贴的表三" in stdout
 

@@ -121,7 +121,8 @@ def test_migrations_apply_once_and_are_idempotent(open_store: OpenStore) -> None
     first.close()
     second = open_store()
     Store(second.db)  # wrapping the same connection again changes nothing
-    assert [m.name for m in migrations.applied(second.db)] == ["m001_initial"]
+    assert [m.name for m in migrations.applied(second.db)] == [
+        "m001_initial", "m002_review_workflow"]
     assert migrations.pending(second.db) == []
     assert second.report_info(rid).agency_level == "county"
 

@@ -172,7 +172,7 @@ async def test_command_menu_has_the_chinese_descriptions(officer: Officer) -> No
     ]
     described = {c.name: c.description for c in commands()}
     for name, description in menu:
-        assert description == described.get(name, message(Code.TG_MENU_SUBMIT))
+        assert description == described[name]
 
 
 async def test_post_shutdown_closes_the_store(store: Store) -> None:
@@ -214,6 +214,8 @@ async def test_level_and_year_buttons_create_the_report(officer: Officer) -> Non
         "chat_id": USER_ID,
         "message_id": level_call.result["message_id"],
     }  # no reply_markup: the keyboard is removed
+    assert said(calls, Code.REV_ASK_REGION)
+    calls = await officer.say("贵州省某某县")
     assert said(calls, Code.CHAT_ASK_YEAR, default=2023)
     calls = await officer.press("2023")
     assert said(calls, Code.CHAT_REPORT_CREATED, agency="某某县农业农村局", year=2023)
@@ -227,6 +229,8 @@ async def test_every_button_press_is_answered(officer: Officer) -> None:
         calls = await officer.press(label)
         [answer] = [c for c in calls if c.method == "answerCallbackQuery"]
         assert answer.params.get("text") is None
+        if label != "2023":
+            await officer.say("贵州省某某县")
 
 
 # --- commands -------------------------------------------------------------------------
@@ -234,20 +238,20 @@ async def test_every_button_press_is_answered(officer: Officer) -> None:
 
 @pytest.mark.parametrize("word", ["/help", "帮助"])
 async def test_help(officer: Officer, word: str) -> None:
-    await officer.play(SEED_SESSION[:3])
+    await officer.play(SEED_SESSION[:4])
     assert said(await officer.say(word), Code.CHAT_HELP)
 
 
 @pytest.mark.parametrize("word", ["/status", "进度"])
 async def test_status(officer: Officer, word: str) -> None:
-    await officer.play(SEED_SESSION[:3])
+    await officer.play(SEED_SESSION[:4])
     header = message(Code.CHAT_PROGRESS_HEADER, agency=SEED_SESSION[0], year=2023)
     assert any(t.startswith(header) for t in texts(await officer.say(word)))
 
 
 @pytest.mark.parametrize("word", ["/preview", "预览"])
 async def test_preview(officer: Officer, word: str) -> None:
-    await officer.play(SEED_SESSION[:3])
+    await officer.play(SEED_SESSION[:4])
     calls = await officer.say(word)
     assert said(calls, Code.CHAT_PREVIEW_HEADER, count=1)
     assert f"{SEED_SESSION[0]}草稿" in texts(calls)
@@ -255,7 +259,7 @@ async def test_preview(officer: Officer, word: str) -> None:
 
 @pytest.mark.parametrize("word", ["/check", "检查"])
 async def test_check(officer: Officer, word: str) -> None:
-    await officer.play(SEED_SESSION[:3])
+    await officer.play(SEED_SESSION[:4])
     calls = await officer.say(word)
     assert officer.codes() & {Code.CHAT_CHECK_SUMMARY, Code.CHAT_CHECK_CLEAN}
     assert texts(calls) == [o.text for o in officer.turns[-1][3]]
@@ -263,7 +267,7 @@ async def test_check(officer: Officer, word: str) -> None:
 
 @pytest.mark.parametrize("word", ["/export", "导出"])
 async def test_export_buttons_send_a_document(officer: Officer, word: str) -> None:
-    await officer.play(SEED_SESSION[:3])
+    await officer.play(SEED_SESSION[:4])
     calls = await officer.say(word)
     [ask] = [c for c in calls if buttons(c)]
     assert html.unescape(ask.params["text"]) == message(Code.CHAT_EXPORT_ASK)
@@ -282,7 +286,7 @@ async def test_export_buttons_send_a_document(officer: Officer, word: str) -> No
 
 @pytest.mark.parametrize("word", ["/cancel", "取消"])
 async def test_cancel_shows_the_menu_whose_buttons_work(officer: Officer, word: str) -> None:
-    await officer.play(SEED_SESSION[:3])
+    await officer.play(SEED_SESSION[:4])
     calls = await officer.say(word)
     assert said(calls, Code.CHAT_CANCELLED)
     [menu] = [c for c in calls if buttons(c)]
@@ -295,7 +299,7 @@ async def test_cancel_shows_the_menu_whose_buttons_work(officer: Officer, word: 
 
 @pytest.mark.parametrize("word", ["/report", "切换报告"])
 async def test_report_lists_the_reports(officer: Officer, word: str) -> None:
-    await officer.play(SEED_SESSION[:3])
+    await officer.play(SEED_SESSION[:4])
     calls = await officer.say(word)
     assert said(calls, Code.CHAT_CHOOSE_REPORT)
     await officer.press(f"{SEED_SESSION[0]}2023年")
@@ -309,17 +313,11 @@ async def test_unknown_command_is_answered_by_the_engine(officer: Officer) -> No
     assert said(calls, Code.CHAT_UNKNOWN_COMMAND, command="/frobnicate")
 
 
-async def test_submit_is_not_available_yet(officer: Officer) -> None:
-    assert "submit" not in {c.name for c in commands()}
-    [call] = await officer.say("/submit")
-    assert html.unescape(call.params["text"]) == message(Code.TG_SUBMIT_UNAVAILABLE)
-
-
 # --- kinds of buttons -----------------------------------------------------------------
 
 
 async def test_multiple_choice_is_numbered_and_answered_by_typing(officer: Officer) -> None:
-    calls = await officer.play(SEED_SESSION[:4])
+    calls = await officer.play(SEED_SESSION[:5])
     [question] = [c for c in calls if "1. 政府门户网站" in html.unescape(c.params.get("text", ""))]
     assert "reply_markup" not in question.params
     assert "2. 政务微信公众号" in html.unescape(question.params["text"])
@@ -328,7 +326,7 @@ async def test_multiple_choice_is_numbered_and_answered_by_typing(officer: Offic
 
 
 async def test_confirm_button(officer: Officer) -> None:
-    await officer.play(SEED_SESSION[:18])
+    await officer.play(SEED_SESSION[:19])
     assert officer.session_step() == "t3_carry_forward"
     calls = await officer.press("确认")
     assert said(calls, Code.CHAT_SAVED)
@@ -336,7 +334,7 @@ async def test_confirm_button(officer: Officer) -> None:
 
 
 async def test_yes_no_button(officer: Officer) -> None:
-    await officer.play(SEED_SESSION[:19])
+    await officer.play(SEED_SESSION[:20])
     call = officer.keyboard_call("否")
     assert labels(call) == ["是", "否"]
     assert call.params["reply_markup"]["inline_keyboard"] == [
@@ -364,8 +362,8 @@ async def test_stale_button_answers_expired_and_asks_again(officer: Officer) -> 
     calls = await officer.press("省级（省、自治区、直辖市及其部门）", level)  # pressed again
     assert [c.method for c in calls[:2]] == ["answerCallbackQuery", "editMessageReplyMarkup"]
     assert said(calls, Code.CHAT_EXPIRED)
-    assert said(calls, Code.CHAT_ASK_YEAR, default=2023)
-    assert officer.session_step() == "setup_year"
+    assert said(calls, Code.REV_ASK_REGION)
+    assert officer.session_step() == "setup_region"
 
 
 @pytest.mark.parametrize(
@@ -387,7 +385,7 @@ async def test_keyboard_already_gone_is_not_an_error(officer: Officer) -> None:
         "Bad Request: message is not modified",
     )
     calls = await officer.press("国务院部门")
-    assert said(calls, Code.CHAT_ASK_YEAR, default=2023)
+    assert said(calls, Code.REV_ASK_REGION)
     assert not said(calls, Code.TG_ERROR)
 
 
@@ -457,7 +455,7 @@ async def test_channel_post_is_told_once(officer: Officer) -> None:
 
 
 async def test_duplicated_update_is_handled_once(officer: Officer) -> None:
-    await officer.play(SEED_SESSION[:3])
+    await officer.play(SEED_SESSION[:4])
     update = text_data("150")
     first = await officer.send(update)
     assert first
@@ -473,6 +471,7 @@ async def test_officer_text_is_escaped(officer: Officer) -> None:
     agency = "A<b>局&</b>"
     await officer.say(agency)
     await officer.say("4")
+    await officer.say("贵州省某某县")
     calls = await officer.say("2023")
     created = [c.params["text"] for c in calls if "已创建" in c.params.get("text", "")]
     assert created == [escape(message(Code.CHAT_REPORT_CREATED, agency=agency, year=2023))]
@@ -484,7 +483,7 @@ async def test_long_text_is_split_at_paragraphs(officer: Officer, store: Store) 
     officer.service.drafter = Drafter(
         lambda report: ["\n\n".join(paragraphs)], fake_drafter().render
     )
-    await officer.play(SEED_SESSION[:3])
+    await officer.play(SEED_SESSION[:4])
     calls = await officer.say("预览")
     chunks = texts(calls)[1:-1]  # between the header and the question asked again
     assert len(chunks) == 3
