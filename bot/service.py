@@ -116,21 +116,35 @@ class Service:
     # --- one turn --------------------------------------------------------------------------
 
     def handle(self, user: str, inp: Input, frontend: str) -> list[Outgoing]:
-        """One turn for ``user``; every change is committed before this returns."""
-        out = self.workflow.inbox(user)
+        """One turn for ``user``; every change is committed before this returns.
+
+        The user's queued messages (a review request, a decision, a reminder) come last,
+        so that a request's choices are the ones a numbered answer picks.
+        """
+        return self.turn(user, inp, frontend) + self.workflow.inbox(user)
+
+    def turn(self, user: str, inp: Input, frontend: str) -> list[Outgoing]:
+        """The replies to one input."""
         session = self.store.load_session(user) or Session(user)
         if inp.choice_step is not None and inp.choice_step.startswith(REVIEW_STEP):
-            out += self.workflow.decision(user, session, inp.choice_step, inp.choice or "")
+            out = self.workflow.decision(user, session, inp.choice_step, inp.choice or "")
             self.store.save_session(session)
             return out
+        command = None if inp.resume or inp.choice is not None else parse_command(inp.text)
+        if command is not None and command.name == "start" and command.argument:
+            # an invite (a deep link's start parameter): join first, then start afresh
+            out = self.workflow.join(user, command.argument)
+            session.step, session.report_id, session.pending = "start", None, {}
+            self.store.save_session(session)
+            return out + self.turn(user, Input(resume=True), frontend)
         ctx = self.context(user, session)
-        answer = not inp.resume and inp.choice is None and parse_command(inp.text) is None
+        answer = not inp.resume and inp.choice is None and command is None
         if answer and session.step == "review_comment":
-            out += self.workflow.comments(user, session, inp.text)
+            out = self.workflow.comments(user, session, inp.text)
             self.store.save_session(session)
             return out
         if answer and session.step == "explain" and ctx.report is not None:
-            return out + self.explain(user, session, inp.text, ctx, frontend)
+            return self.explain(user, session, inp.text, ctx, frontend)
         outcome = handle(self.flow, session, inp, ctx, self.m)
         self.store.apply(
             outcome.session.report_id,
@@ -139,7 +153,7 @@ class Service:
             user=user,
             frontend=frontend,
         )
-        out += self.materialise(user, outcome, ctx)
+        out = self.materialise(user, outcome, ctx)
         if outcome.create is not None:
             out += self.create(outcome, user, frontend)
         elif outcome.open_report is not None:
@@ -211,7 +225,7 @@ class Service:
     def resume(self, session: Session, user: str, frontend: str) -> list[Outgoing]:
         """Ask where the session left off in its (newly opened) report."""
         self.store.save_session(session)
-        return self.handle(user, Input(resume=True), frontend)
+        return self.turn(user, Input(resume=True), frontend)
 
     def materialise(self, user: str, outcome: Outcome, ctx: Context) -> list[Outgoing]:
         """Engine replies as outgoing messages: drafts, exports, checks, workflow commands."""

@@ -89,8 +89,6 @@ class Workflow:
         self, user: str, session: Session, name: str, argument: str, previous: Report | None
     ) -> list[Outgoing]:
         """Carry out a workflow command for the user's open report."""
-        if name == "join":
-            return self.join(user, argument)
         if name == "review":
             return self.review_list(user)
         report_id = session.report_id

@@ -136,11 +136,12 @@ def test_return_fix_resubmit_approve(team: Desk) -> None:
     out = team.say(EDITOR, "提交")
     assert out[0].code is Code.REV_SUBMITTED
     assert "cli:reviewer" in out[0].text
-    # the reviewer's queued request comes first at their next turn, with the .docx
+    # the reviewer's queued request comes at their next turn, with the .docx, last
     inbox = team.svc.handle(REVIEWER, Input(resume=True), "test")
-    assert inbox[0].document is not None
-    assert inbox[0].document[0].endswith("第1版.docx")
-    assert "这是第一次提交" in inbox[1].text
+    [document] = [m.document for m in inbox if m.document]
+    assert document[0].endswith("第1版.docx")
+    assert inbox[-1].code is Code.REV_REQUEST
+    assert "这是第一次提交" in inbox[-1].text
     step = request_step(inbox)
     # the reviewer cannot change the report
     team.say(REVIEWER, "/report")

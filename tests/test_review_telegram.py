@@ -1,0 +1,188 @@
+"""The review workflow through the real Telegram ``Application``: two editors, a reviewer
+and an outsider, offline (a recording request answers the Bot API)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram.ext import CallbackContext
+
+from bot.catalogue import Code, message
+from bot.service import Service
+from bot.settings import Settings
+from bot.store import Store
+from bot.telegram_app import App, Deps, build_application, remind
+from bot.workflow_store import WorkflowStore
+from tests.chat_script import SEED_SESSION
+from tests.telegram_fakes import Call, RecordingRequest, as_update, button_data, text_data
+from tests.test_telegram_app import TODAY, TOKEN, fake_drafter
+
+ADMIN, EDITOR, REVIEWER, OUTSIDER = 1001, 1002, 1003, 1004
+
+
+class Office:
+    """Four officers on one bot."""
+
+    def __init__(self, app: App, request: RecordingRequest, store: Store) -> None:
+        self.app, self.request, self.store = app, request, store
+
+    async def send(self, data: dict[str, Any]) -> list[Call]:
+        before = len(self.request.calls)
+        await self.app.process_update(as_update(data, self.app.bot))
+        return self.request.calls[before:]
+
+    async def say(self, user: int, text: str) -> list[Call]:
+        return await self.send(text_data(text, user_id=user))
+
+    async def play(self, user: int, lines: list[str]) -> list[Call]:
+        calls = await self.say(user, "/start")
+        for line in lines:
+            calls = await self.say(user, line)
+        return calls
+
+    async def press(self, user: int, call: Call, label: str) -> list[Call]:
+        data = next(b["callback_data"] for b in buttons(call) if b["text"] == label)
+        return await self.send(button_data(data, call.result, user_id=user))
+
+    async def join(self, user: int, role: str) -> list[Call]:
+        calls = await self.say(ADMIN, f"邀请 {role}")
+        link = re.search(r"https://t\.me/(\w+)\?start=(\S+)", text(calls))
+        assert link is not None
+        assert link.group(1) == "reportbot"  # the bot's own username (getMe)
+        return await self.say(user, f"/start {link.group(2)}")
+
+
+def buttons(call: Call) -> list[dict[str, Any]]:
+    markup = call.params.get("reply_markup") or {"inline_keyboard": []}
+    return [b for row in markup["inline_keyboard"] for b in row]
+
+
+def to(calls: list[Call], user: int) -> list[Call]:
+    return [c for c in calls if int(c.params.get("chat_id", 0)) == user]
+
+
+def text(calls: list[Call]) -> str:
+    return "\n".join(
+        html.unescape(c.params.get("text", "")) for c in calls if c.method == "sendMessage"
+    )
+
+
+def request_call(calls: list[Call], user: int) -> Call:
+    [call] = [c for c in to(calls, user) if [b["text"] for b in buttons(c)] == ["通过", "退回"]]
+    return call
+
+
+@pytest.fixture
+async def office(tmp_path: Path) -> AsyncIterator[Office]:
+    store = Store.open(tmp_path / "r.db")
+    service = Service(store, drafter=fake_drafter(), today=lambda: TODAY)
+    request = RecordingRequest()
+    app = build_application(Settings(TOKEN), Deps(store, service), request=request)
+    async with app:
+        await app.post_init(app)  # type: ignore[misc]
+        yield Office(app, request, store)
+    store.close()
+
+
+async def test_two_editors_a_reviewer_and_an_outsider(office: Office) -> None:
+    ws = WorkflowStore(office.store)
+    # the admin starts the report; an unfinished report cannot be submitted
+    await office.play(ADMIN, SEED_SESSION[:10])
+    assert message(Code.REV_SUBMIT_ERRORS, errors=1)[:6] in text(await office.say(ADMIN, "提交"))
+    assert ws.versions(1) == []
+    for line in SEED_SESSION[10:]:
+        await office.say(ADMIN, line)
+    assert "已作为“填报人”加入" in text(await office.join(EDITOR, "填报人"))
+    assert "已作为“审核人”加入" in text(await office.join(REVIEWER, "审核人"))
+
+    # the outsider sees nothing of the agency, and forged presses do nothing
+    calls = await office.play(OUTSIDER, ["/report", "历史", "审核", "预览"])
+    assert "黔西南州" not in text(to(office.request.calls, OUTSIDER))
+
+    # the second editor opens the report and submits it
+    await office.say(EDITOR, "/report")
+    await office.say(EDITOR, "1")
+    calls = await office.say(EDITOR, "提交")
+    assert "已提交第 1 版" in text(to(calls, EDITOR))
+    sent = to(calls, REVIEWER)  # delivered to the reviewer at once
+    assert [c.method for c in sent] == ["sendDocument", "sendMessage"]
+    assert sent[0].files["document"][0].endswith("第1版.docx")
+    first = request_call(calls, REVIEWER)
+    assert len(first.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]) <= 64
+
+    forged = [
+        button_data(b["callback_data"], first.result, user_id=OUTSIDER) for b in buttons(first)
+    ]
+    for data in forged:
+        calls = await office.send(data)
+        assert message(Code.CHAT_EXPIRED) in text(calls)
+    calls = await office.press(EDITOR, first, "通过")  # an editor may not approve
+    assert message(Code.CHAT_EXPIRED) in text(calls)
+    assert ws.versions(1)[0].status == "submitted"
+
+    # 退回 with comments: both editors are told
+    calls = await office.press(REVIEWER, first, "退回")
+    assert message(Code.REV_ASK_COMMENTS) in text(calls)
+    calls = await office.say(REVIEWER, "三、（四）1.本机关不掌握·自然人 请核对台账")
+    assert "已退回第 1 版" in text(to(calls, REVIEWER))
+    for editor in (ADMIN, EDITOR):
+        assert "请核对台账" in text(to(calls, editor))
+
+    # fix, resubmit: the reviewer sees what changed
+    await office.say(EDITOR, "修改 行政规范性文件")
+    await office.say(EDITOR, "0 0 6")
+    calls = await office.say(EDITOR, "提交")
+    second = request_call(calls, REVIEWER)
+    assert "二、行政规范性文件·现行有效件数：5 → 6" in html.unescape(second.params["text"])
+
+    # approve; a replayed press and the old version's buttons change nothing
+    calls = await office.press(REVIEWER, second, "通过")
+    assert "已通过第 2 版" in text(calls)
+    assert "审核通过，可以发布" in text(to(calls, EDITOR))
+    approved = ws.versions(1)[-1]
+    assert approved.status == "approved"
+    assert "已经处理过了" in text(await office.press(REVIEWER, second, "通过"))
+    assert "已经处理过了" in text(await office.press(REVIEWER, first, "通过"))
+    assert message(Code.CHAT_EXPIRED) in text(
+        await office.send(
+            button_data(buttons(second)[0]["callback_data"], second.result, user_id=OUTSIDER)
+        )
+    )
+
+    # later edits never touch the approved version
+    await office.say(ADMIN, "修改 行政规范性文件")
+    await office.say(ADMIN, "1 0 7")
+    again = ws.versions(1)[-1]
+    assert (again.data, again.hash) == (approved.data, approved.hash)
+
+
+async def test_reminders_fire_after_a_restart(tmp_path: Path) -> None:
+    """Should remind the editors of an unfinished report from the database after a restart."""
+    db = tmp_path / "r.db"
+    store = Store.open(db)
+    service = Service(store, drafter=fake_drafter(), today=lambda: date(2024, 1, 20))
+    request = RecordingRequest()
+    app = build_application(Settings(TOKEN), Deps(store, service), request=request)
+    async with app:
+        office = Office(app, request, store)
+        await office.play(ADMIN, SEED_SESSION[:10])
+    store.close()
+
+    store = Store.open(db)  # a new process on the same database
+    service = Service(store, drafter=fake_drafter(), today=lambda: date(2024, 1, 20))
+    request = RecordingRequest()
+    app = build_application(Settings(TOKEN), Deps(store, service), request=request)
+    async with app:
+        await remind(CallbackContext(app))
+        reminders = to(request.of("sendMessage"), ADMIN)
+        assert len(reminders) == 1
+        assert "2024年1月31日" in html.unescape(reminders[0].params["text"])
+        await remind(CallbackContext(app))  # sent once only
+        assert len(to(request.of("sendMessage"), ADMIN)) == 1
+    store.close()
