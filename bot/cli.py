@@ -13,10 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.aggregate import add_aggregate_parser
 from bot.catalogue import Code, message
 from bot.compliance import check_draft
 from bot.datafile import DataFileError, Report, load, save
 from bot.findings import Finding, Severity, has_errors
+from bot.importer import add_import_parser
 from bot.model import model
 from bot.settings import add_run_parser
 
@@ -212,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", help="who loads it (recorded in the history)")
     p.set_defaults(func=cmd_load)
     add_run_parser(sub)
+    add_import_parser(sub)
+    add_aggregate_parser(sub)
     return parser
 
 
