@@ -202,7 +202,6 @@ class Code(StrEnum):
 
     # telegram (bot/telegram_app.py)
     TG_PRIVATE_ONLY = "TG001"
-    TG_IMPORT_UNAVAILABLE = "TG002"
     TG_ERROR = "TG004"
     TG_BAD_BUTTON = "TG005"
     TG_TEXT_ONLY = "TG006"
@@ -215,6 +214,7 @@ class Code(StrEnum):
     TG_BAD_URL = "TG014"
     TG_NO_DATABASE = "TG015"
     TG_BAD_REMIND_DAYS = "TG016"
+    TG_FILE_TOO_LARGE = "TG017"
 
     # importing (bot/importer.py)
     IMP_UNREADABLE = "IMP001"
@@ -248,6 +248,14 @@ class Code(StrEnum):
     IMP_AGG_MISSING_HEADER = "IMP029"
     IMP_AGG_MISSING_CELL = "IMP030"
     IMP_AGG_DONE = "IMP031"
+    IMP_CHAT_ASK = "IMP032"
+    IMP_CHAT_PREVIOUS = "IMP033"
+    IMP_CHAT_PREVIOUS_EXISTS = "IMP034"
+    IMP_CHAT_FIGURES = "IMP035"
+    IMP_CHAT_OTHER_YEAR = "IMP036"
+    IMP_CHAT_NO_REPORT = "IMP037"
+    IMP_CHAT_FIGURES_REFUSED = "IMP038"
+    IMP_CHAT_UNREADABLE = "IMP039"
 
 
 MESSAGES_DIR = PROMPTS_DIR / "messages"

@@ -25,7 +25,8 @@ SETUP_STEPS = (
     "setup_choose_agency",
 )
 # commands carried out by the review workflow (bot/workflow.py), not by the engine
-WORKFLOW_COMMANDS = ("submit", "review", "history", "members", "invite", "remove", "revoke")
+WORKFLOW_COMMANDS = ("submit", "review", "history", "members", "invite", "remove", "revoke",
+                     "import")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,7 @@ class Input:
     choice: str | None = None
     choice_step: str | None = None
     resume: bool = False
+    document: tuple[str, bytes] | None = None  # a file the user sent: (name, content)
 
 
 @dataclass(frozen=True, slots=True)

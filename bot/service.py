@@ -23,6 +23,7 @@ from bot.datafile import Report, dumps
 from bot.engine import Context, Input, Outcome, ReportRef, handle, level_changes
 from bot.findings import Finding, Severity
 from bot.flows import Flow, flow
+from bot.intake import Intake
 from bot.model import ReportModel, model
 from bot.render import preview_chunks, with_narrative
 from bot.render import render as render_draft
@@ -32,6 +33,8 @@ from bot.store import Store
 from bot.workflow import REVIEW_STEP, Workflow, say
 from bot.workflow_store import AgencyExists
 
+IMPORT_STEP = "import_paste"
+PASTED = "粘贴的文本.txt"
 Preview = Callable[[Report], list[str]]
 Render = Callable[[Report, str], bytes]
 
@@ -145,6 +148,9 @@ class Service:
             return out
         if answer and session.step == "explain" and ctx.report is not None:
             return self.explain(user, session, inp.text, ctx, frontend)
+        if inp.document is not None or (answer and session.step == IMPORT_STEP):
+            name, data = inp.document or (PASTED, inp.text.encode("utf-8"))
+            return self.receive(user, session, name, data, frontend)
         outcome = handle(self.flow, session, inp, ctx, self.m)
         self.store.apply(
             outcome.session.report_id,
@@ -159,6 +165,21 @@ class Service:
         elif outcome.open_report is not None:
             out += self.resume(outcome.session, user, frontend)
         return out
+
+    def receive(
+        self, user: str, session: Session, name: str, data: bytes, frontend: str
+    ) -> list[Outgoing]:
+        """A file (or a pasted report): last year's report, or this year's figures."""
+        if session.step == IMPORT_STEP:
+            session.step = session.pending.get("return", "start")
+            session.pending = {}
+            self.store.save_session(session)
+        if session.report_id is None:
+            out = [say(Code.IMP_CHAT_NO_REPORT)]
+        else:
+            intake = Intake(self.store, self.m)
+            out = intake.receive(user, session.report_id, name, data, frontend)
+        return out + self.turn(user, Input(resume=True), frontend)
 
     def explain(
         self, user: str, session: Session, text: str, ctx: Context, frontend: str
@@ -236,6 +257,11 @@ class Service:
                 out.append(
                     Outgoing(reply.text, reply.code, reply.choices, reply.step, reply.multi)
                 )
+            elif reply.action == "workflow:import":
+                session.pending = {"return": session.step}
+                session.step = IMPORT_STEP
+                self.store.save_session(session)
+                out.append(say(Code.IMP_CHAT_ASK))
             elif reply.action.startswith("workflow:"):
                 out += self.workflow.command(
                     user,

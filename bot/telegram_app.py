@@ -24,7 +24,6 @@ from typing import Any
 
 from telegram import (
     Bot,
-    Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -226,23 +225,21 @@ async def on_button(update: Update, context: Context) -> None:
     await turn(update, context, Input(choice=choice, choice_step=step))
 
 
-async def import_document(update: Update, context: Context, document: Document) -> list[Outgoing]:
-    """The replies to a file the officer sent (.txt, .html, .docx, .xlsx …).
-
-    Import is not available yet: replace this function to wire it in (download with
-    ``await (await document.get_file()).download_as_bytearray()`` and hand the bytes to
-    the service, e.g. ``deps(context).service``, for ``user_key(update)``).
-    """
-    name = document.file_name or ""
-    return [Outgoing(message(Code.TG_IMPORT_UNAVAILABLE, name=name), Code.TG_IMPORT_UNAVAILABLE)]
+MAX_DOCUMENT = 20 * 1024 * 1024  # the Bot API lets bots download files up to 20 MB
 
 
 async def on_document(update: Update, context: Context) -> None:
-    """A file the officer sent."""
+    """A file the officer sent: last year's report, or this year's figures (the service
+    reads it; nothing in it is taken without every identity of the format holding)."""
     assert update.message is not None
-    assert update.message.document is not None
-    out = await import_document(update, context, update.message.document)
-    await send(context.bot, update.message.chat_id, out)
+    document = update.message.document
+    assert document is not None
+    name = document.file_name or "document"
+    if document.file_size is not None and document.file_size > MAX_DOCUMENT:
+        await say(update, context, Code.TG_FILE_TOO_LARGE, name=name)
+        return
+    data = bytes(await (await document.get_file()).download_as_bytearray())
+    await turn(update, context, Input(document=(name, data)))
 
 
 async def on_edited(update: Update, context: Context) -> None:

@@ -3,8 +3,9 @@
 Interactive on a terminal (numbered choices, a prompt, pasted blocks joined into one
 message); on a pipe it reads one input per line and prints the replies, so a whole
 session can be scripted. Lines between two lines of three double quotes (\"\"\") are
-sent as one message in both modes (for pasting a table). Documents are written to
-``--out`` (default: ``data/exports``).
+sent as one message in both modes (for pasting a table). ``/file PATH`` sends a file
+(last year's report, or the filled-in workbook), as an attachment does in Telegram.
+Documents are written to ``--out`` (default: ``data/exports``).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from bot.catalogue import Code, message
 from bot.engine import Input
 from bot.service import Outgoing, Service
 
 BLOCK = '"""'
+FILE_COMMAND = "/file "  # /file PATH sends a file, as an attachment would in Telegram
 PASTE_WAIT = 0.05  # seconds: lines arriving together in a terminal are one paste
 
 
@@ -57,19 +60,19 @@ def read_inputs(stream: TextIO, interactive: bool) -> Iterator[str]:
         yield line
 
 
-def show(message: Outgoing, out_dir: Path, stream: TextIO) -> dict[str, str]:
+def show(item: Outgoing, out_dir: Path, stream: TextIO) -> dict[str, str]:
     """Print one outgoing message; return the number → choice map it offers."""
     numbered: dict[str, str] = {}
-    if message.document is not None:
-        name, data = message.document
+    if item.document is not None:
+        name, data = item.document
         out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / name
         path.write_bytes(data)
-        stream.write(f"{message.text} {path}\n")
+        stream.write(f"{item.text} {path}\n")
         return numbered
-    if message.text:
-        stream.write(message.text + "\n")
-    for i, choice in enumerate(message.choices, 1):
+    if item.text:
+        stream.write(item.text + "\n")
+    for i, choice in enumerate(item.choices, 1):
         stream.write(f"  {i}. {choice.label}\n")
         numbered[str(i)] = choice.name
     return numbered
@@ -85,10 +88,10 @@ def run_chat(
 
     def send(inp: Input) -> None:
         nonlocal numbered, step, multi
-        for message in service.handle(user, inp, "terminal"):
-            offered = show(message, out_dir, out)
+        for reply in service.handle(user, inp, "terminal"):
+            offered = show(reply, out_dir, out)
             if offered:
-                numbered, step, multi = offered, message.step, message.multi
+                numbered, step, multi = offered, reply.step, reply.multi
         out.flush()
 
     send(Input(resume=True))
@@ -97,7 +100,20 @@ def run_chat(
             if not text.strip():
                 continue
             key = text.strip()
-            if key in numbered and not multi and step is not None:
+            if key.startswith(FILE_COMMAND):
+                path = Path(key.removeprefix(FILE_COMMAND).strip()).expanduser()
+                try:
+                    send(Input(document=(path.name, path.read_bytes())))
+                except OSError as exc:
+                    out.write(
+                        message(
+                            Code.IMP_CHAT_UNREADABLE,
+                            name=path.name,
+                            reason=exc.strerror or type(exc).__name__,
+                        )
+                        + "\n"
+                    )
+            elif key in numbered and not multi and step is not None:
                 send(Input(choice=numbered[key], choice_step=step))
             else:
                 send(Input(text=text))

@@ -84,11 +84,13 @@ def text_data(
     )
 
 
-def document_data(file_name: str, mime_type: str = "application/octet-stream") -> dict[str, Any]:
-    """An update with a file the officer sent."""
+def document_data(
+    file_name: str, mime_type: str = "application/octet-stream", file_id: str = "F1"
+) -> dict[str, Any]:
+    """An update with a file the officer sent (its content: ``RecordingRequest.uploads``)."""
     document = {
-        "file_id": "F1",
-        "file_unique_id": "U1",
+        "file_id": file_id,
+        "file_unique_id": file_id,
         "file_name": file_name,
         "mime_type": mime_type,
     }
@@ -130,6 +132,7 @@ class RecordingRequest(BaseRequest):
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.failures: dict[str, tuple[int, str]] = {}  # method -> (HTTP status, description)
+        self.uploads: dict[str, bytes] = {}  # file_id -> content the officer "sent"
         self._message_ids = itertools.count(5000)
 
     @property
@@ -153,6 +156,8 @@ class RecordingRequest(BaseRequest):
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
+        if "/file/bot" in url:  # downloading a file the officer sent: its path is its id
+            return 200, self.uploads[name]
         params = dict(request_data.parameters) if request_data else {}
         files: dict[str, tuple[str, bytes]] = {}
         if request_data is not None and request_data.contains_files:
@@ -188,6 +193,14 @@ class RecordingRequest(BaseRequest):
             return sent
         if name == "getUpdates":
             return []
+        if name == "getFile":
+            file_id = str(params["file_id"])
+            return {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_size": len(self.uploads[file_id]),
+                "file_path": file_id,
+            }
         return True
 
     # --- reading what was sent --------------------------------------------------------

@@ -416,10 +416,28 @@ def test_callback_data_round_trip_and_limit() -> None:
 # --- other messages -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["报告.txt", "报告.html", "报告.docx", "报表.xlsx"])
-async def test_document_upload_says_import_is_not_available(officer: Officer, name: str) -> None:
-    [call] = await officer.send(document_data(name))
-    assert html.unescape(call.params["text"]) == message(Code.TG_IMPORT_UNAVAILABLE, name=name)
+@pytest.mark.parametrize("fmt", ["txt", "html", "docx"])
+async def test_last_years_report_sent_as_a_file(officer: Officer, fmt: str) -> None:
+    """Should read last year's report from a file and offer its figures as the baseline."""
+    from bot.render import render
+    from tests.factories import consistent_report
+
+    await officer.play(SEED_SESSION[:4])
+    last = consistent_report(agency=SEED_SESSION[0], year=2022)
+    officer.request.uploads["F1"] = render(last, fmt)
+    calls = await officer.send(document_data(f"2022年报告.{fmt}"))
+    assert said(calls, Code.IMP_CHAT_PREVIOUS, agency=SEED_SESSION[0], year=2022)
+    stored = officer.service.store.find_report(SEED_SESSION[0], 2022)
+    assert stored is not None
+    assert officer.service.store.get_report(stored).applications == last.applications
+
+
+async def test_unreadable_file_is_refused_politely(officer: Officer) -> None:
+    await officer.play(SEED_SESSION[:4])
+    officer.request.uploads["F1"] = bytes(range(256)) * 4
+    calls = await officer.send(document_data("报告.docx"))
+    assert any(t.startswith("无法读取文件 报告.docx") for t in texts(calls))
+    assert not said(calls, Code.TG_ERROR)
 
 
 async def test_photo_and_edited_messages(officer: Officer) -> None:

@@ -1,0 +1,102 @@
+"""Files in the chat: last year's report as the baseline, this year's figures from a file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.catalogue import Code
+from bot.engine import Input
+from bot.render import render
+from bot.service import Service
+from bot.store import Store
+from tests.chat_script import SEED_SESSION
+from tests.factories import consistent_report
+from tests.test_chat_journey import TODAY, USER, fake_drafter, last_question, play, say
+
+AGENCY = SEED_SESSION[0]
+
+
+@pytest.fixture
+def svc() -> Iterator[Service]:
+    store = Store.open(None)
+    yield Service(store, drafter=fake_drafter(), today=lambda: TODAY)
+    store.close()
+
+
+def send(svc: Service, name: str, data: bytes) -> list:
+    return svc.handle(USER, Input(document=(name, data)), "test")
+
+
+def test_last_year_pasted_then_offered(svc: Service) -> None:
+    """Should take last year's report pasted as text, then offer its 结转 as 上年结转."""
+    last = consistent_report(agency=AGENCY, year=2022)
+    play(svc, SEED_SESSION[:4])
+    out = say(svc, "导入上年报告")
+    assert out[0].code is Code.IMP_CHAT_ASK
+    out = say(svc, render(last, "txt").decode())
+    assert out[0].code is Code.IMP_CHAT_PREVIOUS
+    assert "概括本年度" in last_question(out)  # and the chat goes on where it was
+    out = play(svc, [*SEED_SESSION[4:12], "3 1 19", *SEED_SESSION[13:16]])
+    assert "上年报告“四、结转下年度继续办理”为 4 0 1 0 1 0（总计 6）" in last_question(out)
+
+
+def test_a_file_of_another_year_or_garbage(svc: Service) -> None:
+    play(svc, SEED_SESSION[:4])
+    out = send(svc, "2020.html", render(consistent_report(agency=AGENCY, year=2020), "html"))
+    assert out[0].code is Code.IMP_CHAT_OTHER_YEAR
+    out = send(svc, "x.docx", b"\x00\x01garbage")
+    assert out[0].code is Code.IMP_CHAT_UNREADABLE
+    assert "概括本年度" in last_question(out)
+    assert svc.store.find_report(AGENCY, 2020) is None
+
+
+def test_this_years_workbook_fills_the_tables(svc: Service) -> None:
+    """Should read this year's figures from the filled workbook, checked like typed ones."""
+    play(svc, SEED_SESSION[:4])
+    this = consistent_report(agency=AGENCY, year=2023)
+    out = send(svc, "表格.xlsx", render(this, "xlsx"))
+    assert out[0].code is Code.IMP_CHAT_FIGURES
+    stored = svc.store.get_report(1)
+    assert stored.applications == this.applications
+    assert stored.review_litigation == this.review_litigation
+    assert stored.active == this.active
+    # the table questions are answered: the chat skips them
+    out = play(svc, SEED_SESSION[4:11])
+    assert "上年度报告提出的问题" in last_question(out)
+
+
+def test_this_years_figures_with_an_error_are_refused(svc: Service) -> None:
+    play(svc, SEED_SESSION[:4])
+    this = consistent_report(agency=AGENCY, year=2023)
+    this.applications["granted"][0] += 1
+    out = send(svc, "表格.xlsx", render(this, "xlsx"))
+    assert out[0].code is Code.IMP_CHAT_FIGURES_REFUSED
+    assert "三、（一）予以公开·总计" in out[0].text
+    assert svc.store.get_report(1).applications == {}
+
+
+def test_a_file_without_an_open_report(svc: Service) -> None:
+    play(svc, [])
+    out = send(svc, "r.html", render(consistent_report(agency=AGENCY, year=2022), "html"))
+    assert out[0].code is Code.IMP_CHAT_NO_REPORT
+
+
+def test_terminal_sends_a_file(tmp_path: Path) -> None:
+    last = tmp_path / "2022.docx"
+    last.write_bytes(render(consistent_report(agency=AGENCY, year=2022), "docx"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat", "--db", str(tmp_path / "r.db")],
+        input="\n".join([*SEED_SESSION[:4], f"/file {last}", f"/file {tmp_path}/none.docx"]),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert f"已导入“{AGENCY}2022年”的报告作为上年度对照" in proc.stdout
+    assert "无法读取文件 none.docx" in proc.stdout
