@@ -38,7 +38,7 @@ class Commands(Onboarding):
             self.out.say(Code.CHAT_UNKNOWN_COMMAND, command=arg)
             self.reask_if_open()
             return
-        if name in WORKFLOW_COMMANDS or (name == "start" and arg):
+        if name in WORKFLOW_COMMANDS:
             if spec(name).needs_argument and not arg:
                 self.out.say(
                     Code.CHAT_NEEDS_ARGUMENT,
@@ -46,12 +46,8 @@ class Commands(Onboarding):
                     example=spec(name).example,
                 )
             else:  # carried out by the service's workflow, authorised there
-                action = "join" if name == "start" else name
-                self.out.replies.append(Reply("", action=f"workflow:{action}", argument=arg))
-            if name == "start":
-                self.session.step = "start"
-                self.resume()
-            else:
+                self.out.replies.append(Reply("", action=f"workflow:{name}", argument=arg))
+            if name != "import":  # after 导入上年报告 the next message is the report
                 self.reask_if_open()
             return
         if name in ("start", "report") and (name == "report" or self.report is None):
