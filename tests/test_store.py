@@ -467,3 +467,31 @@ def test_seen_update_dedupes(open_store: OpenStore) -> None:
     assert store.seen_update("tg:1002") is False
     store.close()
     assert open_store().seen_update("tg:1001") is True
+
+
+def test_m002_gives_existing_reports_an_agency(tmp_path: Path) -> None:
+    """Should upgrade a database of the first schema: each report gets its agency."""
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+    from bot import schema
+
+    path = tmp_path / "old.db"
+    old = Migrations("reportbot")
+    old()(schema.m001_initial)
+    db = Database(path)
+    old.apply(db)
+    db.execute(
+        "insert into reports (agency, year, created_at, updated_at) values (?, ?, ?, ?)",
+        ["某县民政局", 2023, "2024-01-01T00:00:00+00:00", "2024-01-01T00:00:00+00:00"],
+    )
+    db.conn.commit()
+    db.close()
+    store = Store.open(path)
+    try:
+        agency = store.db.execute("select id, name from agencies").fetchall()
+        assert [name for _, name in agency] == ["某县民政局"]
+        assert store.db.execute("select agency_id from reports").fetchone()[0] == agency[0][0]
+        assert store.get_report(1).agency == "某县民政局"
+    finally:
+        store.close()
