@@ -27,7 +27,8 @@ from bot.compose import PROSE_PARTS, Document
 from bot.datafile import Report
 from bot.findings import Finding, Severity
 from bot.model import ReportModel, model
-from bot.render import answers, document, prose_steps, with_narrative
+from bot.prose_facts import answers, prose_steps
+from bot.render import document, with_narrative
 
 SIMILARITY = 0.8
 MIN_CHARS = 20  # shorter parts ("无。") are alike by nature
