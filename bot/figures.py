@@ -279,6 +279,13 @@ def parse_row(text: str, n: int, *, columns: Sequence[str] = (), example: str = 
     if not values:
         raise UserError(Code.FIG_EMPTY, what=labels, example=example)
     if len(values) != n:
+        # a word that is no figure at all ("abc", "很多") is the clearer thing to say
+        for value in values:
+            try:
+                parse_count(value, what=_COUNT_WHAT, example=example)
+            except UserError as exc:
+                if exc.code is Code.FIG_NOT_A_NUMBER:
+                    raise
         raise UserError(
             Code.FIG_ROW_LENGTH, expected=n, columns=labels, found=len(values), example=example
         )

@@ -531,3 +531,11 @@ def test_fuzz_figure_like(text: str) -> None:
 def test_fuzz_rows_and_blocks(text: str, rows: int, cols: int) -> None:
     never_crashes(lambda: parse_row(text, cols, columns=[f"c{i}" for i in range(cols)]))
     never_crashes(lambda: parse_block(text, rows, cols))
+
+
+@pytest.mark.parametrize("text", ["abc", "很多", "1 2 不详"])
+def test_row_with_a_word_says_it_is_not_a_figure(text: str) -> None:
+    """Should name the word that is no figure rather than count the values."""
+    with pytest.raises(UserError) as excinfo:
+        parse_row(text, 6)
+    assert excinfo.value.code is Code.FIG_NOT_A_NUMBER
