@@ -318,21 +318,7 @@ class Workflow:
             session.pending = {"version": version.id}
             return [say(Code.REV_ASK_COMMENTS)]
         self.ws.decide(version.id, "approved", user, None)
-        report = self._snapshot(version)
-        for editor in self._editors(version.report_id, user):
-            self.ws.notify(
-                editor,
-                {
-                    "text": message(
-                        Code.REV_APPROVED_NOTICE,
-                        agency=report.agency,
-                        year=report.year,
-                        number=version.number,
-                        by=user,
-                    ),
-                    "code": Code.REV_APPROVED_NOTICE.value,
-                },
-            )
+        self._tell_editors(version, user, Code.REV_APPROVED_NOTICE)
         return [say(Code.REV_APPROVED, number=version.number, hash=version.hash[:12])]
 
     def comments(self, user: str, session: Session, text: str) -> list[Outgoing]:
@@ -349,23 +335,17 @@ class Workflow:
                     status=message(STATUS_NAMES[version.status]),
                 )
             ]
-        report = self._snapshot(version)
-        for editor in self._editors(version.report_id, user):
-            self.ws.notify(
-                editor,
-                {
-                    "text": message(
-                        Code.REV_RETURNED_NOTICE,
-                        agency=report.agency,
-                        year=report.year,
-                        number=version.number,
-                        by=user,
-                        comments=text.strip(),
-                    ),
-                    "code": Code.REV_RETURNED_NOTICE.value,
-                },
-            )
+        self._tell_editors(version, user, Code.REV_RETURNED_NOTICE, comments=text.strip())
         return [say(Code.REV_RETURNED, number=version.number)]
+
+    def _tell_editors(self, version: Version, by: str, code: Code, **params: object) -> None:
+        """Queue a decision on ``version`` for every editor of its report but ``by``."""
+        report = self._snapshot(version)
+        text = message(
+            code, agency=report.agency, year=report.year, number=version.number, by=by, **params
+        )
+        for editor in self._editors(version.report_id, by):
+            self.ws.notify(editor, {"text": text, "code": code.value})
 
     def _editors(self, report_id: int, besides: str) -> list[str]:
         agency_id = self.ws.agency_of_report(report_id)
