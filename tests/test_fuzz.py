@@ -1,0 +1,354 @@
+"""Generated inputs through the conversation and through every renderer (hypothesis).
+
+Random sequences of typed texts (commands, answers, weird unicode, control characters,
+very long texts, numbers in odd notations), button presses and forged button data go
+through :class:`bot.service.Service` on an in-memory store; random reports (random
+figures, missing cells, odd officer prose) go through :func:`bot.render.render` in every
+format and :func:`bot.render.preview_chunks`. Nothing may raise, and every reply must be
+one Telegram accepts, built exactly as ``reportbot run`` builds it
+(:mod:`bot.telegram_format`): at most 4096 characters, well-formed HTML with Telegram's
+tags only, button data of at most 64 bytes. Examples are derandomized (the same every
+run) and kept few, for time.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from dataclasses import replace
+from datetime import date
+from functools import cache
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from bot.commands import commands
+from bot.datafile import Report, dumps
+from bot.engine import Input
+from bot.flows import flow
+from bot.model import model
+from bot.prose_facts import prose_steps
+from bot.render import FORMATS, document, preview_chunks, render, with_narrative
+from bot.service import Outgoing, Service
+from bot.store import Store
+from bot.telegram_format import (
+    CALLBACK_LIMIT,
+    CAPTION_LIMIT,
+    TEXT_LIMIT,
+    Button,
+    caption,
+    chunks,
+    parse_callback,
+    utf16_len,
+)
+from tests.chat_script import SEED_SESSION
+from tests.factories import consistent_report
+from tests.fake_bot_api import check_keyboard, shown
+
+TODAY = date(2024, 12, 20)
+USER = "tg:777001"
+# more examples for a longer hunt: REPORTBOT_FUZZ_EXAMPLES=1000 pytest tests/test_fuzz.py
+EXAMPLES = int(os.environ.get("REPORTBOT_FUZZ_EXAMPLES", "0"))
+FUZZ = settings(
+    max_examples=EXAMPLES or 60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+# --- what Telegram accepts ---------------------------------------------------------------------
+
+
+def buttons(keyboard: tuple[tuple[Button, ...], ...]) -> list[Button]:
+    return [b for row in keyboard for b in row]
+
+
+def assert_telegram_accepts(out: list[Outgoing]) -> None:
+    """Every message ``reportbot run`` would send for ``out`` is one Telegram accepts."""
+    for item in out:
+        if item.document is not None:
+            name, data = item.document
+            assert name.strip()
+            assert isinstance(data, bytes)
+            assert data
+            text = caption(item)
+            if text is not None:
+                shown(text, "HTML", CAPTION_LIMIT, "caption")  # raises BadRequest if refused
+                continue
+        for chunk in chunks(item):
+            visible = shown(chunk.html, "HTML", TEXT_LIMIT, "message")
+            assert visible.strip()
+            if chunk.keyboard:
+                rows = [
+                    [{"text": b.label, "callback_data": b.data} for b in row]
+                    for row in chunk.keyboard
+                ]
+                check_keyboard({"inline_keyboard": rows})
+            for button in buttons(chunk.keyboard):
+                assert len(button.data.encode()) <= CALLBACK_LIMIT
+                assert parse_callback(button.data) is not None
+
+
+# --- inputs ------------------------------------------------------------------------------------
+
+ODD_NUMBERS = [
+    "１２３",
+    "1,234",
+    "1 234",
+    "1e3",
+    "-5",
+    "−3",
+    "0x1F",
+    "一百二十",
+    "12.50",
+    "٣٤",
+    "1_000",
+    "+7",
+    " 42 ",
+    "NaN",
+    "inf",
+    "∞",
+    "0.0001",
+    "99999999999999999999999",
+    "3/4",
+    "½",
+    "10%",
+    "1.2.3",
+    "00012",
+    "1，2，3",
+    "１ ２ ３",
+    "1\t2\t3",
+    "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0",
+    "12.3456789",
+    "2023年",
+    "1e400",
+]
+
+
+@cache
+def command_words() -> list[str]:
+    words: list[str] = []
+    for command in commands():
+        words += [*command.words, f"/{command.name}", f"{command.words[0]} 三"]
+    return words
+
+
+weird_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)),  # Telegram's texts are UTF-8
+    max_size=80,
+)
+long_text = st.builds(
+    lambda unit, times: (unit * times)[:12000],
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12),
+    st.integers(min_value=350, max_value=3000),
+)
+markup_text = st.lists(
+    st.sampled_from(["<b>", "</b>", "&amp;", "&", "<", ">", "*", "_", "[x](y)", "\n", "\x00"]),
+    max_size=12,
+).map("".join)
+texts = st.one_of(
+    st.sampled_from(SEED_SESSION),
+    st.sampled_from(command_words()),
+    st.sampled_from(ODD_NUMBERS),
+    st.lists(st.sampled_from(ODD_NUMBERS), min_size=2, max_size=8).map(" ".join),
+    weird_text,
+    long_text,
+    markup_text,
+)
+
+
+@cache
+def step_names() -> list[str]:
+    built_in = ["choose_report", "setup_level", "setup_year", "export", "menu", "done"]
+    return [s.name for s in flow().steps] + built_in + ["review:1", "review:999", "review:x"]
+
+
+# button data an officer (or a forger) could send: any step, any choice
+forged = st.tuples(
+    st.one_of(st.sampled_from(step_names()), st.text(max_size=30)),
+    st.one_of(st.sampled_from(["yes", "no", "new", "1", "approve", "return", "确认"]), weird_text),
+).map(lambda sc: f"c|{sc[0]}|{sc[1]}")
+actions = st.one_of(
+    st.tuples(st.just("text"), texts),
+    st.tuples(st.just("press"), st.integers(min_value=0, max_value=99)),
+    st.tuples(st.just("forge"), forged),
+)
+
+
+def last_keyboard(out: list[Outgoing]) -> list[Button]:
+    """The buttons of the last message that has any."""
+    for item in reversed(out):
+        for chunk in reversed(chunks(item)):
+            if chunk.keyboard:
+                return buttons(chunk.keyboard)
+    return []
+
+
+@FUZZ
+@given(
+    prefix=st.integers(min_value=0, max_value=len(SEED_SESSION)),
+    steps=st.lists(actions, max_size=12),
+)
+def test_any_inputs_get_replies_telegram_accepts(prefix: int, steps: list[Any]) -> None:
+    store = Store.open(None)
+    try:
+        service = Service(store, today=lambda: TODAY)
+        out = service.handle(USER, Input(text="/start"), "telegram")
+        assert_telegram_accepts(out)
+        for line in SEED_SESSION[:prefix]:
+            out = service.handle(USER, Input(text=line), "telegram")
+            assert_telegram_accepts(out)
+        for step in steps:
+            offered = last_keyboard(out)
+            if step[0] == "press" and offered:
+                parsed = parse_callback(offered[step[1] % len(offered)].data)
+                assert parsed is not None
+                inp = Input(choice=parsed[1], choice_step=parsed[0])
+            elif step[0] in ("press", "forge"):  # no buttons offered: an old or forged press
+                parsed = parse_callback(step[1] if step[0] == "forge" else "c|t4_any|yes")
+                if parsed is None:
+                    continue  # the front end answers unreadable data itself (TG_BAD_BUTTON)
+                inp = Input(choice=parsed[1], choice_step=parsed[0])
+            else:
+                inp = Input(text=step[1])
+            out = service.handle(USER, inp, "telegram")
+            assert_telegram_accepts(out)
+            for notice_id, _user, queued in service.undelivered():
+                assert_telegram_accepts(queued)
+                service.delivered(notice_id)
+    finally:
+        store.close()
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+prose = st.one_of(
+    weird_text,
+    long_text,
+    markup_text,
+    st.lists(st.one_of(weird_text, markup_text), max_size=5).map("\n".join),
+)
+
+
+short_lines = st.lists(weird_text, max_size=12).map("\n".join)
+agency = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=2, max_size=60)
+
+
+@cache
+def paragraph_ids() -> list[str]:
+    """The ids of the paragraphs of a complete draft (what an override replaces)."""
+    doc = document(consistent_report())
+    ids = [doc.opening.id]
+    for section in doc.sections:
+        ids += [p.id for p in section.paragraphs()]
+    return ids
+
+
+def figure(money: bool) -> st.SearchStrategy[Any]:
+    if money:
+        return st.decimals(
+            min_value=0, max_value=10**9, places=4, allow_nan=False, allow_infinity=False
+        )
+    return st.integers(min_value=0, max_value=10**12)
+
+
+def answer(step: Any) -> st.SearchStrategy[Any]:
+    """A stored answer to a prose question: of its type, or anything an import left."""
+    if step.type == "integer":
+        right: st.SearchStrategy[Any] = st.integers(min_value=0, max_value=10**9)
+    elif step.type == "decimal":
+        right = st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False)
+    elif step.type == "select_one":
+        right = st.sampled_from([c.name for c in step.choices])
+    elif step.type == "select_multiple":
+        right = st.lists(st.sampled_from([c.name for c in step.choices]), unique=True)
+    elif step.type == "list":  # items, or the officer's text of a few lines
+        right = st.one_of(st.lists(prose, max_size=6), short_lines)
+        return st.one_of(right, weird_text, st.just(""), st.integers(-5, 5))
+    else:
+        right = prose
+    return st.one_of(right, prose, st.just(""), st.integers(-5, 5))
+
+
+@st.composite
+def reports(draw: st.DrawFn) -> Report:
+    m = model()
+    base = consistent_report(agency=draw(agency.filter(str.strip)))  # the chat's 2-60
+    grid, rl = m.applications, m.review_litigation
+    small = st.integers(min_value=0, max_value=10**6)
+    active = {c.path: draw(figure(c.money)) for c in m.active_cells if draw(st.integers(0, 5))}
+    applications = {
+        r.key: draw(st.lists(small, min_size=grid.width, max_size=grid.width))
+        for r in grid.rows
+        if draw(st.integers(0, 6))
+    }
+    review = {
+        r.key: draw(st.lists(small, min_size=rl.width, max_size=rl.width))
+        for r in rl.rows
+        if draw(st.integers(0, 3))
+    }
+    answers = {s.name: draw(answer(s)) for s in prose_steps() if draw(st.booleans())}
+    narrative = {p.key: draw(prose) for p in m.parts if draw(st.integers(0, 3)) == 0}
+    overrides = {k: draw(prose) for k in paragraph_ids() if draw(st.integers(0, 8)) == 0}
+    extra: dict[str, Any] = {"agency_level": draw(st.sampled_from([lv.key for lv in m.levels]))}
+    if answers:
+        extra["answers"] = answers
+    if overrides:
+        extra["overrides"] = overrides
+    if draw(st.booleans()):
+        extra["explanations"] = {"table3.carried_over": draw(prose)}
+    return replace(
+        base,
+        year=draw(st.integers(min_value=2008, max_value=2030)),
+        active=active,
+        applications=applications,
+        review_litigation=review,
+        narrative=narrative,
+        extra=extra,
+    )
+
+
+# a failing draft takes ~0.2 s to render in five formats: shrinking would take minutes, so
+# a failure is reported as generated
+@settings(FUZZ, max_examples=EXAMPLES or 20, phases=(Phase.explicit, Phase.generate))
+@given(report=reports())
+def test_every_renderer_takes_any_report(report: Report) -> None:
+    for fmt in FORMATS:
+        data = render(report, fmt)
+        assert data
+        if fmt in ("docx", "xlsx"):
+            assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
+        else:
+            data.decode("utf-8")
+    pieces = preview_chunks(report)
+    assert pieces
+    assert all(utf16_len(p) <= TEXT_LIMIT for p in pieces)
+    assert_telegram_accepts([Outgoing(p) for p in pieces])
+    dumps(with_narrative(report))  # the chat's .yaml export
+
+
+# --- found by the generators above: known failures, kept as strict xfails -----------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="templates/prose/_macros.j2 cn(n) numbers 一 to 九十九 only: a list answer "
+    "of 100 or more items (an officer pasting 100 lines) breaks every draft",
+)
+def test_list_answer_of_a_hundred_items_renders() -> None:
+    report = consistent_report()
+    report.extra["answers"] = {"problems": [f"问题{i}" for i in range(100)], "measures": ["措施"]}
+    render(report, "txt")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bot/docx_writer.py sets the core property title, which python-docx limits "
+    "to 255 characters: a data file with a long agency name cannot be rendered as .docx",
+)
+def test_docx_of_a_very_long_agency_name() -> None:
+    render(consistent_report(agency="某" * 250), "docx")
