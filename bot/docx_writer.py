@@ -27,6 +27,8 @@ from docx.shared import Mm, Pt
 
 from bot.compose import Document, Paragraph, TableBlock, TableCell
 
+TITLE_PROPERTY_MAX = 255  # python-docx refuses a longer core "title" property
+
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
 HEADING1_FONT = "黑体"
@@ -272,7 +274,7 @@ def write_docx(document: Document) -> bytes:
     doc = new_docx()
     _styles(doc)
     _page(doc)
-    doc.core_properties.title = document.title
+    doc.core_properties.title = document.title[:TITLE_PROPERTY_MAX]
     doc.core_properties.author = ""
     doc.add_paragraph(document.title, "Report Title")
     _paragraph(doc, document.opening)

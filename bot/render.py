@@ -103,6 +103,27 @@ def draft_context(report: Report, m: ReportModel) -> DraftContext:
 # --- the Jinja environment -----------------------------------------------------------------
 
 
+DIGITS = "零一二三四五六七八九"
+UNITS = ((1000, "千"), (100, "百"), (10, "十"), (1, ""))
+
+
+def chinese_numeral(n: int) -> str:
+    """``n`` in Chinese numerals as counted in prose: 十二, 一百零五, 一千零一十."""
+    if n < 0 or n >= 10_000:
+        return str(n)
+    if n < 20:  # 十, 十一 … 十九: no 一 before 十
+        return DIGITS[n] if n < 10 else "十" + (DIGITS[n - 10] if n > 10 else "")
+    out, zero = "", False
+    for value, unit in UNITS:
+        digit = n // value % 10
+        if digit == 0:
+            zero = zero or bool(out)
+            continue
+        out += ("零" if zero else "") + DIGITS[digit] + unit
+        zero = False
+    return out
+
+
 def _is_html(name: str | None) -> bool:
     return name is not None and name.endswith((".html", ".html.j2"))
 
@@ -217,6 +238,7 @@ def environment() -> Environment:
         md_block=md_block,
         flat=flatten,
         figure=figure_text,
+        chinese_numeral=chinese_numeral,
     )
     return env
 

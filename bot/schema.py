@@ -154,3 +154,16 @@ def m002_review_workflow(db: Any) -> None:
             [name, stamp, "migration"],
         )
         db.execute("update reports set agency_id = ? where agency = ?", [cursor.lastrowid, name])
+
+
+def m003_indexes(db: Any) -> None:
+    """Indexes the filing season needs: nothing a turn reads grows with the reports.
+
+    A user's reports are found through ``reports.agency_id``; undelivered messages through
+    a partial index, so delivered ones (never deleted) cost nothing.
+    """
+    db.execute("create index if not exists idx_reports_agency_id on reports (agency_id)")
+    db.execute(
+        "create index if not exists idx_outbox_undelivered on outbox (id)"
+        " where delivered_at is null"
+    )

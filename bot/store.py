@@ -34,7 +34,7 @@ from bot.state import SECTIONS, Change, Session, apply_change, from_json_value, 
 DICT_SECTIONS = ("answers", "explanations", "overrides")
 
 migrations = Migrations("reportbot")
-for _migration in (schema.m001_initial, schema.m002_review_workflow):
+for _migration in (schema.m001_initial, schema.m002_review_workflow, schema.m003_indexes):
     migrations()(_migration)
 
 
@@ -370,8 +370,12 @@ class Store:
         frontend: str,
         stamp: str,
     ) -> None:
-        """Upsert or delete each answer and log real changes; caller holds the transaction."""
-        answers, log, changed = self.db.table("answers"), self.db.table("history"), False
+        """Upsert or delete each answer and log real changes; caller holds the transaction.
+
+        Plain statements, not ``Table.upsert``: this runs on every answer, and sqlite-utils'
+        table helpers inspect the schema at each call.
+        """
+        changed = False
         for section, key, new in changes:
             ident = {"report_id": report_id, "section": section, "key": key}
             where = 'report_id = :report_id and section = :section and "key" = :key'
@@ -379,13 +383,23 @@ class Store:
             old = None if row is None else row[0]
             if old == new:
                 continue
+            who = {"at": stamp, "user": user, "frontend": frontend, "old": old, "new": new}
             if new is None:
                 self.db.execute(f"delete from answers where {where}", ident)
             else:
-                who = {"updated_at": stamp, "updated_by": user, "frontend": frontend}
-                answers.upsert(ident | who | {"value": new}, pk=("report_id", "section", "key"))
-            by = {"user": user, "frontend": frontend, "at": stamp}
-            log.insert(ident | by | {"old": old, "new": new})
+                self.db.execute(
+                    "insert into answers (report_id, section, \"key\", value, updated_at,"
+                    " updated_by, frontend) values (:report_id, :section, :key, :new, :at,"
+                    " :user, :frontend) on conflict (report_id, section, \"key\") do update"
+                    " set value = excluded.value, updated_at = excluded.updated_at,"
+                    " updated_by = excluded.updated_by, frontend = excluded.frontend",
+                    ident | who,
+                )
+            self.db.execute(
+                'insert into history (report_id, section, "key", old, new, "user", frontend, at)'
+                " values (:report_id, :section, :key, :old, :new, :user, :frontend, :at)",
+                ident | who,
+            )
             if (section, key) == ("meta", "agency_level"):
                 level = _decode(new)
                 self.db.execute(
@@ -397,8 +411,11 @@ class Store:
             self.db.execute("update reports set updated_at = ? where id = ?", [stamp, report_id])
 
     def _write_session(self, user: str, state: str, stamp: str) -> None:
-        self.db.table("sessions").upsert(
-            {"user": user, "state": state, "updated_at": stamp}, pk="user"
+        self.db.execute(
+            'insert into sessions ("user", state, updated_at) values (?, ?, ?)'
+            ' on conflict ("user") do update set state = excluded.state,'
+            " updated_at = excluded.updated_at",
+            [user, state, stamp],
         )
 
 

@@ -210,7 +210,10 @@ async def on_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None
     parsed = parse_callback(query.data)
-    await query.answer(message(Code.TG_BAD_BUTTON) if parsed is None else None)
+    try:  # a press too old to answer is still taken: the engine decides if it expired
+        await query.answer(message(Code.TG_BAD_BUTTON) if parsed is None else None)
+    except TelegramError as exc:
+        log.info("button press %s not answered: %s", query.id, exc)
     if query.message is not None:  # so that a used keyboard cannot be pressed again
         try:
             await context.bot.edit_message_reply_markup(

@@ -122,7 +122,10 @@ def test_migrations_apply_once_and_are_idempotent(open_store: OpenStore) -> None
     second = open_store()
     Store(second.db)  # wrapping the same connection again changes nothing
     assert [m.name for m in migrations.applied(second.db)] == [
-        "m001_initial", "m002_review_workflow"]
+        "m001_initial",
+        "m002_review_workflow",
+        "m003_indexes",
+    ]
     assert migrations.pending(second.db) == []
     assert second.report_info(rid).agency_level == "county"
 
@@ -495,3 +498,24 @@ def test_m002_gives_existing_reports_an_agency(tmp_path: Path) -> None:
         assert store.get_report(1).agency == "某县民政局"
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        (
+            "select r.id from reports r join members m on m.agency_id = r.agency_id"
+            ' where m."user" = ? and m.removed_at is null',
+            "idx_reports_agency_id",
+        ),
+        ("select id from outbox where delivered_at is null order by id", "idx_outbox_undelivered"),
+    ],
+)
+def test_what_every_turn_reads_uses_an_index(fresh_store: Store, query: str, index: str) -> None:
+    """Should never scan a table that grows with the season (reports, delivered messages)."""
+    params = ["x"] if "?" in query else []
+    plan = " ".join(
+        row[3] for row in fresh_store.db.execute("explain query plan " + query, params).fetchall()
+    )
+    assert index in plan
+    assert "SCAN r" not in plan

@@ -650,3 +650,12 @@ def test_menu_commands_are_valid_bot_commands() -> None:
         assert name.islower()
         assert 1 <= len(name) <= 32
         assert 1 <= len(description) <= 256
+
+
+async def test_press_too_old_to_answer_is_still_taken(officer: Officer) -> None:
+    """Should take a press whose answerCallbackQuery fails (e.g. "query is too old")."""
+    await officer.play(SEED_SESSION[:1])
+    officer.request.failures["answerCallbackQuery"] = (400, "Bad Request: query is too old")
+    calls = await officer.press("县级（县、不设区的市、市辖区及其部门）")
+    assert said(calls, Code.REV_ASK_REGION)
+    assert not said(calls, Code.TG_ERROR)
