@@ -9,6 +9,7 @@ are kept and written back unchanged, so load → dump loses nothing.
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -60,6 +61,13 @@ class Report:
         """Officer explanations of warnings, by finding key."""
         value = self.extra.get("explanations")
         return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+    def copy(self) -> Report:
+        """An independent copy (figures are immutable; containers and ``extra`` are copied)."""
+        return Report(self.agency, self.year, dict(self.active),
+                      {k: list(v) for k, v in self.applications.items()},
+                      {k: list(v) for k, v in self.review_litigation.items()},
+                      dict(self.narrative), copy.deepcopy(self.extra))
 
     def grid(self, grid: Grid) -> dict[str, list[int]]:
         """The rows of table 三 or 四."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.answers import interpret, is_word
 from bot.catalogue import Code, UserError, message
-from bot.checks import check
+from bot.checks import carried_over, in_force_trend
 from bot.command_handlers import Commands
 from bot.commands import Command, parse_command
 from bot.conversation import (
@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 # warnings the officer is asked to correct or explain as soon as an answer causes them
-LIVE_WARNINGS = ("table3.carried_over", "table2.in_force_trend")
+LIVE_WARNINGS = (carried_over, in_force_trend)
 
 
 class Engine(Commands):
@@ -120,11 +120,14 @@ class Engine(Commands):
         self.advance()
 
     def live_warnings(self) -> list[Finding]:
-        """Warnings an answer can cause that must be explained or corrected at once."""
+        """Warnings an answer can cause that must be explained or corrected at once.
+
+        Both compare with last year's report: without it there is nothing to run.
+        """
         assert self.report is not None
-        return [
-            f for f in check(self.report, self.ctx.previous, self.m) if f.rule in LIVE_WARNINGS
-        ]
+        if self.ctx.previous is None:
+            return []
+        return [f for rule in LIVE_WARNINGS for f in rule(self.report, self.ctx.previous, self.m)]
 
     def implied(self, step: Step, changes: list[Change]) -> list[Change]:
         """Changes an answer implies: zeros it makes certain, totals it makes stale."""

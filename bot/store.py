@@ -141,6 +141,7 @@ class Store:
         Idempotent: migrations already applied to the database are not applied again.
         """
         self.db = db
+        self._assembled: dict[int, tuple[datetime, Report]] = {}
         db.execute("PRAGMA foreign_keys=ON")
         if not db.memory:
             db.enable_wal()
@@ -226,8 +227,15 @@ class Store:
         return info_from_row(row)
 
     def get_report(self, report_id: int) -> Report:
-        """The report assembled from its stored answers; raises ReportNotFound. Read-only."""
+        """The report assembled from its stored answers; raises ReportNotFound. Read-only.
+
+        Every write bumps the report's ``updated_at``, so an assembled report is kept per
+        id and stamp and handed out as a copy until the report changes.
+        """
         info = self.report_info(report_id)
+        cached = self._assembled.get(report_id)
+        if cached is not None and cached[0] == info.updated_at:
+            return cached[1].copy()
         report = Report(agency=info.agency, year=info.year)
         # rowid order is the order answers were first stored (an upsert keeps the rowid),
         # so the keys of ``extra`` come back in the order a data file had them.
@@ -239,6 +247,7 @@ class Store:
             apply_change(report, Change(section, key, _decode(value)))
         if info.agency_level is not None:
             report.extra.setdefault("agency_level", info.agency_level)
+        self._assembled[report_id] = (info.updated_at, report.copy())
         return report
 
     export_report = get_report

@@ -36,7 +36,7 @@ class Turn:
     ) -> None:
         self.flow, self.ctx, self.m = flow, ctx, m or model()
         self.out = Outcome(copy.deepcopy(session))
-        self.report = copy.deepcopy(ctx.report) if ctx.report is not None else None
+        self.report = ctx.report.copy() if ctx.report is not None else None
         self.facts = Facts(has_previous=ctx.previous is not None)
 
     @property
