@@ -118,13 +118,21 @@ class Service:
 
     # --- one turn --------------------------------------------------------------------------
 
-    def handle(self, user: str, inp: Input, frontend: str) -> list[Outgoing]:
-        """One turn for ``user``; every change is committed before this returns.
+    def handle(
+        self, user: str, inp: Input, frontend: str, update_key: str | None = None
+    ) -> list[Outgoing]:
+        """One turn for ``user``, in one transaction committed before this returns.
 
-        The user's queued messages (a review request, a decision, a reminder) come last,
-        so that a request's choices are the ones a numbered answer picks.
+        ``update_key`` (a Telegram update id) is recorded in the same transaction as the
+        turn's answers: an update is either handled with everything it changed, or not at
+        all, and then handled when Telegram delivers it again. The user's queued messages
+        (a review request, a decision, a reminder) come last, so that a request's choices
+        are the ones a numbered answer picks.
         """
-        return self.turn(user, inp, frontend) + self.workflow.inbox(user)
+        with self.store.transaction():
+            if update_key is not None:
+                self.store.seen_update(update_key)
+            return self.turn(user, inp, frontend) + self.workflow.inbox(user)
 
     def turn(self, user: str, inp: Input, frontend: str) -> list[Outgoing]:
         """The replies to one input."""

@@ -16,12 +16,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -337,6 +338,18 @@ class Store:
         with self.db.atomic():
             self._write_session(session.user, state, stamp)
 
+    def update_seen(self, key: str) -> bool:
+        """Whether an update key is recorded. Read-only."""
+        row = self.db.execute(
+            "select 1 from processed_updates where update_key = ?", [key]
+        ).fetchone()
+        return row is not None
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """One transaction around several writes (nested writes become savepoints):
+        everything in it is committed together when it ends, or nothing is."""
+        return cast(AbstractContextManager[None], self.db.atomic())
+
     def seen_update(self, key: str) -> bool:
         """Record an update key; True if it was already recorded. Atomic, committed."""
         with self.db.atomic():
@@ -397,9 +410,9 @@ class Store:
                 self.db.execute(f"delete from answers where {where}", ident)
             else:
                 self.db.execute(
-                    "insert into answers (report_id, section, \"key\", value, updated_at,"
+                    'insert into answers (report_id, section, "key", value, updated_at,'
                     " updated_by, frontend) values (:report_id, :section, :key, :new, :at,"
-                    " :user, :frontend) on conflict (report_id, section, \"key\") do update"
+                    ' :user, :frontend) on conflict (report_id, section, "key") do update'
                     " set value = excluded.value, updated_at = excluded.updated_at,"
                     " updated_by = excluded.updated_by, frontend = excluded.frontend",
                     ident | who,

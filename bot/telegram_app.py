@@ -136,7 +136,7 @@ async def say(update: Update, context: Context, code: Code, **params: object) ->
 async def turn(update: Update, context: Context, inp: Input) -> None:
     """One turn of the conversation: the service stores everything, then we reply."""
     assert update.effective_chat is not None
-    out = deps(context).service.handle(user_key(update), inp, FRONTEND)
+    out = deps(context).service.handle(user_key(update), inp, FRONTEND, str(update.update_id))
     await send(context.bot, update.effective_chat.id, out)
     await deliver(context.bot, deps(context).service)
 
@@ -176,10 +176,20 @@ async def remind(context: Context) -> None:
 
 
 async def drop_duplicate(update: Update, context: Context) -> None:
-    """Stop an update Telegram delivers again (e.g. after a restart) being handled twice."""
-    if deps(context).store.seen_update(str(update.update_id)):
+    """Stop an update Telegram delivers again (e.g. after a restart) being handled twice.
+
+    A turn records its update in the same transaction as its answers; other updates are
+    recorded once handled (:func:`mark_handled`). An update cut short by a crash before
+    that commit is handled again, not lost.
+    """
+    if deps(context).store.update_seen(str(update.update_id)):
         log.info("update %s was already handled; skipped", update.update_id)
         raise ApplicationHandlerStop
+
+
+async def mark_handled(update: Update, context: Context) -> None:
+    """Record an update that did not go through a turn (a group, an edit, a photo …)."""
+    deps(context).store.seen_update(str(update.update_id))
 
 
 async def private_only(update: Update, context: Context) -> None:
@@ -385,6 +395,7 @@ def build_application(
     app.bot_data[REMIND_DAYS_KEY] = settings.remind_days
     app.bot_data[REMIND_EVERY_KEY] = settings.remind_every
     app.add_handler(TypeHandler(Update, drop_duplicate), group=-2)
+    app.add_handler(TypeHandler(Update, mark_handled), group=1)
     app.add_handler(TypeHandler(Update, private_only), group=-1)
     message_only = filters.UpdateType.MESSAGE
     handlers: list[Any] = [

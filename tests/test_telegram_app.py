@@ -72,8 +72,10 @@ class Officer:
         self.turns: list[tuple[str, Input, str, list[Outgoing]]] = []
         handle = service.handle
 
-        def spy(user: str, inp: Input, frontend: str) -> list[Outgoing]:
-            out = handle(user, inp, frontend)
+        def spy(
+            user: str, inp: Input, frontend: str, update_key: str | None = None
+        ) -> list[Outgoing]:
+            out = handle(user, inp, frontend, update_key)
             self.turns.append((user, inp, frontend, out))
             return out
 
@@ -522,7 +524,7 @@ def test_split_text_lines_then_hard() -> None:
 async def test_error_in_a_handler_is_logged_without_the_token_and_answered(
     officer: Officer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def boom(user: str, inp: Input, frontend: str) -> list[Any]:
+    def boom(user: str, inp: Input, frontend: str, update_key: str | None = None) -> list[Any]:
         raise RuntimeError(f"database gone while calling https://api.telegram.org/bot{TOKEN}/x")
 
     redactor = TokenRedactor(TOKEN).install()
@@ -659,3 +661,28 @@ async def test_press_too_old_to_answer_is_still_taken(officer: Officer) -> None:
     calls = await officer.press("县级（县、不设区的市、市辖区及其部门）")
     assert said(calls, Code.REV_ASK_REGION)
     assert not said(calls, Code.TG_ERROR)
+
+
+async def test_a_turn_that_failed_is_handled_when_delivered_again(officer: Officer) -> None:
+    """Should record an update only with its turn: one that failed half-way stores nothing
+    and is handled in full when Telegram delivers it again."""
+    await officer.play(SEED_SESSION[:4])
+    store = officer.service.store
+    before = len(store.history(1))
+    real = officer.service.workflow.inbox
+
+    def crash(user: str) -> list[Outgoing]:  # fails after the answer was applied
+        raise RuntimeError("process died")
+
+    officer.service.workflow.inbox = crash  # type: ignore[method-assign]
+    update = text_data("本年度政务公开工作稳步推进。")
+    calls = await officer.send(update)
+    assert said(calls, Code.TG_ERROR)
+    assert len(store.history(1)) == before  # the whole turn was rolled back
+    assert not store.update_seen(str(update["update_id"]))
+    officer.service.workflow.inbox = real  # type: ignore[method-assign]
+    calls = await officer.send(update)  # Telegram delivers it again
+    assert said(calls, Code.CHAT_SAVED)
+    assert len(store.history(1)) == before + 1
+    assert store.update_seen(str(update["update_id"]))
+    assert await officer.send(update) == []  # and once handled, never again
