@@ -30,6 +30,7 @@ from bot.review import (
     can,
     changes_between,
     content_hash,
+    deadline,
     editor_reminders,
     forbidden,
     reviewer_reminders,
@@ -382,7 +383,12 @@ class Workflow:
         """Queue the reminders due today (each once); returns how many were queued."""
         queued = 0
         reminders = []
+        # only last year's reports can be due (31 January), and only in the days before it
+        window = deadline(today.year - 1) - timedelta(days=max(days, default=0))
+        due_year = today.year - 1 if window <= today <= deadline(today.year - 1) else None
         for info in self.store.list_reports():
+            if info.year != due_year:
+                continue
             versions = self.ws.versions(info.id)
             if any(v.status == "approved" for v in versions):
                 continue
