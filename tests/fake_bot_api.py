@@ -8,7 +8,7 @@ HTML that is not well formed or uses other tags than Telegram's, texts over 4096
 characters (captions over 1024) after entity parsing, callback data over 64 bytes,
 buttons without text, a callback query answered twice, an edit that changes nothing.
 
-Methods: getMe, deleteWebhook, getUpdates, sendMessage, sendDocument (multipart; the
+Methods: getMe, deleteWebhook, setWebhook, getUpdates, sendMessage, sendDocument (multipart; the
 file's bytes are kept), answerCallbackQuery, editMessageReplyMarkup, setMyCommands.
 
 Faults, for the tests of what the bot survives (:meth:`FakeBotApi.inject`): the next calls
@@ -234,6 +234,7 @@ class State:
     faults: list[Fault] = field(default_factory=list)  # still to happen, in order
     faulted: list[tuple[str, str]] = field(default_factory=list)  # (method, kind) that happened
     paused: bool = False  # getUpdates neither confirms nor delivers (see FakeBotApi.pause)
+    webhook: dict[str, Any] = field(default_factory=dict)  # what setWebhook was given
 
 
 class Server(ThreadingHTTPServer):
@@ -489,6 +490,10 @@ class FakeBotApi:
         return {**BOT_USER, "can_join_groups": False, "can_read_all_group_messages": False}
 
     def api_deleteWebhook(self, params: dict[str, Any]) -> Any:
+        return True
+
+    def api_setWebhook(self, params: dict[str, Any]) -> Any:
+        self.state.webhook = dict(params)
         return True
 
     def api_setMyCommands(self, params: dict[str, Any]) -> Any:

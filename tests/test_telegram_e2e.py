@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -271,3 +272,81 @@ async def test_fake_api_enforces_limits_over_http(api: FakeBotApi) -> None:
         async with Bot("1:WRONG", base_url=api.base_url):
             pass
     assert [m for m, _ in api.state.refused] == ["sendMessage"] * 4 + ["editMessageReplyMarkup"]
+
+
+def test_webhook_mode_takes_updates_with_the_secret_only(api: FakeBotApi, tmp_path: Path) -> None:
+    """Should register the webhook with its secret, answer updates posted with it, and
+    refuse (without handling) updates posted without it."""
+    import json
+    import socket
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/hook"
+    log = tmp_path / "bot.log"
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            [
+                *run_command(),
+                "--db",
+                str(tmp_path / "r.db"),
+                "--webhook",
+                url,
+                "--listen",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--secret-token",
+                "s3cret",
+            ],
+            env=environment(api, TOKEN),
+            stdout=out,
+            stderr=out,
+        )
+    try:
+        api.wait(lambda state: bool(state.webhook) and bool(state.commands))
+        assert api.state.webhook["url"] == url
+        assert api.state.webhook["secret_token"] == "s3cret"
+
+        def post(secret: str) -> int:
+            update = {
+                "update_id": 90001 if secret == "s3cret" else 90002,
+                "message": {
+                    "message_id": 1,
+                    "date": 1_734_652_800,
+                    "text": "/start",
+                    "chat": {"id": 777001, "type": "private"},
+                    "from": {"id": 777001, "is_bot": False, "first_name": "王"},
+                    "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                },
+            }
+            request = urllib.request.Request(
+                url,
+                json.dumps(update).encode(),
+                method="POST",
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Telegram-Bot-Api-Secret-Token": secret,
+                },
+            )
+            for _ in range(50):  # the server may still be starting
+                try:
+                    with urllib.request.urlopen(request, timeout=5) as response:
+                        return int(response.status)
+                except urllib.error.HTTPError as exc:
+                    return int(exc.code)
+                except OSError:
+                    time.sleep(0.1)
+            raise AssertionError("the webhook server did not answer")
+
+        assert post("wrong") == 403
+        assert post("s3cret") == 200
+        api.wait(lambda state: any(s.text == message(Code.CHAT_ASK_AGENCY) for s in state.sent))
+        assert sum(s.text == message(Code.CHAT_ASK_AGENCY) for s in api.state.sent) == 1
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(20)
+    assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace")
