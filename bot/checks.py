@@ -357,6 +357,10 @@ def check(
     """Run every rule; findings in the order of the report's parts."""
     m = m or model()
     findings = [f for rule in RULES for f in rule(report, previous, m)]
-    findings = suspect_cells(findings, report, m) + findings
+    return by_part(suspect_cells(findings, report, m) + findings, m)
+
+
+def by_part(findings: list[Finding], m: ReportModel) -> list[Finding]:
+    """Findings in the order of the report's parts (stable within a part)."""
     order = {p.key: i for i, p in enumerate(m.parts)}
     return sorted(findings, key=lambda f: order.get(f.part, len(order)))

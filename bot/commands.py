@@ -19,7 +19,6 @@ from bot.model import ReportModel
 from bot.prompts import PROMPTS_DIR, Node, load_yaml
 from bot.state import Change
 
-NUMERALS = "一二三四五六"
 BRACKETS = str.maketrans("()（）", "（）（）")
 
 

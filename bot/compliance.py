@@ -22,7 +22,7 @@ import re
 from difflib import SequenceMatcher
 
 from bot.catalogue import Code
-from bot.checks import check
+from bot.checks import by_part, check
 from bot.compose import PROSE_PARTS, Document
 from bot.datafile import Report
 from bot.findings import Finding, Severity
@@ -159,6 +159,4 @@ def check_draft(
     """
     m = m or model()
     findings = check(with_narrative(report, m), previous, m)
-    findings += compliance_findings(report, previous, m)
-    order = {p.key: i for i, p in enumerate(m.parts)}
-    return sorted(findings, key=lambda f: order.get(f.part, len(order)))
+    return by_part(findings + compliance_findings(report, previous, m), m)

@@ -31,7 +31,6 @@ from bot.import_text import Document, ImportFailed, Line
 from bot.model import Grid, ReportModel, model
 
 EXIT_OK, EXIT_MISSING, EXIT_UNREADABLE = 0, 1, 2
-NUMERALS = "一二三四五六"
 _HEADING = re.compile(r"^\s*([一二三四五六])\s*[、.．,，]\s*(.+)$")
 _TITLE = re.compile(
     r"(?P<agency>.*?)\s*(?P<year>[0-9０-９]{4}|[〇○零一二三四五六七八九]{4})\s*"
@@ -89,7 +88,7 @@ def find_heading(text: str, m: ReportModel) -> tuple[str, str] | None:
     found = _HEADING.match(text.strip().lstrip("#>* ").rstrip("* "))  # Markdown: ## 一、…
     if not found:
         return None
-    key = m.parts[NUMERALS.index(found[1])].key
+    key = next(p.key for p in m.parts if p.number == found[1])
     body = found[2].strip()
     cut = min((body.find(p) for p in "。：:" if 0 < body.find(p) <= 30), default=-1)
     heading, rest = (body[:cut], body[cut + 1 :].strip()) if cut > 0 else (body, "")

@@ -16,8 +16,6 @@ from typing import Any
 
 from bot.store import ReportInfo, Store, info_from_row, stamp_now
 
-ROLES = ("admin", "editor", "reviewer")
-
 
 class AgencyExists(Exception):
     """An agency of that name already exists."""
