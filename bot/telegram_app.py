@@ -54,7 +54,7 @@ from bot.review import REMIND_DAYS
 from bot.service import Outgoing, Service, load_prompts
 from bot.settings import Settings, TokenRedactor, add_run_parser, settings_from_args
 from bot.store import Store
-from bot.telegram_format import Button, caption, chunks, menu_commands, parse_callback
+from bot.telegram_format import Button, Document, menu_commands, messages, parse_callback
 
 __all__ = ["Deps", "add_run_parser", "build_application", "cmd_run", "main"]
 
@@ -108,21 +108,20 @@ def markup(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
 
 async def send(bot: Bot, chat_id: int, out: Iterable[Outgoing]) -> None:
     """Send the service's replies in order: text with keyboards, and documents."""
-    for item in out:
-        if item.document is not None:
-            name, data = item.document
-            text = caption(item)
+    for sent in messages(out):
+        if isinstance(sent, Document):
             await bot.send_document(
-                chat_id, InputFile(data, filename=name), caption=text, parse_mode=ParseMode.HTML
+                chat_id,
+                InputFile(sent.data, filename=sent.name),
+                caption=sent.caption,
+                parse_mode=ParseMode.HTML,
             )
-            if text is not None:
-                continue  # else the text follows as messages: too long for a caption
-        for chunk in chunks(item):
+        else:
             await bot.send_message(
                 chat_id,
-                chunk.html,
+                sent.html,
                 parse_mode=ParseMode.HTML,
-                reply_markup=markup(chunk.keyboard),
+                reply_markup=markup(sent.keyboard),
                 link_preview_options=NO_PREVIEW,
             )
 

@@ -3,7 +3,9 @@
 Every text is HTML-escaped (messages are sent with ``parse_mode=HTML`` and everything
 shown came from an officer or the engine) and split into messages of at most 4096
 characters, as Telegram counts them (UTF-16 code units after entity parsing), at
-paragraph boundaries. Choices become inline buttons whose ``callback_data``
+paragraph boundaries. A turn's replies are sent as few messages as fit: consecutive texts
+(an acknowledgement and the next question) share one message, which carries the last one's
+buttons. Choices become inline buttons whose ``callback_data``
 (``c|<step>|<choice>``, at most 64 bytes) names the step the keyboard belongs to, so the
 engine can tell a stale press; a multiple choice, or one whose data would not fit, is
 shown as a numbered list the officer answers by typing numbers.
@@ -12,6 +14,7 @@ shown as a numbered list the officer answers by typing numbers.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.commands import commands
@@ -38,10 +41,25 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
-    """One message to send: HTML text and, on the last chunk, the keyboard."""
+    """One text message to send: HTML text and, on the last chunk, the keyboard.
+
+    ``size`` is the length Telegram counts (of the text after entity parsing); ``alone``
+    keeps a piece of the draft (a reply without a message code) in messages of its own.
+    """
 
     html: str
     keyboard: tuple[tuple[Button, ...], ...] = ()
+    size: int = 0
+    alone: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A file to send, with its escaped caption (None: its text follows as messages)."""
+
+    name: str
+    data: bytes
+    caption: str | None
 
 
 def utf16_len(text: str) -> int:
@@ -131,11 +149,44 @@ def chunks(out: Outgoing) -> list[Chunk]:
         keys = keyboard(out.choices, out.step)
     if out.choices and (not keys or not text.strip()):
         text = f"{text}\n{numbered(out.choices)}" if text else numbered(out.choices)
-    pieces = [escape(piece) for piece in split_text(text)]
-    if not pieces:
-        return []
-    *head, last = pieces
-    return [*(Chunk(piece) for piece in head), Chunk(last, keys or ())]
+    alone = out.code is None
+    pieces = [Chunk(escape(p), (), utf16_len(p), alone) for p in split_text(text)]
+    if pieces and keys:
+        pieces[-1] = Chunk(pieces[-1].html, keys, pieces[-1].size, alone)
+    return pieces
+
+
+PARAGRAPH = "\n\n"  # between two replies sharing a message
+
+
+def messages(out: Iterable[Outgoing]) -> list[Chunk | Document]:
+    """The messages that show a turn's replies, in order, as few as Telegram allows.
+
+    A coded reply joins the message before it when that message is a coded reply without
+    buttons and the two fit in one message; a reply's buttons stay on the message that ends
+    with it. The draft's text (replies without a code) keeps messages of its own.
+    """
+    sent: list[Chunk | Document] = []
+    for item in out:
+        if item.document is not None:
+            name, data = item.document
+            text = caption(item)
+            sent.append(Document(name, data, text))
+            if text is not None:
+                continue  # else the text follows as messages: too long for a caption
+        for chunk in chunks(item):
+            last = sent[-1] if sent else None
+            size = chunk.size + len(PARAGRAPH)
+            if (
+                isinstance(last, Chunk)
+                and not (last.keyboard or last.alone or chunk.alone)
+                and last.size + size <= TEXT_LIMIT
+            ):
+                joined = f"{last.html}{PARAGRAPH}{chunk.html}"
+                sent[-1] = Chunk(joined, chunk.keyboard, last.size + size)
+            else:
+                sent.append(chunk)
+    return sent
 
 
 def caption(out: Outgoing) -> str | None:

@@ -36,6 +36,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from bot.telegram_format import PARAGRAPH  # how the bot joins replies sharing a message
 from tests.telegram_fakes import BOT_USER, DATE, USER_ID, chat_data, officer_data
 
 TEXT_LIMIT, CAPTION_LIMIT, CALLBACK_LIMIT, ANSWER_LIMIT = 4096, 1024, 64, 200
@@ -186,6 +187,18 @@ class Sent:
     def labels(self) -> list[str]:
         rows = (self.keyboard or {}).get("inline_keyboard", [])
         return [b["text"] for row in rows for b in row]
+
+    def begins(self, reply: str) -> bool:
+        """Whether the message opens with ``reply`` (replies sharing one are paragraphs)."""
+        return self.text == reply or self.text.startswith(reply + PARAGRAPH)
+
+    def ends(self, reply: str) -> bool:
+        """Whether the message closes with ``reply`` (e.g. the question it asks)."""
+        return self.text == reply or self.text.endswith(PARAGRAPH + reply)
+
+    def last_reply(self) -> str:
+        """The last paragraph: the question a message asks after an acknowledgement."""
+        return self.text.rsplit(PARAGRAPH, 1)[-1]
 
 
 @dataclass
