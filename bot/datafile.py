@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -64,14 +65,33 @@ class Report:
 
     def copy(self) -> Report:
         """An independent copy (figures are immutable; containers and ``extra`` are copied)."""
-        return Report(self.agency, self.year, dict(self.active),
-                      {k: list(v) for k, v in self.applications.items()},
-                      {k: list(v) for k, v in self.review_litigation.items()},
-                      dict(self.narrative), copy.deepcopy(self.extra))
+        return Report(
+            self.agency,
+            self.year,
+            dict(self.active),
+            {k: list(v) for k, v in self.applications.items()},
+            {k: list(v) for k, v in self.review_litigation.items()},
+            dict(self.narrative),
+            copy_data(self.extra),
+        )
 
     def grid(self, grid: Grid) -> dict[str, list[int]]:
         """The rows of table 三 or 四."""
         return self.applications if grid.part == "applications" else self.review_litigation
+
+
+_IMMUTABLE = (str, int, float, Decimal, bool, type(None), date)
+
+
+def copy_data(value: Any) -> Any:
+    """An independent copy of data as YAML and JSON hold it: dicts and lists are copied,
+    immutable leaves shared (several times faster than ``copy.deepcopy``, which runs on
+    every turn); anything else is deep-copied."""
+    if isinstance(value, dict):
+        return {k: copy_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy_data(v) for v in value]
+    return value if isinstance(value, _IMMUTABLE) else copy.deepcopy(value)
 
 
 # --- reading -------------------------------------------------------------------------

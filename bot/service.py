@@ -314,8 +314,16 @@ class Service:
 
     # --- messages for other users (Telegram delivers them as they are queued) --------------
 
-    def undelivered(self) -> list[tuple[int, str, list[Outgoing]]]:
-        """Every queued message: (id, user, messages); mark each with :meth:`delivered`."""
+    def undelivered(self, *, if_queued: bool = False) -> list[tuple[int, str, list[Outgoing]]]:
+        """Every queued message: (id, user, messages); mark each with :meth:`delivered`.
+
+        With ``if_queued``, the outbox is read only if this process queued a message since
+        it was last read (after a turn: most turns queue nothing for anyone).
+        """
+        ws = self.workflow.ws
+        if if_queued and not ws.notified:
+            return []
+        ws.notified = False
         return [
             (n.id, n.user, self.workflow.as_outgoing(n.message))
             for n in self.workflow.ws.undelivered()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from bot.datafile import Report
+from bot.datafile import Report, copy_data
 
 # Sections of a report that answers are stored under (the store's ``answers.section``).
 SECTIONS = (
@@ -45,6 +45,17 @@ class Session:
     pending: dict[str, Any] = field(default_factory=dict)
     history: list[str] = field(default_factory=list)
     return_to: str | None = None
+
+    def copy(self) -> Session:
+        """An independent copy, for a turn to change."""
+        return Session(
+            self.user,
+            self.report_id,
+            self.step,
+            copy_data(self.pending),
+            list(self.history),
+            self.return_to,
+        )
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON data for the store."""

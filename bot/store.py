@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import Any, cast
+from typing import Any
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -197,7 +197,7 @@ class Store:
             else [_encode_change(Change("meta", "agency_level", agency_level))]
         )
         stamp = stamp_now()
-        with self.db.atomic():
+        with self._atomic():
             report_id = self._insert_report(agency, year, stamp)
             self._write(report_id, changes, user, frontend, stamp)
         return report_id
@@ -231,7 +231,8 @@ class Store:
         """The report assembled from its stored answers; raises ReportNotFound. Read-only.
 
         Every write bumps the report's ``updated_at``, so an assembled report is kept per
-        id and stamp and handed out as a copy until the report changes.
+        id and stamp and handed out as a copy until the report changes; this store's own
+        writes keep it current (:meth:`_write`), another process's are seen by their stamp.
         """
         info = self.report_info(report_id)
         cached = self._assembled.get(report_id)
@@ -266,7 +267,7 @@ class Store:
         """
         wanted = [_encode_change(c) for c in _report_changes(report)]
         stamp = stamp_now()
-        with self.db.atomic():
+        with self._atomic():
             report_id = self.find_report(report.agency, report.year)
             if report_id is None:
                 report_id = self._insert_report(report.agency, report.year, stamp)
@@ -306,9 +307,8 @@ class Store:
             raise ValueError("changes need a report: report_id is None")
         saved = None if session is None else (session.user, _encode(session.to_json()))
         stamp = stamp_now()
-        with self.db.atomic():
+        with self._atomic():
             if report_id is not None and encoded:
-                self.report_info(report_id)
                 self._write(report_id, encoded, user, frontend, stamp)
             if saved is not None:
                 self._write_session(*saved, stamp)
@@ -348,7 +348,18 @@ class Store:
     def transaction(self) -> AbstractContextManager[None]:
         """One transaction around several writes (nested writes become savepoints):
         everything in it is committed together when it ends, or nothing is."""
-        return cast(AbstractContextManager[None], self.db.atomic())
+        return self._atomic()
+
+    @contextmanager
+    def _atomic(self) -> Iterator[None]:
+        """``db.atomic()``; when it rolls back, the assembled reports are forgotten (they
+        may hold changes that were never committed)."""
+        try:
+            with self.db.atomic():
+                yield
+        except BaseException:
+            self._assembled.clear()
+            raise
 
     def seen_update(self, key: str) -> bool:
         """Record an update key; True if it was already recorded. Atomic, committed."""
@@ -394,9 +405,19 @@ class Store:
     ) -> None:
         """Upsert or delete each answer and log real changes; caller holds the transaction.
 
+        Raises ReportNotFound for an unknown report. The report's assembled copy, if
+        current, gets the same changes.
+
         Plain statements, not ``Table.upsert``: this runs on every answer, and sqlite-utils'
         table helpers inspect the schema at each call.
         """
+        row = self.db.execute("select updated_at from reports where id = ?", [report_id])
+        found = row.fetchone()
+        if found is None:
+            raise ReportNotFound(report_id)
+        cached = self._assembled.pop(report_id, None)
+        if cached is not None and cached[0] != datetime.fromisoformat(found[0]):
+            cached = None  # changed by another process since it was assembled
         changed = False
         for section, key, new in changes:
             ident = {"report_id": report_id, "section": section, "key": key}
@@ -408,6 +429,7 @@ class Store:
             who = {"at": stamp, "user": user, "frontend": frontend, "old": old, "new": new}
             if new is None:
                 self.db.execute(f"delete from answers where {where}", ident)
+                cached = None  # reassembled: a deletion can change the order of ``extra``
             else:
                 self.db.execute(
                     'insert into answers (report_id, section, "key", value, updated_at,'
@@ -417,6 +439,8 @@ class Store:
                     " updated_by = excluded.updated_by, frontend = excluded.frontend",
                     ident | who,
                 )
+                if cached is not None:
+                    apply_change(cached[1], Change(section, key, _decode(new)))
             self.db.execute(
                 'insert into history (report_id, section, "key", old, new, "user", frontend, at)'
                 " values (:report_id, :section, :key, :old, :new, :user, :frontend, :at)",
@@ -431,6 +455,9 @@ class Store:
             changed = True
         if changed:
             self.db.execute("update reports set updated_at = ? where id = ?", [stamp, report_id])
+        if cached is not None:  # kept current: the next turn need not reassemble it
+            at = datetime.fromisoformat(stamp) if changed else cached[0]
+            self._assembled[report_id] = (at, cached[1])
 
     def _write_session(self, user: str, state: str, stamp: str) -> None:
         self.db.execute(

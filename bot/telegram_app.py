@@ -62,6 +62,7 @@ FRONTEND = "telegram"
 USER_PREFIX = "tg:"
 REMIND_DAYS_KEY = "remind_days"
 REMIND_EVERY_KEY = "remind_every"
+DELIVER_EVERY = 5.0  # seconds between two looks at the outbox by the delivery job
 DEPS = "deps"
 EXIT_FAILED = 2
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -133,20 +134,29 @@ async def say(update: Update, context: Context, code: Code, **params: object) ->
 
 
 async def turn(update: Update, context: Context, inp: Input) -> None:
-    """One turn of the conversation: the service stores everything, then we reply."""
+    """One turn of the conversation: the service stores everything, then we reply.
+
+    The turn recorded its update in its own transaction, so no later handler group runs
+    (:func:`mark_handled` would only write it again).
+    """
     assert update.effective_chat is not None
-    out = deps(context).service.handle(user_key(update), inp, FRONTEND, str(update.update_id))
+    service = deps(context).service
+    out = service.handle(user_key(update), inp, FRONTEND, str(update.update_id))
     await send(context.bot, update.effective_chat.id, out)
-    await deliver(context.bot, deps(context).service)
+    await deliver(context.bot, service, if_queued=True)
+    raise ApplicationHandlerStop
 
 
-async def deliver(bot: Bot, service: Service) -> None:
+async def deliver(bot: Bot, service: Service, *, if_queued: bool = False) -> None:
     """Send the messages queued for other officers (review requests, decisions, reminders).
 
-    A message is marked delivered once Telegram took it (or the officer blocked the bot);
-    on any other failure it stays queued and goes with the next delivery.
+    After a turn (``if_queued``) only when the turn queued one; the delivery job looks
+    every :data:`DELIVER_EVERY` seconds anyway (messages queued by another process, such
+    as the terminal chat, and those that failed). A message is marked delivered once
+    Telegram took it (or the officer blocked the bot); on any other failure it stays
+    queued and goes with the next delivery.
     """
-    for notice_id, user, out in service.undelivered():
+    for notice_id, user, out in service.undelivered(if_queued=if_queued):
         if not user.startswith(USER_PREFIX):
             continue  # a terminal user: shown when they next open the chat
         try:
@@ -157,6 +167,11 @@ async def deliver(bot: Bot, service: Service) -> None:
             log.warning("message %s for %s not delivered yet: %s", notice_id, user, exc)
             continue
         service.delivered(notice_id)
+
+
+async def deliver_queued(context: Context) -> None:
+    """The delivery job: send whatever is queued."""
+    await deliver(context.bot, deps(context).service)
 
 
 async def remind(context: Context) -> None:
@@ -350,6 +365,9 @@ async def post_init(app: App) -> None:
     if app.job_queue is not None:
         every = float(app.bot_data.get(REMIND_EVERY_KEY, 3600.0))
         app.job_queue.run_repeating(remind, interval=every, first=1.0, name="reminders")
+        app.job_queue.run_repeating(
+            deliver_queued, interval=DELIVER_EVERY, first=DELIVER_EVERY, name="delivery"
+        )
 
 
 async def post_shutdown(app: App) -> None:

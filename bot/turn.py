@@ -7,8 +7,6 @@ move to the next unanswered one and resume where the user left off. Commands
 
 from __future__ import annotations
 
-import copy
-
 from bot.answers import check_carry_forward
 from bot.catalogue import Code, UserError, message
 from bot.commands import spec
@@ -35,7 +33,7 @@ class Turn:
         self, flow: Flow, session: Session, ctx: Context, m: ReportModel | None = None
     ) -> None:
         self.flow, self.ctx, self.m = flow, ctx, m or model()
-        self.out = Outcome(copy.deepcopy(session))
+        self.out = Outcome(session.copy())
         self.report = ctx.report.copy() if ctx.report is not None else None
         self.facts = Facts(has_previous=ctx.previous is not None)
 

@@ -75,6 +75,9 @@ class WorkflowStore:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.db = store.db
+        # whether this process queued a message since the outbox was last read (True at
+        # first: messages left from before a restart are looked for once)
+        self.notified = True
 
     # --- agencies and members ----------------------------------------------------------
 
@@ -306,6 +309,7 @@ class WorkflowStore:
                 'insert into outbox ("user", message, created_at) values (?, ?, ?)',
                 [user, json.dumps(message, ensure_ascii=False), stamp_now()],
             )
+        self.notified = True
 
     def undelivered(self, user: str | None = None) -> list[Notice]:
         """Queued messages (of one user, or of everyone), oldest first."""

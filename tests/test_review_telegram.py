@@ -3,6 +3,7 @@ and an outsider, offline (a recording request answers the Bot API)."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 from collections.abc import AsyncIterator
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from telegram.ext import CallbackContext
 
+from bot import telegram_app
 from bot.catalogue import Code, message
 from bot.service import Service
 from bot.settings import Settings
@@ -185,4 +187,40 @@ async def test_reminders_fire_after_a_restart(tmp_path: Path) -> None:
         assert "2024年1月31日" in html.unescape(reminders[0].params["text"])
         await remind(CallbackContext(app))  # sent once only
         assert len(to(request.of("sendMessage"), ADMIN)) == 1
+    store.close()
+
+
+async def test_messages_queued_by_another_process_are_delivered_by_the_delivery_job(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A decision queued by the terminal chat on the same database reaches the Telegram
+    officer within seconds, with no Telegram update to carry it; a turn that queues
+    nothing for anyone does not send it."""
+    monkeypatch.setattr(telegram_app, "DELIVER_EVERY", 0.05)
+    db = tmp_path / "r.db"
+    store = Store.open(db)
+    service = Service(store, drafter=fake_drafter(), today=lambda: TODAY)
+    request = RecordingRequest()
+    app = build_application(Settings(TOKEN), Deps(store, service), request=request)
+    code = Code.REV_RETURNED_NOTICE
+    notice = message(code, agency="某局", year=2023, number=1, by="王科长", comments="请核对")
+    async with app:
+        office = Office(app, request, store)
+        await office.say(ADMIN, "/start")
+        terminal = Store.open(db)  # the terminal chat, another process on the same file
+        WorkflowStore(terminal).notify(f"tg:{ADMIN}", {"text": notice, "code": code.value})
+        terminal.close()
+        await office.say(EDITOR, "/start")  # someone else's turn: it queued nothing
+        assert notice not in text(request.calls)
+        await app.post_init(app)  # type: ignore[misc]  # schedules the jobs
+        assert app.job_queue is not None
+        for job in app.job_queue.get_jobs_by_name("reminders"):
+            job.schedule_removal()  # the reminder job delivers too, but only every hour
+        await app.start()  # the job queue runs
+        for _ in range(100):
+            if notice in text(to(request.calls, ADMIN)):
+                break
+            await asyncio.sleep(0.05)
+        await app.stop()
+    assert text(to(request.calls, ADMIN)).count(notice) == 1
     store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import subprocess
 import sys
@@ -381,6 +382,34 @@ def test_applied_answers_are_visible_to_a_new_store_without_closing(open_store: 
     assert second.load_session("tg:1") == Session("tg:1", rid, step="q2")
     first.apply(rid, [Change("active", "punishment", 2)], None, user="tg:1", frontend="telegram")
     assert second.get_report(rid).active == {"licensing": 1, "punishment": 2}
+
+
+def test_kept_report_matches_one_reassembled_from_the_database(open_store: OpenStore) -> None:
+    """The report a store keeps current through its own writes (so a turn need not
+    reassemble it) is always the one a fresh store reads, down to the order of its keys:
+    over seeded random answers, changes, deletions and skipped writes."""
+    rng = random.Random(2024)
+    store = open_store()
+    rid = store.create_report(AGENCY, 2024, "county", user="u", frontend="cli")
+    figures, texts, data = [0, 7, Decimal("1.25")], ["本年度", "无。"], [["网站"], {"n": 2}, 3]
+    keys = [
+        ("active", "licensing", figures), ("active", "fees_wan_yuan", figures),
+        ("applications", "new", [[1, 0, 0, 0, 0, 0, 1], [2] * 7]),
+        ("narrative", "overview", texts), ("answers", "channels", data),
+        ("answers", "staff", data), ("explanations", "table3.carry_forward_rise", texts),
+        ("overrides", "table2.fees", ["accepted"]), ("meta", "contact", texts),
+        ("meta", "agency_level", ["county", "township"]),
+    ]  # fmt: skip
+    for step in range(300):
+        if step % 50 == 0:
+            store.get_report(rid).active["licensing"] = -1  # a caller's copy, not the kept one
+        batch = []
+        for section, key, choices in rng.choices(keys, k=rng.randint(1, 3)):
+            batch.append(Change(section, key, rng.choice([None, *choices])))
+        store.apply(rid, batch, None, user="u", frontend="cli")
+        fresh = open_store()
+        assert dumps(store.get_report(rid)) == dumps(fresh.get_report(rid)), step
+        fresh.close()
 
 
 def test_answers_survive_a_killed_process(db_path: Path, open_store: OpenStore) -> None:
