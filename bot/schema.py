@@ -167,3 +167,20 @@ def m003_indexes(db: Any) -> None:
         "create index if not exists idx_outbox_undelivered on outbox (id)"
         " where delivered_at is null"
     )
+
+
+def m004_without_rowid(db: Any) -> None:
+    """Sessions and processed updates as ``WITHOUT ROWID`` tables, keyed by their text key.
+
+    Every turn writes one row of each; stored in the key's own b-tree, a write changes one
+    b-tree instead of a table and its key index, so a turn's commit writes fewer pages.
+    """
+    tables = {
+        "sessions": '"user" text primary key, state text not null, updated_at text not null',
+        "processed_updates": "update_key text primary key, at text not null",
+    }
+    for name, columns in tables.items():
+        db.execute(f"create table {name}_m004 ({columns}) strict, without rowid")
+        db.execute(f"insert into {name}_m004 select * from {name}")
+        db.execute(f"drop table {name}")
+        db.execute(f"alter table {name}_m004 rename to {name}")

@@ -96,17 +96,19 @@ class Service:
     def context(self, user: str, session: Session) -> Context:
         """What the engine needs to know, limited to the user's own agencies."""
         ws = self.workflow.ws
-        reports = tuple(ReportRef(r.id, r.agency, r.year) for r in ws.reports_of(user))
+        found = ws.reports_and_roles(user)
+        reports = tuple(ReportRef(r.id, r.agency, r.year) for r, _ in found)
         agencies = tuple(
             AgencyRef(a.agency_id, a.agency, a.level)
             for a in ws.memberships(user)
             if can(a.role, "edit")
         )
-        if session.report_id is None or session.report_id not in {r.id for r in reports}:
+        role = next((role for r, role in found if r.id == session.report_id), None)
+        if role is None:  # no report open, or not one of the user's agencies (any more)
             session.report_id = None
             return Context(None, reports, None, self.today(), agencies)
+        assert session.report_id is not None
         report = self.store.get_report(session.report_id)
-        role = self.workflow.role_for_report(user, session.report_id)
         return Context(
             report, reports, self.previous(report), self.today(), agencies, can(role, "edit")
         )

@@ -35,7 +35,12 @@ from bot.state import SECTIONS, Change, Session, apply_change, from_json_value, 
 DICT_SECTIONS = ("answers", "explanations", "overrides")
 
 migrations = Migrations("reportbot")
-for _migration in (schema.m001_initial, schema.m002_review_workflow, schema.m003_indexes):
+for _migration in (
+    schema.m001_initial,
+    schema.m002_review_workflow,
+    schema.m003_indexes,
+    schema.m004_without_rowid,
+):
     migrations()(_migration)
 
 

@@ -216,13 +216,18 @@ class WorkflowStore:
 
     def reports_of(self, user: str) -> list[ReportInfo]:
         """The reports of the agencies ``user`` belongs to, most recently changed first."""
+        return [info for info, _ in self.reports_and_roles(user)]
+
+    def reports_and_roles(self, user: str) -> list[tuple[ReportInfo, str]]:
+        """The reports of the agencies ``user`` belongs to, each with the user's role there,
+        most recently changed first (one query: every turn asks)."""
         rows = self.db.execute(
-            "select r.id, r.agency, r.year, r.agency_level, r.updated_at from reports r"
+            "select r.id, r.agency, r.year, r.agency_level, r.updated_at, m.role from reports r"
             ' join members m on m.agency_id = r.agency_id where m."user" = ?'
             " and m.removed_at is null order by r.updated_at desc, r.id desc",
             [user],
         ).fetchall()
-        return [info_from_row(row) for row in rows]
+        return [(info_from_row(row[:5]), str(row[5])) for row in rows]
 
     def agency_of_report(self, report_id: int) -> int | None:
         """The agency a report belongs to."""

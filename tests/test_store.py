@@ -126,6 +126,7 @@ def test_migrations_apply_once_and_are_idempotent(open_store: OpenStore) -> None
         "m001_initial",
         "m002_review_workflow",
         "m003_indexes",
+        "m004_without_rowid",
     ]
     assert migrations.pending(second.db) == []
     assert second.report_info(rid).agency_level == "county"
@@ -525,6 +526,37 @@ def test_m002_gives_existing_reports_an_agency(tmp_path: Path) -> None:
         assert [name for _, name in agency] == ["某县民政局"]
         assert store.db.execute("select agency_id from reports").fetchone()[0] == agency[0][0]
         assert store.get_report(1).agency == "某县民政局"
+    finally:
+        store.close()
+
+
+def test_m004_keeps_sessions_and_processed_updates(tmp_path: Path) -> None:
+    """Should upgrade a database of the third schema: an officer's session and the updates
+    already handled are kept, and a handled update is still skipped."""
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+    from bot import schema
+
+    path = tmp_path / "old.db"
+    old = Migrations("reportbot")
+    for migration in (schema.m001_initial, schema.m002_review_workflow, schema.m003_indexes):
+        old()(migration)
+    db = Database(path)
+    old.apply(db)
+    state = '{"report_id": null, "step": "setup_level", "pending": {}, "history": []}'
+    db.execute("insert into sessions values ('tg:1', ?, '2024-01-01T00:00:00+00:00')", [state])
+    db.execute("insert into processed_updates values ('42', '2024-01-01T00:00:00+00:00')")
+    db.conn.commit()
+    db.close()
+    store = Store.open(path)
+    try:
+        assert store.load_session("tg:1") == Session("tg:1", step="setup_level")
+        assert store.update_seen("42")
+        assert store.seen_update("42")  # already recorded
+        assert not store.seen_update("43")
+        sql = store.db.execute("select sql from sqlite_master where name = 'sessions'")
+        assert "without rowid" in sql.fetchone()[0].lower()
     finally:
         store.close()
 
