@@ -77,8 +77,8 @@ from tests.telegram_fakes import RecordingRequest, button_data, text_data  # noq
 
 TOKEN = "123456:BENCHMARK-token"
 FIRST_USER = 10_000_000
-BASELINE_MAX = 20_000  # updates of each baseline (they do not grow with N)
-WARM_UP = 300  # untimed updates before each baseline
+BASELINE_MAX = 20_000  # samples of each baseline at most (one every few updates above)
+WARM_UP = 300  # untimed samples of the baselines before the season
 RENDER_REPEAT = 5
 TARGET_RATIO, TARGET_GROWTH, TARGET_SECONDS = 2.0, 1.2, 300
 
@@ -209,13 +209,23 @@ def summary(latencies_ns: list[int]) -> dict[str, float]:
 
 
 async def play(
-    app: Any, request: SeasonRequest, officers: list[Officer], rng: random.Random
+    app: Any,
+    request: SeasonRequest,
+    officers: list[Officer],
+    rng: random.Random,
+    baselines: Baselines | None = None,
 ) -> tuple[list[int], Counter[str], float]:
-    """Play the officers' sessions interleaved; per-update latencies (ns), kinds, wall s."""
+    """Play the officers' sessions interleaved; per-update latencies (ns), kinds, wall s.
+
+    With ``baselines``, one sample of each follows every ``stride``-th update (at most
+    :data:`BASELINE_MAX` in all); the season's wall time leaves them out.
+    """
     latencies: list[int] = []
     kinds: Counter[str] = Counter()
     by_index = {o.index: o for o in officers}
     turns = [by_index[i] for i in interleaving(officers, rng)]
+    stride = -(-len(turns) // BASELINE_MAX)  # ceiling division
+    aside = 0.0
     start = time.perf_counter()
     while turns:
         for officer in turns:
@@ -226,8 +236,12 @@ async def play(
             t0 = time.perf_counter_ns()
             await app.process_update(Update.de_json(data, app.bot))
             latencies.append(time.perf_counter_ns() - t0)
+            if baselines is not None and len(latencies) % stride == 0:
+                t1 = time.perf_counter()
+                await baselines.sample()
+                aside += time.perf_counter() - t1
         turns = [o for o in officers if not o.done]  # an extra press left lines over
-    return latencies, kinds, time.perf_counter() - start
+    return latencies, kinds, time.perf_counter() - start - aside
 
 
 def report_of(store: Store, agency: str) -> Any:
@@ -277,6 +291,8 @@ async def season(n: int, sample: int | None, seed: int, workdir: Path) -> dict[s
     )
     rng = random.Random(seed)
     out: dict[str, Any] = {"agencies": n}
+    baselines = Baselines(n, workdir)
+    await baselines.start()
     async with app:
         timed = range(n) if sample is None else range(n - sample, n)
         if sample is not None:
@@ -286,11 +302,13 @@ async def season(n: int, sample: int | None, seed: int, workdir: Path) -> dict[s
             out |= prefill(service, store, template, range(1, n - sample))
         officers = [Officer(i, officer_script(i)) for i in timed]
         request.counts.clear()
-        latencies, kinds, wall = await play(app, request, officers, rng)
+        latencies, kinds, wall = await play(app, request, officers, rng, baselines)
         out["peak_rss_mb_season"] = round(peak_rss_mb(), 1)
         out["completed_reports"] = finished(request, officers)
         out["bot_error_replies"] = request.errors
         report = report_of(store, agency_name(n - 1))
+    await baselines.stop()
+    out["baselines"] = baselines.figures()
     if sample is None:
         out["mode"] = "full season"
         out["measured"] = (
@@ -351,63 +369,83 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-# --- the baselines -----------------------------------------------------------------------
+# --- the baselines, side by side -----------------------------------------------------------
 
 
-async def echo_baseline(n: int, count: int) -> dict[str, float]:
-    """A bare PTB echo handler through the same process_update path and request."""
+class Baselines:
+    """The two baselines, sampled side by side with the season (one update of each after
+    every ``stride``-th season update), so that a machine getting slower or faster during
+    the run changes both sides of the ratio alike.
 
+    * echo: a bare PTB echo handler through the same ``process_update`` path, request and
+      rate limiter as the bot;
+    * durable write: a bare sqlite-utils upsert-and-commit of one row per update, on
+      ``bot.store``'s settings (WAL, ``synchronous=NORMAL``), in a file of its own.
+    """
+
+    def __init__(self, n: int, workdir: Path) -> None:
+        self.n, self.k = n, 0
+        self.echo_ns: list[int] = []
+        self.write_ns: list[int] = []
+        self.app = (
+            ApplicationBuilder()
+            .token(TOKEN)
+            .request(SeasonRequest())
+            .get_updates_request(SeasonRequest())
+            .rate_limiter(unthrottled())
+            .concurrent_updates(False)
+            .job_queue(None)
+            .build()
+        )
+        self.app.add_handler(MessageHandler(filters.TEXT, self.echo))
+        self.texts = officer_script(0)
+        self.db = Database(workdir / f"baseline-{n}.db")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.enable_wal()
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.table = self.db.table("sessions")
+        self.table.create({"user": str, "state": str, "updated_at": str}, pk="user")
+
+    @staticmethod
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.message is not None
         await update.message.reply_text(update.message.text or "")
 
-    request = SeasonRequest()
-    app = (
-        ApplicationBuilder()
-        .token(TOKEN)
-        .request(request)
-        .get_updates_request(request)
-        .rate_limiter(unthrottled())
-        .concurrent_updates(False)
-        .job_queue(None)
-        .build()
-    )
-    app.add_handler(MessageHandler(filters.TEXT, echo))
-    texts = officer_script(0)
-    latencies: list[int] = []
-    async with app:
-        for k in range(-WARM_UP, count):
-            data = text_data(texts[k % len(texts)], user_id=FIRST_USER + k % n)
-            t0 = time.perf_counter_ns()
-            await app.process_update(Update.de_json(data, app.bot))
-            if k >= 0:
-                latencies.append(time.perf_counter_ns() - t0)
-    return {"updates": count, **summary(latencies)}
+    async def start(self) -> None:
+        """Initialise the echo bot and warm both baselines up (untimed)."""
+        await self.app.initialize()
+        for _ in range(WARM_UP):
+            await self.sample(timed=False)
 
+    async def stop(self) -> None:
+        await self.app.shutdown()
+        self.db.close()
 
-def write_baseline(n: int, count: int, workdir: Path) -> dict[str, float]:
-    """A bare durable sqlite-utils upsert-and-commit per update, on bot.store's settings."""
-    path = workdir / f"baseline-{n}.db"
-    db = Database(path)
-    db.execute("PRAGMA foreign_keys=ON")
-    db.enable_wal()
-    db.execute("PRAGMA synchronous=NORMAL")
-    table = db.table("sessions")
-    table.create({"user": str, "state": str, "updated_at": str}, pk="user")
-    latencies: list[int] = []
-    for k in range(-WARM_UP, count):
+    async def sample(self, *, timed: bool = True) -> None:
+        """One echo update and one durable write."""
+        k, self.k = self.k, self.k + 1
+        data = text_data(self.texts[k % len(self.texts)], user_id=FIRST_USER + k % self.n)
+        t0 = time.perf_counter_ns()
+        await self.app.process_update(Update.de_json(data, self.app.bot))
+        t1 = time.perf_counter_ns()
         row = {
-            "user": f"tg:{FIRST_USER + k % n}",
+            "user": f"tg:{FIRST_USER + k % self.n}",
             "state": json.dumps({"step": f"q{k % 40}", "history": ["a", "b"]}),
             "updated_at": datetime.now(UTC).isoformat(),
         }
-        t0 = time.perf_counter_ns()
-        with db.atomic():
-            table.upsert(row, pk="user")
-        if k >= 0:
-            latencies.append(time.perf_counter_ns() - t0)
-    db.close()
-    return {"updates": count, **summary(latencies)}
+        t2 = time.perf_counter_ns()
+        with self.db.atomic():
+            self.table.upsert(row, pk="user")
+        t3 = time.perf_counter_ns()
+        if timed:
+            self.echo_ns.append(t1 - t0)
+            self.write_ns.append(t3 - t2)
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            "echo": {"updates": len(self.echo_ns), **summary(self.echo_ns)},
+            "durable_write": {"updates": len(self.write_ns), **summary(self.write_ns)},
+        }
 
 
 # --- one N, and the whole run ------------------------------------------------------------
@@ -420,10 +458,7 @@ def run_one(n: int, sample: int | None, seed: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="season-") as tmp:
         workdir = Path(tmp)
         out = asyncio.run(season(n, sample, seed, workdir))
-        count = min(out["updates"], BASELINE_MAX)
-        echo = asyncio.run(echo_baseline(n, count))
-        write = write_baseline(n, count, workdir)
-    out["baselines"] = {"echo": echo, "durable_write": write}
+    echo, write = out["baselines"]["echo"], out["baselines"]["durable_write"]
     per_update = out["latency"]["mean_ms"]
     out["cost_ratio"] = round(per_update / (echo["mean_ms"] + write["mean_ms"]), 2)
     out["cost_ratio_p50"] = round(out["latency"]["p50_ms"] / (echo["p50_ms"] + write["p50_ms"]), 2)

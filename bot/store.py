@@ -340,7 +340,7 @@ class Store:
     def save_session(self, session: Session) -> None:
         """Save (replace) the user's session; committed before returning. Idempotent."""
         state, stamp = _encode(session.to_json()), stamp_now()
-        with self.db.atomic():
+        with self._atomic():
             self._write_session(session.user, state, stamp)
 
     def update_seen(self, key: str) -> bool:
@@ -351,24 +351,32 @@ class Store:
         return row is not None
 
     def transaction(self) -> AbstractContextManager[None]:
-        """One transaction around several writes (nested writes become savepoints):
-        everything in it is committed together when it ends, or nothing is."""
+        """One transaction around several writes: everything in it is committed together
+        when it ends, or nothing is.
+
+        The store's own methods called inside it write straight into it, without a
+        savepoint each (a turn makes several): an error from one of them is meant to end
+        the whole transaction, so let it propagate.
+        """
         return self._atomic()
 
     @contextmanager
     def _atomic(self) -> Iterator[None]:
-        """``db.atomic()``; when it rolls back, the assembled reports are forgotten (they
-        may hold changes that were never committed)."""
+        """``db.atomic()``, or nothing inside a transaction already open; when it rolls
+        back, the assembled reports are forgotten (they may hold uncommitted changes)."""
         try:
-            with self.db.atomic():
+            if self.db.conn.in_transaction:
                 yield
+            else:
+                with self.db.atomic():
+                    yield
         except BaseException:
             self._assembled.clear()
             raise
 
     def seen_update(self, key: str) -> bool:
         """Record an update key; True if it was already recorded. Atomic, committed."""
-        with self.db.atomic():
+        with self._atomic():
             cursor = self.db.execute(
                 "insert or ignore into processed_updates (update_key, at) values (?, ?)",
                 [key, stamp_now()],
