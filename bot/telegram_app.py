@@ -186,7 +186,13 @@ async def remind(context: Context) -> None:
     await deliver(context.bot, found.service)
 
 
-# --- guards (groups -2 and -1 run before the handlers) --------------------------------
+# --- guards (group -1 runs before the handlers) ----------------------------------------
+
+
+async def guard(update: Update, context: Context) -> None:
+    """What every update goes through first (one handler group: each group costs)."""
+    await drop_duplicate(update, context)
+    await private_only(update, context)
 
 
 async def drop_duplicate(update: Update, context: Context) -> None:
@@ -411,9 +417,8 @@ def build_application(
     app.bot_data[DEPS] = found
     app.bot_data[REMIND_DAYS_KEY] = settings.remind_days
     app.bot_data[REMIND_EVERY_KEY] = settings.remind_every
-    app.add_handler(TypeHandler(Update, drop_duplicate), group=-2)
+    app.add_handler(TypeHandler(Update, guard), group=-1)
     app.add_handler(TypeHandler(Update, mark_handled), group=1)
-    app.add_handler(TypeHandler(Update, private_only), group=-1)
     message_only = filters.UpdateType.MESSAGE
     handlers: list[Any] = [
         CallbackQueryHandler(on_button),
