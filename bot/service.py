@@ -103,12 +103,11 @@ class Service:
             for a in ws.memberships(user)
             if can(a.role, "edit")
         )
-        role = next((role for r, role in found if r.id == session.report_id), None)
-        if role is None:  # no report open, or not one of the user's agencies (any more)
+        info, role = next(((r, x) for r, x in found if r.id == session.report_id), (None, ""))
+        if info is None:  # no report open, or not one of the user's agencies (any more)
             session.report_id = None
             return Context(None, reports, None, self.today(), agencies)
-        assert session.report_id is not None
-        report = self.store.get_report(session.report_id)
+        report = self.store.assembled(info)  # its row was just read with the others
         return Context(
             report, reports, self.previous(report), self.today(), agencies, can(role, "edit")
         )

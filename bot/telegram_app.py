@@ -18,6 +18,7 @@ import sqlite3
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from http import HTTPStatus
 from importlib.util import find_spec
 from typing import Any
@@ -98,8 +99,10 @@ def user_key(update: Update) -> str:
 # --- sending --------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=256)
 def markup(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
-    """The inline keyboard of ``rows``, or None."""
+    """The inline keyboard of ``rows``, or None (made once: the same few keyboards recur,
+    and PTB's objects are immutable)."""
     if not rows:
         return None
     return InlineKeyboardMarkup(
