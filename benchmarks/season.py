@@ -252,7 +252,8 @@ def report_of(store: Store, agency: str) -> Any:
 def finished(request: SeasonRequest, officers: list[Officer]) -> int:
     """How many officers were told that everything is filled in."""
     done = message(Code.CHAT_ALL_DONE)
-    return sum(request.last.get(o.user_id, {}).get("text") == done for o in officers)
+    last = [str(request.last.get(o.user_id, {}).get("text", "")) for o in officers]
+    return sum(text.endswith(done) for text in last)  # its last reply (they share messages)
 
 
 def prefill(service: Service, store: Store, template: Any, indexes: range) -> dict[str, Any]:
@@ -280,9 +281,44 @@ def prefill(service: Service, store: Store, template: Any, indexes: range) -> di
     }
 
 
+async def prefilled(n: int, sample: int, seed: int, db_path: Path) -> dict[str, Any]:
+    """Make the database of a season of ``n`` whose first ``n - sample`` reports are done.
+
+    Run in a process of its own (``--prefill``): the timed process then starts on the
+    database as the bot would, without the prefill's objects in its memory.
+    """
+    store = Store.open(db_path)
+    service = Service(store)
+    request = SeasonRequest()
+    app = build_application(
+        Settings(TOKEN), Deps(store, service), request=request, rate_limiter=unthrottled()
+    )
+    async with app:
+        first = Officer(0, officer_script(0))  # one report finished through the chat
+        await play(app, request, [first], random.Random(seed))
+        template = report_of(store, agency_name(0))
+        out = prefill(service, store, template, range(1, n - sample))
+    store.close()
+    return out
+
+
+def season_db(workdir: Path, n: int) -> Path:
+    return workdir / f"season-{n}.db"
+
+
+def prefill_apart(n: int, sample: int, seed: int, workdir: Path) -> dict[str, Any]:
+    """:func:`prefilled` in a process of its own; its figures."""
+    command = [sys.executable, __file__, "--prefill", str(n), "--sample", str(sample)]
+    command += ["--seed", str(seed), "--db", str(season_db(workdir, n))]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    figures: dict[str, Any] = json.loads(done.stdout)
+    return figures
+
+
 async def season(n: int, sample: int | None, seed: int, workdir: Path) -> dict[str, Any]:
     """Play the season of ``n`` agencies (or time ``sample`` of them) on a fresh database."""
-    db_path = workdir / f"season-{n}.db"
+    db_path = season_db(workdir, n)
+    out: dict[str, Any] = {"agencies": n}
     store = Store.open(db_path)
     service = Service(store)
     request = SeasonRequest()
@@ -290,16 +326,10 @@ async def season(n: int, sample: int | None, seed: int, workdir: Path) -> dict[s
         Settings(TOKEN), Deps(store, service), request=request, rate_limiter=unthrottled()
     )
     rng = random.Random(seed)
-    out: dict[str, Any] = {"agencies": n}
     baselines = Baselines(n, workdir)
     await baselines.start()
     async with app:
         timed = range(n) if sample is None else range(n - sample, n)
-        if sample is not None:
-            first = Officer(0, officer_script(0))  # one report finished through the chat
-            await play(app, request, [first], rng)
-            template = report_of(store, agency_name(0))
-            out |= prefill(service, store, template, range(1, n - sample))
         officers = [Officer(i, officer_script(i)) for i in timed]
         request.counts.clear()
         latencies, kinds, wall = await play(app, request, officers, rng, baselines)
@@ -323,7 +353,8 @@ async def season(n: int, sample: int | None, seed: int, workdir: Path) -> dict[s
             f"process_update on a database already holding {n - sample} finished reports: "
             "officer 1's, played through process_update untimed, and "
             f"{n - sample - 1} copies of it stored with Store.import_report, each with its "
-            "agency, its officer as admin, a finished session and processed-update keys. "
+            "agency, its officer as admin, a finished session and processed-update keys, "
+            "by a process of its own before the timed one started on the database. "
             f"The other {n - sample - 1} sessions were not played."
         )
     out["timed_officers"] = len(officers)
@@ -457,7 +488,8 @@ def run_one(n: int, sample: int | None, seed: int) -> dict[str, Any]:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="season-") as tmp:
         workdir = Path(tmp)
-        out = asyncio.run(season(n, sample, seed, workdir))
+        head = {} if sample is None else prefill_apart(n, sample, seed, workdir)
+        out = head | asyncio.run(season(n, sample, seed, workdir))
     echo, write = out["baselines"]["echo"], out["baselines"]["durable_write"]
     per_update = out["latency"]["mean_ms"]
     out["cost_ratio"] = round(per_update / (echo["mean_ms"] + write["mean_ms"]), 2)
@@ -573,7 +605,14 @@ def main(argv: list[str] | None = None) -> int:
         help="run every N R times, taking turns; the run of median cost stands for N",
     )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: one N here
+    parser.add_argument("--prefill", type=int, help=argparse.SUPPRESS)  # internal
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)  # internal: --prefill's
     args = parser.parse_args(argv)
+    if args.prefill is not None:
+        logging.basicConfig(level=logging.WARNING)
+        done = asyncio.run(prefilled(args.prefill, args.sample, args.seed, args.db))
+        json.dump(done, sys.stdout)
+        return 0
     if args.one is not None:
         sample = args.sample if args.sample is not None and args.sample < args.one else None
         json.dump(run_one(args.one, sample, args.seed), sys.stdout)

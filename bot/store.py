@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from bot.datafile import Report
 from bot.state import SECTIONS, Change, Session, apply_change, from_json_value, to_json_value
 
 CACHE_KIB = 64 * 1024  # SQLite's page cache per connection, in KiB
+KEPT_REPORTS = 2048  # assembled reports kept in memory (5–10 KB each)
 
 # Sections of ``Report.extra`` that are dicts stored one answer per key.
 DICT_SECTIONS = ("answers", "explanations", "overrides")
@@ -149,7 +151,9 @@ class Store:
         Idempotent: migrations already applied to the database are not applied again.
         """
         self.db = db
-        self._assembled: dict[int, tuple[datetime, Report]] = {}
+        # assembled reports by id, with the stamp they are current for; least recently
+        # used first, at most KEPT_REPORTS (a season's officers at work at once)
+        self._assembled: OrderedDict[int, tuple[datetime, Report]] = OrderedDict()
         db.execute("PRAGMA foreign_keys=ON")
         if not db.memory:
             db.enable_wal()
@@ -252,6 +256,7 @@ class Store:
         """
         cached = self._assembled.get(info.id)
         if cached is not None and cached[0] == info.updated_at:
+            self._assembled.move_to_end(info.id)
             return cached[1].copy()
         report = Report(agency=info.agency, year=info.year)
         # rowid order is the order answers were first stored (an upsert keeps the rowid),
@@ -264,7 +269,7 @@ class Store:
             apply_change(report, Change(section, key, _decode(value)))
         if info.agency_level is not None:
             report.extra.setdefault("agency_level", info.agency_level)
-        self._assembled[info.id] = (info.updated_at, report.copy())
+        self._keep(info.id, info.updated_at, report.copy())
         return report
 
     export_report = get_report
@@ -480,7 +485,13 @@ class Store:
             self.db.execute("update reports set updated_at = ? where id = ?", [stamp, report_id])
         if cached is not None:  # kept current: the next turn need not reassemble it
             at = datetime.fromisoformat(stamp) if changed else cached[0]
-            self._assembled[report_id] = (at, cached[1])
+            self._keep(report_id, at, cached[1])
+
+    def _keep(self, report_id: int, at: datetime, report: Report) -> None:
+        self._assembled[report_id] = (at, report)
+        self._assembled.move_to_end(report_id)
+        if len(self._assembled) > KEPT_REPORTS:
+            self._assembled.popitem(last=False)
 
     def _write_session(self, user: str, state: str, stamp: str) -> None:
         self.db.execute(

@@ -413,6 +413,23 @@ def test_kept_report_matches_one_reassembled_from_the_database(open_store: OpenS
         fresh.close()
 
 
+def test_reports_kept_in_memory_are_bounded(
+    fresh_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However many reports a long-running bot touches, it keeps only the most recently
+    used assembled; the others are read again, unchanged."""
+    monkeypatch.setattr(store_module, "KEPT_REPORTS", 3)
+    ids = [
+        fresh_store.create_report(f"示例局{i}", 2024, None, user="u", frontend="cli")
+        for i in range(6)
+    ]
+    for i, rid in enumerate(ids):
+        fresh_store.apply(rid, [Change("active", "licensing", i)], None, user="u", frontend="cli")
+        fresh_store.get_report(rid)
+    assert len(fresh_store._assembled) == 3
+    assert [fresh_store.get_report(rid).active["licensing"] for rid in ids] == list(range(6))
+
+
 def test_answers_survive_a_killed_process(db_path: Path, open_store: OpenStore) -> None:
     script = textwrap.dedent(
         """
