@@ -325,10 +325,7 @@ class Service:
         if if_queued and not ws.notified:
             return []
         ws.notified = False
-        return [
-            (n.id, n.user, self.workflow.as_outgoing(n.message))
-            for n in self.workflow.ws.undelivered()
-        ]
+        return [(n.id, n.user, self.workflow.as_outgoing(n.message)) for n in ws.undelivered()]
 
     def delivered(self, notice_id: int) -> None:
         """Mark one queued message as delivered."""

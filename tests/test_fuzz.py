@@ -38,8 +38,9 @@ from bot.telegram_format import (
     CAPTION_LIMIT,
     TEXT_LIMIT,
     Button,
-    caption,
+    Document,
     chunks,
+    messages,
     parse_callback,
     utf16_len,
 )
@@ -68,28 +69,25 @@ def buttons(keyboard: tuple[tuple[Button, ...], ...]) -> list[Button]:
 
 def assert_telegram_accepts(out: list[Outgoing]) -> None:
     """Every message ``reportbot run`` would send for ``out`` is one Telegram accepts."""
-    for item in out:
-        if item.document is not None:
-            name, data = item.document
-            assert name.strip()
-            assert isinstance(data, bytes)
-            assert data
-            text = caption(item)
-            if text is not None:
-                shown(text, "HTML", CAPTION_LIMIT, "caption")  # raises BadRequest if refused
-                continue
-        for chunk in chunks(item):
-            visible = shown(chunk.html, "HTML", TEXT_LIMIT, "message")
-            assert visible.strip()
-            if chunk.keyboard:
-                rows = [
-                    [{"text": b.label, "callback_data": b.data} for b in row]
-                    for row in chunk.keyboard
-                ]
-                check_keyboard({"inline_keyboard": rows})
-            for button in buttons(chunk.keyboard):
-                assert len(button.data.encode()) <= CALLBACK_LIMIT
-                assert parse_callback(button.data) is not None
+    for sent in messages(out):
+        if isinstance(sent, Document):
+            assert sent.name.strip()
+            assert isinstance(sent.data, bytes)
+            assert sent.data
+            if sent.caption is not None:
+                shown(sent.caption, "HTML", CAPTION_LIMIT, "caption")  # raises if refused
+            continue
+        visible = shown(sent.html, "HTML", TEXT_LIMIT, "message")
+        assert visible.strip()
+        if sent.keyboard:
+            rows = [
+                [{"text": b.label, "callback_data": b.data} for b in row]
+                for row in sent.keyboard
+            ]
+            check_keyboard({"inline_keyboard": rows})
+        for button in buttons(sent.keyboard):
+            assert len(button.data.encode()) <= CALLBACK_LIMIT
+            assert parse_callback(button.data) is not None
 
 
 # --- inputs ------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import pytest
 from bot.catalogue import Code, UserError, message
 from bot.commands import commands, spec
 from bot.engine import Input
-from bot.flows import flow
+from bot.flows import Choice, flow
 from bot.journey import step_choices
 from bot.model import model
 from bot.service import Drafter, Outgoing, Service
@@ -30,10 +30,13 @@ from bot.telegram_app import App, Deps, build_application, main
 from bot.telegram_format import (
     CALLBACK_LIMIT,
     TEXT_LIMIT,
+    Chunk,
+    Document,
     callback_data,
     escape,
     keyboard,
     menu_commands,
+    messages,
     parse_callback,
     split_text,
     utf16_len,
@@ -523,6 +526,27 @@ def test_split_text_lines_then_hard() -> None:
     lines = "\n".join(["行" * 3000, "行" * 3000])
     assert split_text(lines, 4096) == ["行" * 3000, "行" * 3000]
     assert split_text("  \n ") == []
+
+
+def test_replies_share_a_message_where_they_fit() -> None:
+    """An acknowledgement and the question after it come as one message with the
+    question's buttons; a message with buttons, the draft's own text and a message that
+    would pass 4096 characters (an emoji counting 2) are never joined."""
+    yes_no = (Choice("yes", "是"), Choice("no", "否"))
+    ack = Outgoing("已记录<1>。", Code.CHAT_EXPLAINED)
+    ask = Outgoing("有没有？", Code.CHAT_QUESTION, yes_no, "t4_any")
+    [one] = messages([ack, ask])
+    assert isinstance(one, Chunk)
+    assert one.html == "已记录&lt;1&gt;。\n\n有没有？"
+    assert [b.label for row in one.keyboard for b in row] == ["是", "否"]
+    assert len(messages([ask, ack])) == 2  # the buttons stay under their question
+    draft = Outgoing("某局2023年政府信息公开工作年度报告")  # no code: a piece of the draft
+    assert len(messages([ack, draft, ask])) == 3
+    near = Outgoing("😀" * 2046, Code.CHAT_EXPLAINED)  # 4092 units: "\n\n" and 2 more fit
+    assert [m.size for m in messages([near, Outgoing("好的", Code.CHAT_EXPLAINED)])] == [4096]
+    assert len(messages([near, Outgoing("好的呀", Code.CHAT_EXPLAINED)])) == 2
+    document = Outgoing("导出完成", Code.CHAT_EXPORT_READY, document=("r.docx", b"PK"))
+    assert [type(m) for m in messages([ack, document, ask])] == [Chunk, Document, Chunk]
 
 
 async def test_error_in_a_handler_is_logged_without_the_token_and_answered(
