@@ -33,7 +33,10 @@ from bot.datafile import Report
 from bot.state import SECTIONS, Change, Session, apply_change, from_json_value, to_json_value
 
 CACHE_KIB = 64 * 1024  # SQLite's page cache per connection, in KiB
-KEPT_REPORTS = 2048  # assembled reports kept in memory (5–10 KB each)
+# assembled reports kept in memory, about 6 KB each: a season of 10,000 agencies with
+# every officer at work at once keeps them all in about 60 MB (measured: peak 276 MB
+# instead of 216, and 0.95 ms per update instead of 1.38, each turn assembling again)
+KEPT_REPORTS = 16_384
 
 # Sections of ``Report.extra`` that are dicts stored one answer per key.
 DICT_SECTIONS = ("answers", "explanations", "overrides")
@@ -152,7 +155,7 @@ class Store:
         """
         self.db = db
         # assembled reports by id, with the stamp they are current for; least recently
-        # used first, at most KEPT_REPORTS (a season's officers at work at once)
+        # used first, at most KEPT_REPORTS
         self._assembled: OrderedDict[int, tuple[datetime, Report]] = OrderedDict()
         db.execute("PRAGMA foreign_keys=ON")
         if not db.memory:
