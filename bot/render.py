@@ -32,6 +32,7 @@ from bot.compose import (
 from bot.datafile import Report
 from bot.docx_writer import write_docx
 from bot.model import SEPARATOR, Part, ReportModel, model
+from bot.package import season_opening, stable
 from bot.prose_facts import Requests, answered_parts, answers, choice_labels, requests
 from bot.xlsx_writer import write_xlsx
 
@@ -285,10 +286,9 @@ def render(report: Report, fmt: str) -> bytes:
         raise UserError(Code.DRF_UNKNOWN_FORMAT, fmt=fmt, formats="、".join(FORMATS))
     m = model()
     doc = document(report, m)
-    if fmt == "docx":
-        return write_docx(doc)
-    if fmt == "xlsx":
-        return write_xlsx(doc)
+    if fmt in ("docx", "xlsx"):
+        data = write_docx(doc) if fmt == "docx" else write_xlsx(doc)
+        return stable(data, season_opening(report.year))
     ctx = replace(draft_context(report, m), document=doc)
     return render_template(f"draft.{fmt}.j2", ctx).encode("utf-8")
 
