@@ -43,6 +43,7 @@ SETUP = ("setup_agency", "setup_level", "setup_region", "setup_year", "choose_re
 COMMANDS = [
     "帮助",
     "/status",
+    "状态",
     "上一步",
     "/skip",
     "转到 三",
@@ -86,6 +87,7 @@ def test_every_command_at_every_prompt(store: Store, prompt: str, command: str) 
     expected = {
         "帮助": Code.CHAT_HELP,
         "/status": Code.CHAT_PROGRESS_LINE,
+        "状态": Code.CHAT_PROGRESS_LINE,
         "转到 三": Code.CHAT_WENT_TO,
         "/preview": Code.CHAT_PREVIEW_HEADER,
         "导出": Code.CHAT_EXPORT_ASK,
