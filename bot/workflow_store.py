@@ -214,10 +214,6 @@ class WorkflowStore:
 
     # --- reports of a user -----------------------------------------------------------
 
-    def reports_of(self, user: str) -> list[ReportInfo]:
-        """The reports of the agencies ``user`` belongs to, most recently changed first."""
-        return [info for info, _ in self.reports_and_roles(user)]
-
     def reports_and_roles(self, user: str) -> list[tuple[ReportInfo, str]]:
         """The reports of the agencies ``user`` belongs to, each with the user's role there,
         most recently changed first (one query: every turn asks)."""
