@@ -8,13 +8,13 @@ script of ``tests/chat_script.py`` (``/start``, then every answer; buttons are p
 where the bot offers them, as in ``tests/test_telegram_e2e.py``), and the officers'
 sessions are randomly interleaved (seeded), as many officers filing at once would be.
 Every update goes through the real PTB ``Application.process_update`` of
-``bot.telegram_app.build_application`` on one SQLite file, with a recording request in
+``bot.frontends.telegram_bot.build_application`` on one SQLite file, with a recording request in
 place of the network and Telegram's flood limit lifted (the rate limiter still runs, it
 never waits): what is timed is the bot's own cost per update.
 
 In the same process, on the same machine, two baselines: a bare PTB echo handler through
 the same ``process_update`` path and request, and a bare durable sqlite-utils
-upsert-and-commit per update (WAL, ``synchronous=NORMAL``, as ``bot.store``). The bot's
+upsert-and-commit per update (WAL, ``synchronous=NORMAL``, as ``bot.store.reports``). The bot's
 cost per update is reported as a ratio to (echo + durable write): ``cost_ratio``.
 
 With ``--sample K`` the season is not played in full: N - K finished reports are stored
@@ -65,13 +65,13 @@ from telegram.ext import (  # noqa: E402
 )
 from telegram.request import BaseRequest, RequestData  # noqa: E402
 
-from bot.catalogue import Code, message  # noqa: E402
-from bot.render import FORMATS, preview_chunks, render  # noqa: E402
-from bot.service import Service  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.state import Session  # noqa: E402
-from bot.store import Store  # noqa: E402
-from bot.telegram_app import Deps, build_application  # noqa: E402
+from bot.conversation.session import Session  # noqa: E402
+from bot.drafting.render import FORMATS, preview_chunks, render  # noqa: E402
+from bot.format.catalogue import Code, message  # noqa: E402
+from bot.frontends.settings import Settings  # noqa: E402
+from bot.frontends.telegram_bot import Deps, build_application  # noqa: E402
+from bot.service.turns import Service  # noqa: E402
+from bot.store.reports import Store  # noqa: E402
 from tests.chat_script import SEED_SESSION  # noqa: E402
 from tests.telegram_fakes import RecordingRequest, button_data, text_data  # noqa: E402
 
@@ -413,7 +413,7 @@ class Baselines:
     * echo: a bare PTB echo handler through the same ``process_update`` path, request and
       rate limiter as the bot;
     * durable write: a bare sqlite-utils upsert-and-commit of one row per update, on
-      ``bot.store``'s settings (WAL, ``synchronous=NORMAL``), in a file of its own.
+      ``bot.store.reports``'s settings (WAL, ``synchronous=NORMAL``), in a file of its own.
     """
 
     def __init__(self, n: int, workdir: Path) -> None:

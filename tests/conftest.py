@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.datafile import Report, load
+from bot.format.datafile import Report, load
 from tests.factories import consistent_report
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.datafile import Report
-from bot.model import model
+from bot.format.datafile import Report
+from bot.format.model import model
 
 # Six applicant columns per disposition row, chosen so that most cells differ.
 DISPOSITIONS = {

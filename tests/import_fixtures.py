@@ -19,10 +19,10 @@ import pytest
 from docx import Document as new_docx
 from openpyxl import Workbook
 
-from bot.aggregate import add_aggregate_parser
-from bot.datafile import Figure, Report
-from bot.importer import add_import_parser
-from bot.model import model
+from bot.format.datafile import Figure, Report
+from bot.format.model import model
+from bot.importing.importer import add_import_parser
+from bot.office.aggregate import add_aggregate_parser
 from tests.factories import consistent_report
 
 Cell = tuple[str, int, int]  # text, rowspan, colspan

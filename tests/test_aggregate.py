@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.aggregate import AggregateError, Source, aggregate, read_source
-from bot.catalogue import Code
-from bot.checks import check
-from bot.datafile import Report, load, save
-from bot.findings import Severity
-from bot.model import model
+from bot.checks.rules import check
+from bot.format.catalogue import Code
+from bot.format.datafile import Report, load, save
+from bot.format.findings import Severity
+from bot.format.model import model
+from bot.office.aggregate import AggregateError, Source, aggregate, read_source
 from tests.factories import consistent_report
 from tests.import_fixtures import cells, distinct_report, run_cli
 

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.catalogue import Code
-from bot.engine import Input
-from bot.service import Outgoing
-from bot.store import Store
+from bot.conversation.engine import Input
+from bot.format.catalogue import Code
+from bot.service.turns import Outgoing
+from bot.store.reports import Store
 from tests.chat_script import SEED_SESSION
 from tests.test_chat_journey import USER, last_question, play, say, service
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalogue import Code
-from bot.checks import check
-from bot.datafile import Report, from_data, parse_text
-from bot.engine import Input
-from bot.service import Drafter, Outgoing, Service
-from bot.store import Store
+from bot.checks.rules import check
+from bot.conversation.engine import Input
+from bot.format.catalogue import Code
+from bot.format.datafile import Report, from_data, parse_text
+from bot.service.turns import Drafter, Outgoing, Service
+from bot.store.reports import Store
 from tests.chat_script import SEED_SESSION, TABLE_MESSAGES
 
 USER = "cli:officer"
@@ -94,7 +94,7 @@ def test_whole_seed_report_in_few_messages(store: Store, seed: Report) -> None:
 
 def test_table3_pasted_at_once(store: Store, report: Report) -> None:
     """Should take the whole of table 三 pasted from Excel (labels and tabs) in one message."""
-    from bot.model import model
+    from bot.format.model import model
 
     svc = service(store)
     play(svc, SEED_SESSION[:15])
@@ -109,7 +109,7 @@ def test_table3_pasted_at_once(store: Store, report: Report) -> None:
 
 
 def test_pasted_table_with_error_is_refused_and_named(store: Store, report: Report) -> None:
-    from bot.model import model
+    from bot.format.model import model
 
     svc = service(store)
     play(svc, SEED_SESSION[:15])

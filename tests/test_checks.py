@@ -12,11 +12,11 @@ import itertools
 
 import pytest
 
-from bot.catalogue import Code
-from bot.checks import addr, check
-from bot.datafile import Report
-from bot.findings import Severity, has_errors
-from bot.model import model
+from bot.checks.rules import addr, check
+from bot.format.catalogue import Code
+from bot.format.datafile import Report
+from bot.format.findings import Severity, has_errors
+from bot.format.model import model
 from tests.factories import consistent_report
 
 M = model()

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.datafile import Report, load, save
+from bot.format.datafile import Report, load, save
+from bot.frontends.cli import main
 from tests.chat_script import SEED_SESSION
 
 
@@ -22,7 +22,7 @@ def chat(db: Path, out: Path) -> subprocess.Popen[str]:
         [
             sys.executable,
             "-m",
-            "bot.cli",
+            "bot.frontends.cli",
             "chat",
             "--db",
             str(db),
@@ -60,7 +60,7 @@ def test_piped_session_completes_report(tmp_path: Path, seed: Report) -> None:
 
 
 def test_pasted_block_between_triple_quotes(tmp_path: Path, report: Report) -> None:
-    from bot.model import model
+    from bot.format.model import model
 
     rows = ["\t".join(map(str, report.applications[r.key])) for r in model().applications.rows]
     stdout = run_piped(

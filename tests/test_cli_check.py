@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.datafile import Report, save
+from bot.format.datafile import Report, save
+from bot.frontends.cli import main
 from tests.factories import consistent_report
 
 
@@ -114,7 +114,7 @@ def test_console_script_no_traceback(tmp_path: Path) -> None:
     path = tmp_path / "x.docx"
     path.write_bytes(bytes(range(256)))
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "check", str(path)],
+        [sys.executable, "-m", "bot.frontends.cli", "check", str(path)],
         capture_output=True,
         text=True,
         check=False,

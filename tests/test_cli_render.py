@@ -9,8 +9,8 @@ import pytest
 from docx import Document as open_docx
 from openpyxl import load_workbook
 
-from bot.cli import main
-from bot.datafile import Report, save
+from bot.format.datafile import Report, save
+from bot.frontends.cli import main
 
 
 @pytest.mark.parametrize("fmt", ["docx", "html", "md", "txt", "xlsx"])

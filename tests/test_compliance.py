@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from bot.catalogue import Code
-from bot.compliance import compliance_findings, heading_findings, similarity
-from bot.datafile import Report
-from bot.findings import Severity
-from bot.model import model
-from bot.render import document
+from bot.drafting.compliance import compliance_findings, heading_findings, similarity
+from bot.drafting.render import document
+from bot.format.catalogue import Code
+from bot.format.datafile import Report
+from bot.format.findings import Severity
+from bot.format.model import model
 from tests.factories import consistent_report
 from tests.test_compose import answered_report
 

@@ -14,12 +14,20 @@ from typing import Any
 
 import pytest
 
-from bot.catalogue import Code, message
-from bot.compose import Document, Paragraph, TableBlock, clean, figure_text, one_line, part_texts
-from bot.crosscheck import prose_findings
-from bot.datafile import Report
-from bot.model import model
-from bot.render import answers, document
+from bot.checks.prose import prose_findings
+from bot.drafting.compose import (
+    Document,
+    Paragraph,
+    TableBlock,
+    clean,
+    figure_text,
+    one_line,
+    part_texts,
+)
+from bot.drafting.render import answers, document
+from bot.format.catalogue import Code, message
+from bot.format.datafile import Report
+from bot.format.model import model
 from tests.factories import consistent_report
 
 GAP_CELL = message(Code.DRF_GAP_CELL)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.catalogue import Code
-from bot.datafile import DataFileError, Report, dumps, from_data, load, parse_text, save
+from bot.format.catalogue import Code
+from bot.format.datafile import DataFileError, Report, dumps, from_data, load, parse_text, save
 from tests.conftest import SHARED
 
 

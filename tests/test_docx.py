@@ -14,8 +14,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from openpyxl import load_workbook
 
-from bot.datafile import Report
-from bot.render import document, render
+from bot.drafting.render import document, render
+from bot.format.datafile import Report
 from tests.test_compose import (
     Spans,
     answered_report,

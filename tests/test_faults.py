@@ -27,15 +27,15 @@ from telegram import Bot
 from telegram.error import BadRequest as TelegramBadRequest
 from telegram.error import NetworkError, RetryAfter
 
-from bot import telegram_app
-from bot.catalogue import Code, message
-from bot.datafile import Report
-from bot.engine import Input
-from bot.service import Outgoing, Service
-from bot.settings import Settings
-from bot.store import Store
-from bot.telegram_app import Deps, RetryingRequest, build_application
-from bot.telegram_format import PARAGRAPH, Button, Document, messages, parse_callback
+from bot.conversation.engine import Input
+from bot.format.catalogue import Code, message
+from bot.format.datafile import Report
+from bot.frontends import telegram_bot as telegram_app
+from bot.frontends.settings import Settings
+from bot.frontends.telegram_bot import Deps, RetryingRequest, build_application
+from bot.frontends.telegram_format import PARAGRAPH, Button, Document, messages, parse_callback
+from bot.service.turns import Outgoing, Service
+from bot.store.reports import Store
 from tests.chat_script import SEED_SESSION, TABLE_MESSAGES
 from tests.fake_bot_api import FakeBotApi, Sent, visible_text
 from tests.telegram_fakes import USER_ID, RecordingRequest, as_update, text_data
@@ -57,7 +57,7 @@ class Expected:
 
 
 def telegram_messages(out: list[Outgoing]) -> list[Expected]:
-    """The messages ``bot.telegram_app.send`` makes of the service's replies."""
+    """The messages ``bot.frontends.telegram_bot.send`` makes of the service's replies."""
     return [
         Expected(visible_text(m.caption or ""))
         if isinstance(m, Document)
@@ -97,7 +97,7 @@ class Oracle:
 
 
 def run_command() -> list[str]:
-    return [sys.executable, "-m", "bot.cli", "run"]
+    return [sys.executable, "-m", "bot.frontends.cli", "run"]
 
 
 class BotProcess:

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.catalogue import Code, UserError, catalogue
-from bot.figures import (
+from bot.format.catalogue import Code, UserError, catalogue
+from bot.format.figures import (
     MAX_COUNT,
     MAX_MONEY_WAN,
     parse_block,

@@ -2,11 +2,11 @@
 
 Random sequences of typed texts (commands, answers, weird unicode, control characters,
 very long texts, numbers in odd notations), button presses and forged button data go
-through :class:`bot.service.Service` on an in-memory store; random reports (random
-figures, missing cells, odd officer prose) go through :func:`bot.render.render` in every
-format and :func:`bot.render.preview_chunks`. Nothing may raise, and every reply must be
+through :class:`bot.service.turns.Service` on an in-memory store; random reports (random
+figures, missing cells, odd officer prose) go through :func:`bot.drafting.render.render` in every
+format and :func:`bot.drafting.render.preview_chunks`. Nothing may raise, and every reply must be
 one Telegram accepts, built exactly as ``reportbot run`` builds it
-(:mod:`bot.telegram_format`): at most 4096 characters, well-formed HTML with Telegram's
+(:mod:`bot.frontends.telegram_format`): at most 4096 characters, well-formed HTML with Telegram's
 tags only, button data of at most 64 bytes. Examples are derandomized (the same every
 run) and kept few, for time.
 """
@@ -24,16 +24,14 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from bot.commands import commands
-from bot.datafile import Report, dumps
-from bot.engine import Input
-from bot.flows import flow
-from bot.model import model
-from bot.prose_facts import prose_steps
-from bot.render import FORMATS, document, preview_chunks, render, with_narrative
-from bot.service import Outgoing, Service
-from bot.store import Store
-from bot.telegram_format import (
+from bot.conversation.command_words import commands
+from bot.conversation.engine import Input
+from bot.conversation.flows import flow
+from bot.drafting.prose_facts import prose_steps
+from bot.drafting.render import FORMATS, document, preview_chunks, render, with_narrative
+from bot.format.datafile import Report, dumps
+from bot.format.model import model
+from bot.frontends.telegram_format import (
     CALLBACK_LIMIT,
     CAPTION_LIMIT,
     TEXT_LIMIT,
@@ -44,6 +42,8 @@ from bot.telegram_format import (
     parse_callback,
     utf16_len,
 )
+from bot.service.turns import Outgoing, Service
+from bot.store.reports import Store
 from tests.chat_script import SEED_SESSION
 from tests.factories import consistent_report
 from tests.fake_bot_api import check_keyboard, shown

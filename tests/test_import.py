@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bot.catalogue import Code
-from bot.checks import check
-from bot.datafile import Report
-from bot.import_text import ImportFailed
-from bot.importer import ImportResult, import_bytes, import_report
-from bot.model import model
-from bot.render import render
+from bot.checks.rules import check
+from bot.drafting.render import render
+from bot.format.catalogue import Code
+from bot.format.datafile import Report
+from bot.format.model import model
+from bot.importing.importer import ImportResult, import_bytes, import_report
+from bot.importing.text import ImportFailed
 from tests.conftest import PUBLISHED_TXT
 from tests.factories import consistent_report
 from tests.import_fixtures import (

@@ -13,12 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-import bot.import_files
-from bot.catalogue import Code
-from bot.cli import main
-from bot.datafile import Report, load
-from bot.import_text import ImportFailed
-from bot.importer import import_bytes, import_report
+import bot.importing.files
+from bot.format.catalogue import Code
+from bot.format.datafile import Report, load
+from bot.frontends.cli import main
+from bot.importing.importer import import_bytes, import_report
+from bot.importing.text import ImportFailed
 from tests.conftest import PUBLISHED_TXT
 from tests.import_fixtures import Style, distinct_report, html_page, run_cli, web_text
 
@@ -125,7 +125,7 @@ def test_unreadable_paths(tmp_path: Path) -> None:
 
 
 def test_too_large(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bot.import_files, "MAX_BYTES", 1000)
+    monkeypatch.setattr(bot.importing.files, "MAX_BYTES", 1000)
     with pytest.raises(ImportFailed) as caught:
         import_bytes("r.txt", b"x" * 1001)
     assert caught.value.code is Code.IMP_TOO_LARGE

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot.import_labels import (
+from bot.format.model import model
+from bot.importing.importer import find_heading, find_parts, find_title
+from bot.importing.labels import (
     active_columns,
     active_row,
     application_label,
     review_column,
     review_group,
 )
-from bot.import_text import Cell, Line, paragraph
-from bot.importer import find_heading, find_parts, find_title
-from bot.model import model
+from bot.importing.text import Cell, Line, paragraph
 
 HALF = str.maketrans("（）：，、“”", '():,,""')
 

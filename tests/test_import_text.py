@@ -1,4 +1,5 @@
-"""Reading documents into lines of cells (bot.import_text); what a cell says (bot.import_cells)."""
+"""Reading documents into lines of cells (bot.importing.text); what a cell says
+(bot.importing.cells)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from docx import Document as new_docx
 from openpyxl import Workbook
 
-from bot.import_cells import (
+from bot.importing.cells import (
     full_width_punctuation,
     label_key,
     read_value,
@@ -17,8 +18,8 @@ from bot.import_cells import (
     to_count,
     to_money,
 )
-from bot.import_files import decode, docx_document, xlsx_document
-from bot.import_text import Line, html_document, split_line, text_lines
+from bot.importing.files import decode, docx_document, xlsx_document
+from bot.importing.text import Line, html_document, split_line, text_lines
 
 
 def texts(line: Line | None) -> list[str]:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalogue import Code
-from bot.engine import Input
-from bot.render import render
-from bot.service import Service
-from bot.store import Store
+from bot.conversation.engine import Input
+from bot.drafting.render import render
+from bot.format.catalogue import Code
+from bot.service.turns import Service
+from bot.store.reports import Store
 from tests.chat_script import SEED_SESSION
 from tests.factories import consistent_report
 from tests.test_chat_journey import TODAY, USER, fake_drafter, last_question, play, say
@@ -90,7 +90,7 @@ def test_terminal_sends_a_file(tmp_path: Path) -> None:
     last = tmp_path / "2022.docx"
     last.write_bytes(render(consistent_report(agency=AGENCY, year=2022), "docx"))
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat", "--db", str(tmp_path / "r.db")],
+        [sys.executable, "-m", "bot.frontends.cli", "chat", "--db", str(tmp_path / "r.db")],
         input="\n".join([*SEED_SESSION[:4], f"/file {last}", f"/file {tmp_path}/none.docx"]),
         capture_output=True,
         text=True,

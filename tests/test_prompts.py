@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.catalogue import Catalogue, Code
-from bot.model import load_model
-from bot.prompts import PROMPTS_DIR, PromptError
+from bot.format.catalogue import Catalogue, Code
+from bot.format.model import load_model
+from bot.format.yaml_loading import PROMPTS_DIR, PromptError
 
 REPORT_YAML = PROMPTS_DIR / "report.yaml"
 
@@ -145,7 +145,7 @@ def test_broken_prompt_stops_chat_at_start_up(tmp_path: Path, monkeypatch) -> No
     import subprocess
     import sys
 
-    from bot import answers
+    from bot.conversation import answers
 
     bad = tmp_path / "words.yaml"
     bad.write_text(
@@ -159,7 +159,7 @@ def test_broken_prompt_stops_chat_at_start_up(tmp_path: Path, monkeypatch) -> No
     assert "words.yaml" in str(excinfo.value)
     assert "keeep" in str(excinfo.value)
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat", "--db", str(tmp_path / "x.db")],
+        [sys.executable, "-m", "bot.frontends.cli", "chat", "--db", str(tmp_path / "x.db")],
         input="",
         capture_output=True,
         text=True,

@@ -10,11 +10,8 @@ from typing import Any
 import pytest
 from jinja2 import meta
 
-from bot.catalogue import Code, UserError
-from bot.compose import TableBlock
-from bot.datafile import Report
-from bot.model import model
-from bot.render import (
+from bot.drafting.compose import TableBlock
+from bot.drafting.render import (
     FORMATS,
     TEMPLATES_DIR,
     DraftContext,
@@ -25,6 +22,9 @@ from bot.render import (
     render,
     utf16_len,
 )
+from bot.format.catalogue import Code, UserError
+from bot.format.datafile import Report
+from bot.format.model import model
 from tests.test_compose import (
     Spans,
     answered_report,

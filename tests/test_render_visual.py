@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.render import render
+from bot.drafting.render import render
 from tests.test_compose import answered_report, unique_report
 
 TIMEOUT = 180

@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from telegram.ext import CallbackContext
 
-from bot import telegram_app
-from bot.catalogue import Code, message
-from bot.service import Service
-from bot.settings import Settings
-from bot.store import Store
-from bot.telegram_app import App, Deps, build_application, remind
-from bot.workflow_store import WorkflowStore
+from bot.format.catalogue import Code, message
+from bot.frontends import telegram_bot as telegram_app
+from bot.frontends.settings import Settings
+from bot.frontends.telegram_bot import App, Deps, build_application, remind
+from bot.service.turns import Service
+from bot.store.office import WorkflowStore
+from bot.store.reports import Store
 from tests.chat_script import SEED_SESSION
 from tests.telegram_fakes import Call, RecordingRequest, as_update, button_data, text_data
 from tests.test_telegram_app import TODAY, TOKEN, fake_drafter

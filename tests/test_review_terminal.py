@@ -15,7 +15,7 @@ def chat(db: Path, user: str, lines: list[str]) -> str:
         [
             sys.executable,
             "-m",
-            "bot.cli",
+            "bot.frontends.cli",
             "chat",
             "--db",
             str(db),

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalogue import Code
-from bot.engine import Input
-from bot.service import Outgoing, Service
-from bot.store import Store
-from bot.workflow_store import WorkflowStore
+from bot.conversation.engine import Input
+from bot.format.catalogue import Code
+from bot.service.turns import Outgoing, Service
+from bot.store.office import WorkflowStore
+from bot.store.reports import Store
 from tests.chat_script import SEED_SESSION
 from tests.test_chat_journey import TODAY, fake_drafter
 

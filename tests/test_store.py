@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-import bot.store as store_module
-from bot.datafile import Report, dumps
-from bot.state import Change, Session
-from bot.store import HistoryEntry, ReportExists, ReportNotFound, Store, migrations
+import bot.store.reports as store_module
+from bot.conversation.session import Change, Session
+from bot.format.datafile import Report, dumps
+from bot.store.reports import HistoryEntry, ReportExists, ReportNotFound, Store, migrations
 from tests.factories import consistent_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -434,8 +434,8 @@ def test_answers_survive_a_killed_process(db_path: Path, open_store: OpenStore) 
     script = textwrap.dedent(
         """
         import os, sys
-        from bot.state import Change, Session
-        from bot.store import Store
+        from bot.conversation.session import Change, Session
+        from bot.store.reports import Store
         store = Store.open(sys.argv[1])
         rid = store.create_report("甲", 2024, None, user="tg:1", frontend="telegram")
         store.apply(rid, [Change("active", "licensing", 5)], Session("tg:1", rid, step="q2"),
@@ -524,7 +524,7 @@ def test_m002_gives_existing_reports_an_agency(tmp_path: Path) -> None:
     from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations
 
-    from bot import schema
+    from bot.store import migrations as schema
 
     path = tmp_path / "old.db"
     old = Migrations("reportbot")
@@ -553,7 +553,7 @@ def test_m004_keeps_sessions_and_processed_updates(tmp_path: Path) -> None:
     from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations
 
-    from bot import schema
+    from bot.store import migrations as schema
 
     path = tmp_path / "old.db"
     old = Migrations("reportbot")

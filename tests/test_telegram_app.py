@@ -17,17 +17,15 @@ from typing import Any
 
 import pytest
 
-from bot.catalogue import Code, UserError, message
-from bot.commands import commands, spec
-from bot.engine import Input
-from bot.flows import Choice, flow
-from bot.journey import step_choices
-from bot.model import model
-from bot.service import Drafter, Outgoing, Service
-from bot.settings import Settings, TokenRedactor, add_run_parser, settings_from_args
-from bot.store import Store
-from bot.telegram_app import App, Deps, build_application, main
-from bot.telegram_format import (
+from bot.conversation.command_words import commands, spec
+from bot.conversation.engine import Input
+from bot.conversation.flows import Choice, flow
+from bot.conversation.journey import step_choices
+from bot.format.catalogue import Code, UserError, message
+from bot.format.model import model
+from bot.frontends.settings import Settings, TokenRedactor, add_run_parser, settings_from_args
+from bot.frontends.telegram_bot import App, Deps, build_application, main
+from bot.frontends.telegram_format import (
     CALLBACK_LIMIT,
     TEXT_LIMIT,
     Chunk,
@@ -41,6 +39,8 @@ from bot.telegram_format import (
     split_text,
     utf16_len,
 )
+from bot.service.turns import Drafter, Outgoing, Service
+from bot.store.reports import Store
 from tests.chat_script import SEED_SESSION
 from tests.telegram_fakes import (
     GROUP_ID,
@@ -427,7 +427,7 @@ def test_callback_data_round_trip_and_limit() -> None:
 @pytest.mark.parametrize("fmt", ["txt", "html", "docx"])
 async def test_last_years_report_sent_as_a_file(officer: Officer, fmt: str) -> None:
     """Should read last year's report from a file and offer its figures as the baseline."""
-    from bot.render import render
+    from bot.drafting.render import render
     from tests.factories import consistent_report
 
     await officer.play(SEED_SESSION[:4])
@@ -564,7 +564,7 @@ async def test_error_in_a_handler_is_logged_without_the_token_and_answered(
     finally:
         redactor.remove()
     assert texts(calls) == [message(Code.TG_ERROR)]
-    [record] = [r for r in caplog.records if r.name == "bot.telegram_app"]
+    [record] = [r for r in caplog.records if r.name == "bot.frontends.telegram_bot"]
     assert f"update {update['update_id']} from user {USER_ID} failed" in record.getMessage()
     assert "RuntimeError" in caplog.text
     assert TOKEN not in caplog.text
@@ -670,7 +670,7 @@ def test_webhook_without_tornado_is_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
-    monkeypatch.setattr("bot.telegram_app.find_spec", lambda name: None)
+    monkeypatch.setattr("bot.frontends.telegram_bot.find_spec", lambda name: None)
     assert main(["run", "--db", ":memory:", "--webhook", "https://example.org/hook"]) == 2
     assert capsys.readouterr().err == message(Code.TG_WEBHOOK_UNAVAILABLE) + "\n"
 

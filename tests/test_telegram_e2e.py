@@ -24,10 +24,10 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest as TelegramBadRequest
 from telegram.error import InvalidToken
 
-from bot.catalogue import Code, message
-from bot.cli import build_parser
-from bot.datafile import Report
-from bot.model import model
+from bot.format.catalogue import Code, message
+from bot.format.datafile import Report
+from bot.format.model import model
+from bot.frontends.cli import build_parser
 from tests.chat_script import SEED_SESSION
 from tests.fake_bot_api import BadRequest, FakeBotApi, Sent, visible_text
 from tests.telegram_fakes import USER_ID
@@ -39,7 +39,7 @@ T4_ANY = SEED_SESSION.index("确认") + 1  # the question of table 四, asked wi
 def run_command() -> list[str]:
     """``reportbot run`` once bot/cli.py registers it, else the module's own entry point."""
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    module = "bot.cli" if "run" in sub.choices else "bot.telegram_app"
+    module = "bot.frontends.cli" if "run" in sub.choices else "bot.frontends.telegram_bot"
     return [sys.executable, "-m", module, "run"]
 
 

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from bot.datafile import Report
-from bot.model import model
-from bot.render import document, render
-from bot.xlsx_writer import FIRST_ROW, MONEY_FORMAT, sheet_title
+from bot.drafting.render import document, render
+from bot.drafting.xlsx_writer import FIRST_ROW, MONEY_FORMAT, sheet_title
+from bot.format.datafile import Report
+from bot.format.model import model
 from tests.test_compose import (
     GAP_CELL,
     UNIQUE_FEES,

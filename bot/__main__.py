@@ -1,0 +1,7 @@
+"""``python -m bot``: the ``reportbot`` command."""
+
+import sys
+
+from bot.frontends.cli import main
+
+sys.exit(main())

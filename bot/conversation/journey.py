@@ -1,0 +1,239 @@
+"""Where the officer is in the report: the plan of steps, what is answered, progress.
+
+Pure functions over a :class:`~bot.conversation.flows.Flow` and a
+:class:`~bot.format.datafile.Report`. The plan is the flow with one step per chosen
+disposition row of table 三 inserted after the multiple choice that selects them, so only
+the rows that apply are asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.conversation.answers import carry_forward_values, disposition_choices
+from bot.conversation.flows import Choice, Flow, Step
+from bot.format.catalogue import Code, message
+from bot.format.datafile import Report
+from bot.format.model import ReportModel, model
+
+ROW_STEP = "t3_row:"
+CONFIRM = (Choice("确认", "确认"),)
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What relevance needs besides the answers."""
+
+    has_previous: bool = False
+
+
+def answers_of(report: Report) -> dict[str, Any]:
+    """The narrative and gating answers stored with the report."""
+    value = report.extra.get("answers")
+    return value if isinstance(value, dict) else {}
+
+
+def variables(report: Report, facts: Facts, m: ReportModel) -> dict[str, Any]:
+    """Derived variables the flow's expressions may use."""
+    level = report.agency_level
+    levels = {lv.key: lv for lv in m.levels}
+    rows = report.applications
+    received = (
+        rows["new"][-1] + rows["carried_over"][-1]
+        if "new" in rows and "carried_over" in rows
+        else None
+    )
+    return {
+        "may_make_rules": levels[level].may_make_rules if level in levels else True,
+        "apps_received": received,
+        "has_previous": facts.has_previous,
+    }
+
+
+def row_step(key: str, m: ReportModel) -> Step:
+    """The question for one chosen disposition row of table 三."""
+    row = m.applications.row(key)
+    return Step(
+        name=ROW_STEP + key,
+        part="applications",
+        type="row",
+        label=message(Code.CHAT_ROW_QUESTION, ref=row.ref),
+        hint=row.hint,
+        example="1 0 0 0 0 0",
+        row=key,
+    )
+
+
+def plan(flow: Flow, report: Report, m: ReportModel | None = None) -> list[Step]:
+    """Every step of the journey for this report, chosen disposition rows included."""
+    m = m or model()
+    chosen = answers_of(report).get("t3_rows") or []
+    steps: list[Step] = []
+    for step in flow.steps:
+        steps.append(step)
+        if step.type == "select_rows":
+            steps += [row_step(r.key, m) for r in m.applications.dispositions if r.key in chosen]
+    return steps
+
+
+def find_step(flow: Flow, name: str, m: ReportModel | None = None) -> Step | None:
+    """The flow step or disposition-row step named ``name``."""
+    m = m or model()
+    if name.startswith(ROW_STEP):
+        key = name.removeprefix(ROW_STEP)
+        return row_step(key, m) if key in {r.key for r in m.applications.dispositions} else None
+    return flow.step(name) if flow.has(name) else None
+
+
+def is_relevant(step: Step, report: Report, facts: Facts, m: ReportModel) -> bool:
+    """Whether the step is asked for this report."""
+    if step.name.startswith(ROW_STEP):
+        return bool(variables(report, facts, m)["apps_received"])
+    if step.relevant is None:
+        return True
+    return step.relevant.evaluate(answers_of(report), variables(report, facts, m))
+
+
+def is_answered(step: Step, report: Report) -> bool:
+    """Whether the step has its answer stored."""
+    kind = step.type
+    if kind == "cells":
+        return all(cell in report.active for cell in step.cells)
+    if kind == "row":
+        return step.row in report.applications
+    if kind == "row4":
+        return step.row in report.review_litigation
+    if kind == "zero_table":
+        return (
+            answers_of(report).get(step.name) == "yes" and "carry_forward" in report.applications
+        )
+    if kind == "carry_forward":
+        return "total" in report.applications and "carry_forward" in report.applications
+    return step.name in answers_of(report)
+
+
+def next_step(
+    steps: list[Step],
+    report: Report,
+    facts: Facts,
+    after: str | None,
+    m: ReportModel | None = None,
+) -> Step | None:
+    """The first relevant unanswered step after ``after`` (wrapping round), or None."""
+    m = m or model()
+    names = [s.name for s in steps]
+    start = names.index(after) + 1 if after in names else 0
+    for step in steps[start:] + steps[:start]:
+        if is_relevant(step, report, facts, m) and not is_answered(step, report):
+            return step
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PartProgress:
+    """Progress of one part: ``done`` of ``total`` (questions, cells or rows)."""
+
+    key: str
+    title: str
+    done: int
+    total: int
+    unit: str
+
+
+def progress(
+    flow: Flow, report: Report, facts: Facts, m: ReportModel | None = None
+) -> list[PartProgress]:
+    """Progress of each of the six parts, in the official order."""
+    m = m or model()
+    out = []
+    for part in m.parts:
+        if part.key == "active":
+            done, total = sum(c.path in report.active for c in m.active_cells), len(m.active_cells)
+        elif part.key in ("applications", "review_litigation"):
+            grid = m.applications if part.key == "applications" else m.review_litigation
+            done, total = len(report.grid(grid)), len(grid.rows)
+        else:
+            steps = [s for s in flow.part_steps(part.key) if is_relevant(s, report, facts, m)]
+            done, total = sum(is_answered(s, report) for s in steps), len(steps)
+        out.append(PartProgress(part.key, part.title, done, total, part.unit))
+    return out
+
+
+def step_choices(step: Step, m: ReportModel) -> tuple[Choice, ...]:
+    """The options offered with a step."""
+    if step.type == "select_rows":
+        return disposition_choices(m)
+    if step.type in ("zero_table", "carry_forward"):
+        return CONFIRM
+    return step.choices
+
+
+def current_value(step: Step, report: Report, m: ReportModel) -> str | None:
+    """The stored answer of ``step`` as the officer would read it, or None."""
+    if not is_answered(step, report):
+        return None
+    if step.type == "cells":
+        return " ".join(str(report.active[c]) for c in step.cells)
+    if step.type in ("row", "row4"):
+        grid = m.applications if step.type == "row" else m.review_litigation
+        return " ".join(map(str, report.grid(grid)[step.row][:-1]))
+    if step.type == "carry_forward":
+        return " ".join(map(str, report.applications["carry_forward"]))
+    value = answers_of(report).get(step.name)
+    labels = {c.name: c.label for c in step_choices(step, m)}
+    if isinstance(value, list):
+        return "；".join(labels.get(v, str(v)) for v in value) or message(Code.CHAT_EMPTY_VALUE)
+    return labels.get(str(value), str(value)) or message(Code.CHAT_EMPTY_VALUE)
+
+
+def last_year_note(step: Step, previous: Report | None) -> str | None:
+    """What last year's report tells about this question, when it is known."""
+    if previous is None:
+        return None
+    if step.type == "row" and step.row == "carried_over":
+        forward = previous.applications.get("carry_forward")
+        if forward is not None:
+            return message(
+                Code.CHAT_LAST_CARRY_FORWARD,
+                values=" ".join(map(str, forward[:-1])),
+                total=forward[-1],
+            )
+    if step.type == "cells":
+        for cell in step.cells:
+            if cell.endswith(".in_force") and cell in previous.active:
+                return message(Code.CHAT_LAST_IN_FORCE, count=previous.active[cell])
+    if step.name == "last_year_rectification":
+        problems = answers_of(previous).get("problems") or previous.narrative.get("problems")
+        if problems:
+            text = "；".join(problems) if isinstance(problems, list) else str(problems)
+            return message(Code.CHAT_LAST_PROBLEMS, problems=text.strip()[:600])
+    return None
+
+
+def question_text(
+    step: Step, report: Report, m: ReportModel, previous: Report | None = None
+) -> str:
+    """The question as shown: label, hint, example, last year's figure, the current value."""
+    label = step.label
+    answered_rows = all(r.key in report.applications for r in m.applications.dispositions)
+    if (
+        step.type == "carry_forward"
+        and answered_rows
+        and {"new", "carried_over"} <= report.applications.keys()
+    ):
+        _, forward = carry_forward_values(report, m)
+        label = message(
+            Code.CHAT_CARRY_FORWARD,
+            label=step.label,
+            values=" ".join(map(str, forward[:-1])),
+            total=forward[-1],
+        )
+    text = message(Code.CHAT_QUESTION, label=label, hint=step.hint, example=step.example)
+    note = last_year_note(step, previous)
+    if note is not None:
+        text += "\n" + note
+    value = current_value(step, report, m)
+    if value is not None:
+        text += "\n" + message(Code.CHAT_CURRENT_VALUE, value=value)
+    return text

@@ -1,0 +1,290 @@
+"""The draft as a Word file in 公文 typography (GB/T 9704-2012, spec §9).
+
+A4 with margins 37/35/28/26 mm; title 2号 (22 pt) 方正小标宋简体 centred; body 3号 (16 pt)
+仿宋_GB2312 at an exact line spacing of 28.95 pt (22 lines a page) with a two-character
+first-line indent; level-1 headings 黑体, level-2 楷体_GB2312; page numbers "— 1 —" in
+4号 宋体 from a PAGE field, odd pages right and even pages left (one character in from the
+edge). Fonts are set for East Asian text through ``w:rFonts/@w:eastAsia`` (python-docx's
+``font.name`` only sets the Latin fonts). The fonts are named, not embedded.
+
+Tables follow the :class:`~bot.drafting.compose.TableBlock` layout cell for cell: merged cells as
+``gridSpan``/``vMerge``, every border drawn, header rows marked ``w:tblHeader`` so Word
+repeats them on each page, rows kept whole, text 10.5 pt.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from docx import Document as new_docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from bot.drafting.compose import Document, Paragraph, TableBlock, TableCell
+
+TITLE_PROPERTY_MAX = 255  # python-docx refuses a longer core "title" property
+
+BODY_FONT = "仿宋_GB2312"
+TITLE_FONT = "方正小标宋简体"
+HEADING1_FONT = "黑体"
+HEADING2_FONT = "楷体_GB2312"
+PAGE_NUMBER_FONT = "宋体"
+BODY_SIZE = Pt(16)
+TITLE_SIZE = Pt(22)
+TABLE_SIZE = Pt(10.5)
+PAGE_NUMBER_SIZE = Pt(14)
+LINE = Pt(28.95)
+TEXT_WIDTH_MM = 156  # 210 - 28 - 26
+DASH = "\u2014"  # the 一字线 either side of the page number
+# Relative column widths of each table (they are scaled to the text width).
+WIDTHS = {
+    "active": (40, 20, 20, 20),
+    "applications": (7, 12, 33, 8, 8, 8, 8, 8, 8, 8),
+    "review_litigation": (1,) * 15,
+}
+
+
+def _fonts(rpr_owner: Any, name: str, size: Pt | None = None, *, bold: bool = False) -> None:
+    """Set Latin and East Asian fonts (and size) on a style or run, dropping theme fonts."""
+    rpr = rpr_owner.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
+        rfonts.set(qn(f"w:{attr}"), name)
+    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        rfonts.attrib.pop(qn(f"w:{attr}"), None)
+    rpr_owner.font.bold = bold
+    if size is not None:
+        rpr_owner.font.size = size
+
+
+def _paragraph_style(
+    doc: Any,
+    name: str,
+    font: str,
+    size: Pt,
+    *,
+    align: Any = None,
+    indent: bool = True,
+    outline: int | None = None,
+) -> None:
+    style = doc.styles.add_style(name, 1)  # WD_STYLE_TYPE.PARAGRAPH
+    style.base_style = doc.styles["Normal"]
+    style.quick_style = True
+    _fonts(style, font, size)
+    fmt = style.paragraph_format
+    if align is not None:
+        fmt.alignment = align
+    if not indent:
+        fmt.first_line_indent = Pt(0)
+        ind = style.element.get_or_add_pPr().get_or_add_ind()
+        ind.set(qn("w:firstLineChars"), "0")
+    if outline is not None:
+        level = OxmlElement("w:outlineLvl")
+        level.set(qn("w:val"), str(outline))
+        _insert(
+            style.element.get_or_add_pPr(),
+            level,
+            ("w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange"),
+        )
+        fmt.keep_with_next = True
+
+
+def _styles(doc: Any) -> None:
+    normal = doc.styles["Normal"]
+    _fonts(normal, BODY_FONT, BODY_SIZE)
+    normal.font.color.rgb = None
+    fmt = normal.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = LINE
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.first_line_indent = Pt(32)
+    fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    fmt.widow_control = False
+    # Two characters whatever the font size: Word prefers firstLineChars over firstLine.
+    normal.element.get_or_add_pPr().get_or_add_ind().set(qn("w:firstLineChars"), "200")
+    _paragraph_style(
+        doc, "Report Title", TITLE_FONT, TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False
+    )
+    title = doc.styles["Report Title"].paragraph_format
+    title.line_spacing = Pt(36)
+    title.space_after = LINE
+    _paragraph_style(doc, "Report Heading 1", HEADING1_FONT, BODY_SIZE, outline=0)
+    _paragraph_style(doc, "Report Heading 2", HEADING2_FONT, BODY_SIZE, outline=1)
+    _paragraph_style(
+        doc,
+        "Report Table Text",
+        BODY_FONT,
+        TABLE_SIZE,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+    )
+    table_text = doc.styles["Report Table Text"].paragraph_format
+    table_text.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    table_text.keep_with_next = False
+    _paragraph_style(doc, "Report Page Number", PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE, indent=False)
+    doc.styles["Report Page Number"].paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+
+
+def _page(doc: Any) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.header_distance, section.footer_distance = Mm(15), Mm(21)
+    doc.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+    section.even_page_footer.is_linked_to_previous = False
+    _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def _field(paragraph: Any, instruction: str) -> None:
+    """A complex field (begin, instruction, separate, placeholder result, end)."""
+    for kind, text in (
+        ("begin", None),
+        (None, instruction),
+        ("separate", None),
+        (None, "1"),
+        ("end", None),
+    ):
+        run = paragraph.add_run()
+        if kind is not None:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text == instruction:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = f" {instruction} "
+            run._r.append(instr)
+        else:
+            run.text = text
+
+
+def _page_number(paragraph: Any, align: Any) -> None:
+    paragraph.style = "Report Page Number"
+    paragraph.alignment = align
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        paragraph.paragraph_format.right_indent = PAGE_NUMBER_SIZE
+    else:
+        paragraph.paragraph_format.left_indent = PAGE_NUMBER_SIZE
+    paragraph.add_run(f"{DASH} ")
+    _field(paragraph, "PAGE")
+    paragraph.add_run(f" {DASH}")
+
+
+# Children of w:tblPr that must follow w:tblBorders / w:tblCellMar (schema order).
+_AFTER_BORDERS = (
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
+    "w:tblCaption",
+    "w:tblDescription",
+    "w:tblPrChange",
+)
+_AFTER_CELL_MARGINS = ("w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+
+
+def _insert(parent: Any, child: Any, successors: tuple[str, ...]) -> None:
+    """Insert ``child`` before the first of ``successors`` present, else at the end."""
+    for tag in successors:
+        found = parent.find(qn(tag))
+        if found is not None:
+            found.addprevious(child)
+            return
+    parent.append(child)
+
+
+def _set_borders(table: Any) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        for key, value in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", "000000")):
+            element.set(qn(f"w:{key}"), value)
+        borders.append(element)
+    _insert(tbl_pr, borders, _AFTER_BORDERS)
+    margins = OxmlElement("w:tblCellMar")
+    for edge, width in (("top", 30), ("left", 40), ("bottom", 30), ("right", 40)):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), str(width))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    _insert(tbl_pr, margins, _AFTER_CELL_MARGINS)
+
+
+def _row_flags(row: Any, *, header: bool) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def _write_cell(cell: Any, spec: TableCell, style_id: str) -> None:
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    paragraph = cell.paragraphs[0]
+    # Set the style id on the XML directly: python-docx's lookup by name costs a scan of
+    # every style per cell.
+    paragraph._p.style = style_id
+    if not spec.header and not spec.is_figure and spec.rowspan == 1:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    paragraph.add_run(spec.text)
+
+
+def _table(doc: Any, block: TableBlock) -> None:
+    table = doc.add_table(rows=block.n_rows, cols=block.n_cols)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _set_borders(table)
+    weights = WIDTHS[block.kind]
+    widths = [Mm(TEXT_WIDTH_MM * w / sum(weights)) for w in weights]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    # Every cell once, before merging: merges of disjoint rectangles leave the other cells'
+    # elements in place, and table.cell() would re-scan the whole grid on each call.
+    grid = [table.rows[r].cells for r in range(block.n_rows)]
+    for row in grid:
+        for cell, width in zip(row, widths, strict=True):
+            cell.width = width
+    for index, row in enumerate(table.rows):
+        _row_flags(row, header=index < block.header_rows)
+    style_id = doc.styles["Report Table Text"].style_id
+    for spec in block.cells:
+        cell = grid[spec.row][spec.col]
+        if spec.rowspan > 1 or spec.colspan > 1:
+            cell = cell.merge(grid[spec.row + spec.rowspan - 1][spec.col + spec.colspan - 1])
+        _write_cell(cell, spec, style_id)
+
+
+def _paragraph(doc: Any, p: Paragraph) -> None:
+    doc.add_paragraph(p.text, "Report Heading 2" if p.level == 2 else None)
+
+
+def write_docx(document: Document) -> bytes:
+    """The Word file of the draft, as bytes."""
+    doc = new_docx()
+    _styles(doc)
+    _page(doc)
+    doc.core_properties.title = document.title[:TITLE_PROPERTY_MAX]
+    doc.core_properties.author = ""
+    doc.add_paragraph(document.title, "Report Title")
+    _paragraph(doc, document.opening)
+    for section in document.sections:
+        doc.add_paragraph(section.title, "Report Heading 1")
+        for block in section.blocks:
+            if isinstance(block, TableBlock):
+                _table(doc, block)
+            else:
+                _paragraph(doc, block)
+    buffer = BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,232 @@
+"""The ``reportbot`` command line: a thin shell over the library modules.
+
+Each sub-command parses its arguments, calls the library and translates its errors
+into one clear line and an exit status; no traceback reaches the officer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.drafting.compliance import check_draft
+from bot.format.catalogue import Code, message
+from bot.format.datafile import DataFileError, Report, load, save
+from bot.format.findings import Finding, Severity, has_errors
+from bot.format.model import model
+from bot.frontends.settings import add_run_parser
+from bot.importing.importer import add_import_parser
+from bot.office.aggregate import add_aggregate_parser
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _read(path: str) -> tuple[Report, list[Finding]] | None:
+    """Load a report data file, or print its one-line problem and return None."""
+    try:
+        return load(Path(path))
+    except DataFileError as exc:
+        print(exc.message(), file=sys.stderr)
+        return None
+
+
+def _print_findings(path: str, report: Report, findings: list[Finding]) -> None:
+    print(message(Code.CLI_HEADER, path=path, agency=report.agency, year=report.year))
+    m = model()
+    explanations = report.explanations
+    titles = {p.key: p.title for p in m.parts}
+    current: str | None = None
+    for finding in findings:
+        if finding.part != current:
+            current = finding.part
+            print(titles.get(finding.part, message(Code.CLI_NO_PART)))
+        label = message(Code.CLI_ERROR if finding.severity is Severity.ERROR else Code.CLI_WARNING)
+        print(f"  [{label}] {finding.message()}")
+        if finding.key in explanations:
+            print(f"      {message(Code.CLI_EXPLAINED, explanation=explanations[finding.key])}")
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    if findings:
+        print(message(Code.CLI_SUMMARY, errors=errors, warnings=len(findings) - errors))
+    else:
+        print(message(Code.CLI_CLEAN))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check report data files; exit 0 clean or warnings only, 1 errors, 2 unreadable."""
+    previous: Report | None = None
+    status = EXIT_OK
+    if args.previous:
+        loaded = _read(args.previous)
+        if loaded is None:
+            return EXIT_UNREADABLE
+        previous = loaded[0]
+    results: list[dict[str, Any]] = []
+    for name in args.files:
+        loaded = _read(name)
+        if loaded is None:
+            status = EXIT_UNREADABLE
+            continue
+        report, findings = loaded
+        findings = findings + check_draft(report, previous)
+        if has_errors(findings) and status == EXIT_OK:
+            status = EXIT_FINDINGS
+        if args.json:
+            explanations = report.explanations
+            results.append(
+                {
+                    "file": name,
+                    "agency": report.agency,
+                    "year": report.year,
+                    "errors": sum(f.severity is Severity.ERROR for f in findings),
+                    "findings": [f.as_json(explanations.get(f.key)) for f in findings],
+                }
+            )
+        else:
+            _print_findings(name, report, findings)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+    return status
+
+
+DEFAULT_DB = Path("data") / "reportbot.db"
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """The terminal chat on the SQLite database."""
+    from bot.format.yaml_loading import PromptError
+    from bot.frontends.terminal import default_user, run_chat
+    from bot.service.turns import Service, load_prompts
+    from bot.store.reports import Store
+
+    try:
+        load_prompts()
+    except PromptError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_UNREADABLE
+    store = Store.open(args.db)
+    try:
+        return run_chat(
+            Service(store),
+            f"cli:{args.user or default_user()}",
+            sys.stdin,
+            sys.stdout,
+            Path(args.out),
+            sys.stdin.isatty(),
+        )
+    finally:
+        store.close()
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write a stored report to a report data file."""
+    from bot.store.reports import Store
+
+    store = Store.open(args.db)
+    try:
+        report_id = store.find_report(args.agency, args.year)
+        if report_id is None:
+            print(message(Code.CLI_NO_REPORT, agency=args.agency, year=args.year), file=sys.stderr)
+            return EXIT_UNREADABLE
+        from bot.drafting.render import with_narrative
+
+        save(with_narrative(store.export_report(report_id)), Path(args.output))
+    finally:
+        store.close()
+    print(message(Code.CLI_EXPORTED, path=args.output))
+    return EXIT_OK
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """Store a report data file in the database (replacing it with --replace)."""
+    from bot.store.reports import ReportExists, Store
+
+    loaded = _read(args.file)
+    if loaded is None:
+        return EXIT_UNREADABLE
+    report, findings = loaded
+    if has_errors(findings):
+        _print_findings(args.file, report, findings)
+        return EXIT_FINDINGS
+    store = Store.open(args.db)
+    try:
+        store.import_report(
+            report, user=f"cli:{args.user or 'load'}", frontend="cli", replace=args.replace
+        )
+    except ReportExists:
+        print(message(Code.CLI_EXISTS, agency=report.agency, year=report.year), file=sys.stderr)
+        return EXIT_FINDINGS
+    finally:
+        store.close()
+    print(message(Code.CLI_LOADED, agency=report.agency, year=report.year))
+    return EXIT_OK
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """Render a report data file to a draft: docx, html, md, txt or xlsx."""
+    from bot.drafting.render import render
+
+    loaded = _read(args.file)
+    if loaded is None:
+        return EXIT_UNREADABLE
+    output = Path(args.output)
+    output.write_bytes(render(loaded[0], args.format))
+    print(message(Code.CLI_EXPORTED, path=output))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(prog="reportbot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("check", help="check report data files against every rule of the format")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--previous", metavar="LAST_YEAR_FILE", help="last year's report data file")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_check)
+    p = sub.add_parser("chat", help="the guided conversation in this terminal")
+    p.add_argument("--db", default=str(DEFAULT_DB), help="SQLite database (default: %(default)s)")
+    p.add_argument("--user", help="who is typing (default: the login name)")
+    p.add_argument(
+        "--out",
+        default=str(Path("data") / "exports"),
+        help="folder for exported files (default: %(default)s)",
+    )
+    p.set_defaults(func=cmd_chat)
+    p = sub.add_parser("render", help="render a report data file as a finished draft")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", required=True, choices=("docx", "html", "md", "txt", "xlsx"))
+    p.add_argument("-o", "--output", required=True, metavar="OUT")
+    p.set_defaults(func=cmd_render)
+    p = sub.add_parser("export", help="write a stored report to a report data file")
+    p.add_argument("--agency", required=True)
+    p.add_argument("--year", required=True, type=int)
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help=".yaml or .json")
+    p.add_argument("--db", default=str(DEFAULT_DB))
+    p.set_defaults(func=cmd_export)
+    p = sub.add_parser("load", help="store a report data file in the database")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--db", default=str(DEFAULT_DB))
+    p.add_argument("--replace", action="store_true", help="overwrite a stored report")
+    p.add_argument("--user", help="who loads it (recorded in the history)")
+    p.set_defaults(func=cmd_load)
+    add_run_parser(sub)
+    add_import_parser(sub)
+    add_aggregate_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``reportbot`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,261 @@
+"""A published report as a stream of lines of cells; reading text and HTML.
+
+Every format becomes the same thing: a list of :class:`Line`, in document order. A prose
+paragraph is a line of one cell; a table row is a line of its cells, each with its grid
+column (``col``, merged cells resolved) when the format knows it (HTML, Word, Excel). A
+text file copied from a web page gives one line per cell; a line with tabs or ``|`` is a
+table row; ``label：0／0／0`` and ``label 0 0 0`` lines are split into a label and its
+figures. What the lines mean is for :mod:`bot.importing.tables` and :mod:`bot.importing.importer`.
+
+Word and Excel files, and bytes of any kind, are read by :mod:`bot.importing.files`;
+:class:`ImportFailed` (a coded :class:`~bot.format.catalogue.UserError`) is what every reader
+raises for a file that is not a readable document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from bot.format.catalogue import UserError
+from bot.importing.cells import read_value, squeeze
+
+_MD_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?")
+# A page footer copied along with the text: — 3 —, - 3 -, 第3页 共5页.
+_PAGE_NUMBER = re.compile(
+    r"[-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d+\s*页\s*[,，/／]?\s*(共\s*\d+\s*页)?"
+)
+_VALUE_SEP = re.compile(r"\s*[/／、，,;；]\s*|\s+")
+
+
+class ImportFailed(UserError):
+    """The file cannot be read as a report at all (one coded line for the officer)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell: its text and, in formats with a grid, its first column and width."""
+
+    text: str
+    col: int | None = None
+    span: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A paragraph (one cell, ``table`` false) or a table row, with its text as printed."""
+
+    cells: tuple[Cell, ...]
+    table: bool = False
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """The lines of a document; ``blank_is_gap``: an empty cell is missing, not 0 (xlsx)."""
+
+    lines: tuple[Line, ...]
+    kind: str
+    blank_is_gap: bool = False
+    title: str = ""  # the HTML <title>, a fallback for the report title
+
+
+def paragraph(text: str) -> Line | None:
+    """A prose line, or None when ``text`` is blank."""
+    text = text.strip()
+    return Line((Cell(text),), False, text) if text else None
+
+
+# --- plain text ----------------------------------------------------------------------
+
+
+def _figures(text: str) -> list[str] | None:
+    """``0／0／0`` or ``1 0 3`` as its figures, or None when it is not only figures."""
+    parts = [p for p in _VALUE_SEP.split(text.strip()) if p]
+    if parts and all(read_value(p) is not None for p in parts):
+        return parts
+    return None
+
+
+def split_line(text: str) -> Line | None:
+    """One line of a text file as a Line (see the module doc), or None when blank."""
+    row = text.lstrip().rstrip(" \r\n\u3000")  # trailing tabs are empty cells of a row
+    text = text.strip()
+    if not text or _MD_RULE.fullmatch(text) or _PAGE_NUMBER.fullmatch(text):
+        return None
+    for sep in ("\t", "|", "｜"):
+        if sep in row:
+            cells = [c.strip() for c in row.split(sep)]
+            if sep != "\t":  # the border pipes of | a | b |
+                cells = cells[1:] if not cells[0] else cells
+                cells = cells[:-1] if cells and not cells[-1] else cells
+            # A long line followed only by empty cells is prose with a stray separator.
+            if len(cells) > 1 and (any(cells[1:]) or len(cells[0]) <= 40):
+                return Line(tuple(Cell(c) for c in cells), True, text)
+    head, colon, tail = max(text.rpartition("："), text.rpartition(":"), key=lambda p: len(p[0]))
+    if colon and head.strip() and (values := _figures(tail)):
+        return Line(tuple(Cell(c) for c in [head.strip(), *values]), False, text)
+    words = text.split()
+    cut = len(words)
+    while cut and read_value(words[cut - 1]) is not None:
+        cut -= 1
+    if len(words) > 1 and cut < len(words):
+        label = [" ".join(words[:cut])] if cut else []
+        return Line(tuple(Cell(c) for c in [*label, *words[cut:]]), False, text)
+    return paragraph(text)
+
+
+def text_lines(text: str) -> list[Line]:
+    """The lines of a text file (as copied from a web page)."""
+    return [line for raw in text.splitlines() if (line := split_line(raw)) is not None]
+
+
+# --- HTML ----------------------------------------------------------------------------
+
+_BLOCK = {
+    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
+    "header", "footer", "blockquote", "dd", "dt", "pre", "hr", "center", "tr", "caption", "form",
+    "nav", "aside", "main", "figure", "figcaption",
+}  # fmt: skip
+_BREAK = "\x1f"  # a block boundary inside a table cell
+_SKIP = {"script", "style", "noscript", "template", "svg", "select", "button", "iframe"}
+
+
+def _span(attrs: list[tuple[str, str | None]], name: str) -> int:
+    value = dict(attrs).get(name) or "1"
+    digits = re.match(r"\s*(\d+)", value)
+    return max(1, min(int(digits.group(1)), 200)) if digits else 1
+
+
+class _Table:
+    """An open HTML table: its rows so far and the columns held by rowspans from above."""
+
+    def __init__(self) -> None:
+        self.row: list[Cell] | None = None
+        self.cell: list[str] | None = None
+        self.cell_spans = (1, 1)
+        self.container = False  # the open cell holds a nested table: its text is prose
+        self.held: dict[int, int] = {}  # column -> rows still covered by a rowspan
+        self.next_col = 0
+
+
+class _HtmlReader(HTMLParser):
+    """Paragraphs and table rows of a page; a cell holding a table is prose (layout)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[Line] = []
+        self.prose: list[str] = []
+        self.tables: list[_Table] = []
+        self.skip = 0
+        self.in_title = False
+        self.title = ""
+
+    # prose and cells
+    def flush(self) -> None:
+        line = paragraph(squeeze("".join(self.prose)))
+        if line is not None:
+            self.lines.append(line)
+        self.prose = []
+
+    def _open_cell(self) -> _Table | None:
+        table = self.tables[-1] if self.tables else None
+        return table if table and table.cell is not None and not table.container else None
+
+    def close_cell(self, table: _Table) -> None:
+        if table.cell is None:
+            return
+        if table.row is None:
+            table.row = []
+        if table.container:
+            self.flush()
+        else:
+            col = table.next_col
+            while table.held.get(col):
+                col += 1
+            rowspan, colspan = table.cell_spans
+            text = squeeze("".join(table.cell).replace(_BREAK, " "))
+            table.row.append(Cell(text, col, colspan))
+            for c in range(col, col + colspan):
+                table.held[c] = max(table.held.get(c, 0), rowspan)
+            table.next_col = col + colspan
+        table.cell, table.container = None, False
+
+    def close_row(self, table: _Table) -> None:
+        self.close_cell(table)
+        if table.row is not None:
+            cells = tuple(table.row)
+            if cells:
+                self.lines.append(Line(cells, True, " ".join(c.text for c in cells)))
+            table.held = {c: n - 1 for c, n in table.held.items() if n > 1}
+        table.row, table.next_col = None, 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.skip += 1
+        elif tag == "title":
+            self.in_title = True
+        elif tag == "table":
+            outer = self.tables[-1] if self.tables else None
+            if outer is not None and outer.cell is not None and not outer.container:
+                for piece in "".join(outer.cell).split(_BREAK):  # a layout cell: its prose
+                    self.prose.append(piece)
+                    self.flush()
+                outer.container = True
+            self.flush()
+            self.tables.append(_Table())
+        elif tag in ("td", "th") and self.tables:
+            table = self.tables[-1]
+            self.close_cell(table)
+            table.cell, table.cell_spans = [], (_span(attrs, "rowspan"), _span(attrs, "colspan"))
+        elif tag == "tr" and self.tables:
+            self.close_row(self.tables[-1])
+            self.tables[-1].row = []
+        elif tag in _BLOCK:
+            cell = self._open_cell()
+            if cell is not None and cell.cell is not None:
+                cell.cell.append(_BREAK)
+            else:
+                self.flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag == "title":
+            self.in_title = False
+        elif tag == "table" and self.tables:
+            self.close_row(self.tables.pop())
+        elif tag in ("td", "th") and self.tables:
+            self.close_cell(self.tables[-1])
+        elif tag == "tr" and self.tables:
+            self.close_row(self.tables[-1])
+        elif tag in _BLOCK and self._open_cell() is None:
+            self.flush()
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        if self.in_title:
+            self.title += data
+            return
+        table = self._open_cell()
+        if table is not None and table.cell is not None:
+            table.cell.append(data.replace(_BREAK, " "))
+        else:
+            self.prose.append(data)
+
+    def finish(self) -> list[Line]:
+        while self.tables:
+            self.close_row(self.tables.pop())
+        self.flush()
+        return self.lines
+
+
+def html_document(text: str) -> Document:
+    """The lines of an HTML page (tables with their grid columns)."""
+    reader = _HtmlReader()
+    reader.feed(text)
+    reader.close()
+    lines = reader.finish()
+    return Document(tuple(lines), "html", title=squeeze(reader.title))

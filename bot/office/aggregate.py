@@ -1,0 +1,201 @@
+"""The cell-wise sum of many agencies' reports, for a supervising office's summary report.
+
+:func:`aggregate` adds tables 二, 三 and 四 of report data files of one year, cell by cell
+(万元 as exact ``Decimal``). A cell missing in any input is missing in the sum too (never
+taken as 0) and is listed with the inputs that lack it. Each input is checked as
+``reportbot check`` checks it (:func:`bot.drafting.compliance.check_draft`), so the office sees
+which agencies' figures have errors before it relies on the sum. The result is a report
+data file whose top-level ``aggregate`` key lists the inputs with their error and warning
+counts, and the cells missing in the sum.
+
+``reportbot aggregate FILES... -o OUT [--agency NAME]`` is :func:`cmd_aggregate`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from bot.drafting.compliance import check_draft
+from bot.format.catalogue import Code, UserError, message
+from bot.format.datafile import DataFileError, Figure, Report, load, save
+from bot.format.findings import Finding, Severity
+from bot.format.model import ReportModel, model
+
+DEFAULT_AGENCY = "汇总"
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+
+
+class AggregateError(UserError):
+    """The inputs cannot be summed (different years, the same agency twice)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input: where it came from, the report, and what checking it found."""
+
+    path: str
+    report: Report
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def errors(self) -> list[Finding]:
+        """The findings that are errors."""
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> int:
+        """How many findings are warnings."""
+        return len(self.findings) - len(self.errors)
+
+
+@dataclass
+class Aggregate:
+    """The summed report, its inputs, and each cell missing in the sum with who lacks it."""
+
+    report: Report
+    sources: list[Source]
+    missing: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _sum(values: Sequence[Figure], money: bool) -> Figure:
+    total: Figure = Decimal(0) if money else 0
+    for value in values:
+        total += value
+    return total
+
+
+def aggregate(
+    sources: Sequence[Source], agency: str = DEFAULT_AGENCY, m: ReportModel | None = None
+) -> Aggregate:
+    """The cell-wise sum of ``sources`` (at least one), all of the same year."""
+    m = m or model()
+    years = sorted({s.report.year for s in sources})
+    if len(years) != 1:
+        raise AggregateError(Code.IMP_AGG_MIXED_YEARS, years="、".join(map(str, years)))
+    seen: dict[str, str] = {}
+    for s in sources:
+        if s.report.agency in seen:
+            raise AggregateError(
+                Code.IMP_AGG_DUPLICATE,
+                agency=s.report.agency,
+                first=seen[s.report.agency],
+                second=s.path,
+            )
+        seen[s.report.agency] = s.path
+    result = Aggregate(Report(agency=agency, year=years[0]), list(sources))
+    for cell in m.active_cells:
+        lacking = [s.path for s in sources if cell.path not in s.report.active]
+        if lacking:
+            result.missing[cell.ref] = lacking
+        else:
+            result.report.active[cell.path] = _sum(
+                [s.report.active[cell.path] for s in sources], cell.money
+            )
+    for grid in (m.applications, m.review_litigation):
+        for row in grid.rows:
+            lacking = [s.path for s in sources if row.key not in s.report.grid(grid)]
+            if lacking:
+                result.missing.update(
+                    {grid.cell_ref(row.key, c): lacking for c in range(grid.width)}
+                )
+            else:
+                rows = [s.report.grid(grid)[row.key] for s in sources]
+                result.report.grid(grid)[row.key] = [sum(col) for col in zip(*rows, strict=True)]
+    result.report.extra["aggregate"] = summary(result)
+    return result
+
+
+def summary(result: Aggregate) -> dict[str, Any]:
+    """The ``aggregate`` key of the output: the inputs with their counts, the missing cells."""
+    return {
+        "inputs": [
+            {
+                "file": s.path,
+                "agency": s.report.agency,
+                "errors": len(s.errors),
+                "warnings": s.warnings,
+            }
+            for s in result.sources
+        ],
+        "missing": {cell: list(paths) for cell, paths in result.missing.items()},
+    }
+
+
+def read_source(path: Path) -> Source:
+    """Load one report data file and check it as ``reportbot check`` does (raises
+    DataFileError when unreadable)."""
+    report, findings = load(path)
+    return Source(str(path), report, tuple(findings + check_draft(report)))
+
+
+# --- command line ----------------------------------------------------------------------
+
+
+def cmd_aggregate(args: argparse.Namespace) -> int:
+    """Sum report data files; exit 0 clean, 1 inputs with errors or cells missing, 2 refused."""
+    output = Path(args.output)
+    try:
+        if any(output.resolve() == Path(f).resolve() for f in args.files):
+            raise AggregateError(
+                Code.IMP_WRITE_FAILED, path=args.output, reason=message(Code.IMP_SAME_FILE)
+            )
+        result = aggregate([read_source(Path(f)) for f in args.files], args.agency)
+        try:
+            save(result.report, output)
+        except OSError as exc:
+            raise AggregateError(
+                Code.IMP_WRITE_FAILED, path=args.output, reason=exc.strerror or str(exc)
+            ) from exc
+    except (DataFileError, AggregateError) as exc:
+        print(exc.message(), file=sys.stderr)
+        return EXIT_UNREADABLE
+    for s in result.sources:
+        print(
+            message(
+                Code.IMP_AGG_INPUT,
+                path=s.path,
+                agency=s.report.agency,
+                year=s.report.year,
+                errors=len(s.errors),
+                warnings=s.warnings,
+            )
+        )
+        for finding in s.errors:
+            print(f"    [{message(Code.CLI_ERROR)}] {finding.message()}")
+    if result.missing:
+        print(message(Code.IMP_AGG_MISSING_HEADER, count=len(result.missing)))
+        for cell, paths in result.missing.items():
+            print("  " + message(Code.IMP_AGG_MISSING_CELL, cell=cell, files="、".join(paths)))
+    with_errors = sum(1 for s in result.sources if s.errors)
+    print(
+        message(
+            Code.IMP_AGG_DONE,
+            count=len(result.sources),
+            year=result.report.year,
+            output=args.output,
+            with_errors=with_errors,
+        )
+    )
+    return EXIT_FINDINGS if with_errors or result.missing else EXIT_OK
+
+
+def add_aggregate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``reportbot aggregate`` on the sub-command parsers of ``bot.frontends.cli``."""
+    p = sub.add_parser(
+        "aggregate",
+        help="sum tables 二, 三, 四 of many agencies' report data files (one year) into one",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help=".yaml or .json")
+    p.add_argument(
+        "--agency",
+        default=DEFAULT_AGENCY,
+        help="name of the summary report (default: %(default)s)",
+    )
+    p.set_defaults(func=cmd_aggregate)

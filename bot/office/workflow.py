@@ -1,0 +1,427 @@
+"""The review workflow on the store: join by invite, members, submit, review, history,
+reminders, and the outbox of messages for other users.
+
+Every action is authorised here, on the server side, from the user's membership, never
+from what a button or a command claims: a press by someone without the right does
+nothing visible (it answers like an expired button) and is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bot.conversation.flows import Choice, flow
+from bot.conversation.journey import Facts, progress
+from bot.conversation.session import Session
+from bot.conversation.types import Outgoing
+from bot.drafting.compliance import check_draft
+from bot.format.catalogue import Code, message
+from bot.format.datafile import Report, dumps, from_data, parse_text
+from bot.format.findings import Severity
+from bot.format.model import ReportModel
+from bot.office.rules import (
+    INVITE_DAYS,
+    REMIND_DAYS,
+    STATUS_NAMES,
+    can,
+    changes_between,
+    content_hash,
+    deadline,
+    editor_reminders,
+    forbidden,
+    reviewer_reminders,
+    role_from_text,
+    role_name,
+    summary,
+)
+from bot.store.office import Version, WorkflowStore
+from bot.store.reports import Store
+
+log = logging.getLogger(__name__)
+REVIEW_STEP = "review:"
+
+
+def say(code: Code, **params: object) -> Outgoing:
+    """A plain message from the catalogue."""
+    return Outgoing(message(code, **params), code)
+
+
+@dataclass
+class Workflow:
+    """Workflow actions for one store; ``render`` and ``narrative`` come from drafting."""
+
+    store: Store
+    render: Callable[[Report, str], bytes]
+    narrative: Callable[[Report], Report]
+    m: ReportModel
+    invite_link: Callable[[str], str] = lambda code: f"/start {code}"
+
+    def __post_init__(self) -> None:
+        self.ws = WorkflowStore(self.store)
+
+    # --- who is who -------------------------------------------------------------------
+
+    def role_for_report(self, user: str, report_id: int) -> str | None:
+        """The user's role in the agency of the report (None: an outsider)."""
+        agency_id = self.ws.agency_of_report(report_id)
+        return None if agency_id is None else self.ws.role(user, agency_id)
+
+    def join(self, user: str, code: str) -> list[Outgoing]:
+        """Become a member by an invite code (a deep link's start parameter)."""
+        invite = self.ws.invite(code.strip())
+        now = datetime.now(UTC)
+        if invite is None or invite.revoked or invite.used_by or invite.expires_at < now:
+            log.info("invalid invite code used by %s", user)
+            return [say(Code.REV_INVITE_INVALID)]
+        self.ws.use_invite(invite.code, user)
+        agency = next(
+            a.agency for a in self.ws.memberships(user) if a.agency_id == invite.agency_id
+        )
+        return [say(Code.REV_JOINED, role=role_name(invite.role), agency=agency)]
+
+    # --- commands -----------------------------------------------------------------------
+
+    def command(
+        self, user: str, session: Session, name: str, argument: str, previous: Report | None
+    ) -> list[Outgoing]:
+        """Carry out a workflow command for the user's open report."""
+        if name == "review":
+            return self.review_list(user)
+        report_id = session.report_id
+        if name in ("submit", "history"):
+            if report_id is None:
+                return [say(Code.CHAT_NO_REPORT)]
+            role = self.role_for_report(user, report_id)
+            assert role is not None  # the service opens only a member's report
+            if name == "submit":
+                return self.submit(user, session, role, previous)
+            return self.history(report_id)
+        # managing members: the open report's agency, or the user's only agency
+        agencies = self.ws.memberships(user)
+        agency_id = (
+            self.ws.agency_of_report(report_id)
+            if report_id is not None
+            else (agencies[0].agency_id if len(agencies) == 1 else None)
+        )
+        if agency_id is None:
+            return [say(Code.CHAT_NO_REPORT)]
+        role = self.ws.role(user, agency_id)
+        assert role is not None
+        if not can(role, "manage"):
+            return [Outgoing(forbidden(role, "manage"), Code.REV_FORBIDDEN)]
+        if name == "invite":
+            return self.invite(user, agency_id, argument)
+        if name == "members":
+            return self.members(agency_id)
+        if name == "remove":
+            removed = self.ws.remove_member(agency_id, argument.strip())
+            code = Code.REV_MEMBER_REMOVED if removed else Code.REV_NO_MEMBER
+            return [say(code, user=argument.strip())]
+        if name == "revoke":
+            revoked = self.ws.revoke_invite(argument.strip(), agency_id)
+            return [
+                say(
+                    Code.REV_INVITE_REVOKED if revoked else Code.REV_NO_INVITE,
+                    invite_code=argument.strip(),
+                )
+            ]
+        raise ValueError(f"unknown workflow command {name}")
+
+    def invite(self, user: str, agency_id: int, argument: str) -> list[Outgoing]:
+        """Create an invite code for an editor or a reviewer."""
+        role = role_from_text(argument)
+        if role is None:
+            return [say(Code.REV_INVITE_ROLE)]
+        code = secrets.token_urlsafe(9)
+        self.ws.create_invite(
+            code, agency_id, role, user, datetime.now(UTC) + timedelta(days=INVITE_DAYS)
+        )
+        return [
+            say(
+                Code.REV_INVITE_CREATED,
+                role=role_name(role),
+                days=INVITE_DAYS,
+                link=self.invite_link(code),
+                invite_code=code,
+            )
+        ]
+
+    def members(self, agency_id: int) -> list[Outgoing]:
+        """The members of the agency."""
+        members = self.ws.members(agency_id)
+        lines = [message(Code.REV_MEMBERS_HEADER, agency=members[0].agency if members else "")]
+        lines += [
+            message(Code.REV_MEMBER_LINE, user=mb.user, role=role_name(mb.role)) for mb in members
+        ]
+        return [Outgoing("\n".join(lines), Code.REV_MEMBERS_HEADER)]
+
+    def history(self, report_id: int) -> list[Outgoing]:
+        """Submissions, decisions, comments, and who changed how many answers."""
+        report = self.store.get_report(report_id)
+        lines = [message(Code.REV_HISTORY_HEADER, agency=report.agency, year=report.year)]
+        for v in self.ws.versions(report_id):
+            decision = (
+                ""
+                if v.decided_by is None
+                else message(
+                    Code.REV_DECISION_DETAIL,
+                    by=v.decided_by,
+                    at="",
+                    comments=f"：{v.comments}" if v.comments else "",
+                )
+            )
+            lines.append(
+                message(
+                    Code.REV_HISTORY_VERSION,
+                    number=v.number,
+                    submitted_at=v.submitted_at.strftime("%Y-%m-%d %H:%M"),
+                    by=v.submitted_by,
+                    status=message(STATUS_NAMES[v.status]),
+                    decision=decision,
+                )
+            )
+        counts: dict[str, int] = {}
+        for entry in self.store.history(report_id):
+            counts[entry.user] = counts.get(entry.user, 0) + 1
+        lines += [message(Code.REV_HISTORY_EDITS, user=u, count=n) for u, n in counts.items()]
+        return [Outgoing("\n".join(lines), Code.REV_HISTORY_HEADER)]
+
+    # --- submission and review ------------------------------------------------------------
+
+    def submit(
+        self, user: str, session: Session, role: str, previous: Report | None
+    ) -> list[Outgoing]:
+        """Submit the open report: errors block, warnings need their explanations."""
+        if not can(role, "submit"):
+            return [Outgoing(forbidden(role, "submit"), Code.REV_FORBIDDEN)]
+        assert session.report_id is not None
+        report = self.store.get_report(session.report_id)
+        findings = check_draft(report, previous, self.m)
+        errors = [f for f in findings if f.severity is Severity.ERROR]
+        if errors:
+            return [say(Code.REV_SUBMIT_ERRORS, errors=len(errors))]
+        unexplained = [f for f in findings if f.key not in report.explanations]
+        if unexplained:
+            session.step = "explain"
+            session.pending = {"explain": [f.key for f in unexplained]}
+            return [
+                say(Code.REV_SUBMIT_UNEXPLAINED, count=len(unexplained)),
+                Outgoing(unexplained[0].message(), Code.CHAT_WARNING_ASK),
+            ]
+        return self._submit(user, session.report_id, report, findings)
+
+    def explanation_needed(
+        self, session: Session, report: Report, previous: Report | None
+    ) -> Outgoing | None:
+        """The next warning awaiting an explanation before submission, if any."""
+        keys = session.pending.get("explain") or []
+        findings = {f.key: f for f in check_draft(report, previous, self.m)}
+        for key in keys:
+            if key in findings and key not in report.explanations:
+                return Outgoing(findings[key].message(), Code.CHAT_WARNING_ASK)
+        return None
+
+    def _submit(
+        self, user: str, report_id: int, report: Report, findings: list[Any]
+    ) -> list[Outgoing]:
+        data = dumps(self.narrative(report))
+        versions = self.ws.versions(report_id)
+        version = self.ws.submit(report_id, data, content_hash(data), user)
+        last = versions[-1] if versions else None
+        changes = (
+            changes_between(self._snapshot(last), self._snapshot(version), self.m)
+            if last
+            else None
+        )
+        text = message(
+            Code.REV_REQUEST,
+            agency=report.agency,
+            year=report.year,
+            number=version.number,
+            by=user,
+            summary=summary(
+                report, findings, report.explanations, changes, last.number if last else None
+            ),
+        )
+        agency_id = self.ws.agency_of_report(report_id)
+        assert agency_id is not None
+        reviewers = [
+            mb.user
+            for mb in self.ws.members(agency_id)
+            if can(mb.role, "review") and mb.user != user
+        ]
+        for reviewer in reviewers:
+            self.ws.notify(reviewer, self._request(version, text))
+        if not reviewers:
+            return [say(Code.REV_SUBMITTED_NO_REVIEWER, number=version.number)]
+        return [say(Code.REV_SUBMITTED, number=version.number, reviewers="、".join(reviewers))]
+
+    def _request(self, version: Version, text: str) -> dict[str, Any]:
+        choices = [["approve", message(Code.REV_APPROVE)], ["return", message(Code.REV_RETURN)]]
+        return {
+            "text": text,
+            "code": Code.REV_REQUEST.value,
+            "choices": choices,
+            "step": f"{REVIEW_STEP}{version.id}",
+            "version": version.id,
+        }
+
+    def _snapshot(self, version: Version) -> Report:
+        report, _ = from_data(parse_text(version.data))
+        return report
+
+    def review_list(self, user: str) -> list[Outgoing]:
+        """Show again every version waiting for this user's decision."""
+        out = []
+        for version in self.ws.pending_versions():
+            role = self.role_for_report(user, version.report_id)
+            if can(role, "review") and version.submitted_by != user:
+                report = self._snapshot(version)
+                text = message(
+                    Code.REV_REQUEST,
+                    agency=report.agency,
+                    year=report.year,
+                    number=version.number,
+                    by=version.submitted_by,
+                    summary="",
+                )
+                out += self.as_outgoing(self._request(version, text.strip()))
+        return out or [say(Code.REV_NOTHING_TO_REVIEW)]
+
+    def decision(self, user: str, session: Session, step: str, choice: str) -> list[Outgoing]:
+        """A press of 通过 or 退回 on a review request, authorised here."""
+        version = (
+            self.ws.version(int(step.removeprefix(REVIEW_STEP)))
+            if step.removeprefix(REVIEW_STEP).isdigit()
+            else None
+        )
+        role = None if version is None else self.role_for_report(user, version.report_id)
+        if version is None or not can(role, "review") or choice not in ("approve", "return"):
+            log.warning("refused review press %s|%s by %s", step, choice, user)
+            return [say(Code.CHAT_EXPIRED)]
+        if version.status != "submitted":
+            return [
+                say(
+                    Code.REV_ALREADY_DECIDED,
+                    number=version.number,
+                    status=message(STATUS_NAMES[version.status]),
+                )
+            ]
+        if user in self.ws.editors_of(version.report_id) or user == version.submitted_by:
+            return [say(Code.REV_OWN_EDITS)]
+        if choice == "return":
+            session.step = "review_comment"
+            session.pending = {"version": version.id}
+            return [say(Code.REV_ASK_COMMENTS)]
+        self.ws.decide(version.id, "approved", user, None)
+        self._tell_editors(version, user, Code.REV_APPROVED_NOTICE)
+        return [say(Code.REV_APPROVED, number=version.number, hash=version.hash[:12])]
+
+    def comments(self, user: str, session: Session, text: str) -> list[Outgoing]:
+        """The comments of a return: record the decision and tell the editors."""
+        version = self.ws.version(int(session.pending.get("version", 0)))
+        session.step, session.pending = "start", {}
+        if version is None or not can(self.role_for_report(user, version.report_id), "review"):
+            return [say(Code.CHAT_EXPIRED)]
+        if not self.ws.decide(version.id, "returned", user, text.strip()):
+            return [
+                say(
+                    Code.REV_ALREADY_DECIDED,
+                    number=version.number,
+                    status=message(STATUS_NAMES[version.status]),
+                )
+            ]
+        self._tell_editors(version, user, Code.REV_RETURNED_NOTICE, comments=text.strip())
+        return [say(Code.REV_RETURNED, number=version.number)]
+
+    def _tell_editors(self, version: Version, by: str, code: Code, **params: object) -> None:
+        """Queue a decision on ``version`` for every editor of its report but ``by``."""
+        report = self._snapshot(version)
+        text = message(
+            code, agency=report.agency, year=report.year, number=version.number, by=by, **params
+        )
+        for editor in self._editors(version.report_id, by):
+            self.ws.notify(editor, {"text": text, "code": code.value})
+
+    def _editors(self, report_id: int, besides: str) -> list[str]:
+        agency_id = self.ws.agency_of_report(report_id)
+        assert agency_id is not None
+        return [
+            mb.user
+            for mb in self.ws.members(agency_id)
+            if can(mb.role, "submit") and mb.user != besides
+        ]
+
+    # --- outbox and reminders -------------------------------------------------------------
+
+    def as_outgoing(self, notice: dict[str, Any]) -> list[Outgoing]:
+        """A queued message as front-end messages (the version's .docx with a request)."""
+        choices = tuple(Choice(n, label) for n, label in notice.get("choices", []))
+        code = Code(notice["code"]) if notice.get("code") else None
+        out = [Outgoing(notice["text"], code, choices, notice.get("step"))]
+        version = self.ws.version(notice["version"]) if notice.get("version") else None
+        if version is not None:
+            report = self._snapshot(version)
+            name = f"{report.agency}{report.year}年报告第{version.number}版.docx"
+            out.insert(0, Outgoing(document=(name, self.render(report, "docx"))))
+        return out
+
+    def inbox(self, user: str) -> list[Outgoing]:
+        """The user's queued messages, marked delivered."""
+        out = []
+        for notice in self.ws.undelivered(user):
+            out += self.as_outgoing(notice.message)
+            self.ws.delivered(notice.id)
+        return out
+
+    def queue_reminders(self, today: date, days: tuple[int, ...] = REMIND_DAYS) -> int:
+        """Queue the reminders due today (each once); returns how many were queued."""
+        queued = 0
+        reminders = []
+        # only last year's reports can be due (31 January), and only in the days before it
+        window = deadline(today.year - 1) - timedelta(days=max(days, default=0))
+        due_year = today.year - 1 if window <= today <= deadline(today.year - 1) else None
+        for info in self.store.list_reports():
+            if info.year != due_year:
+                continue
+            versions = self.ws.versions(info.id)
+            if any(v.status == "approved" for v in versions):
+                continue
+            agency_id = self.ws.agency_of_report(info.id)
+            if agency_id is None:
+                continue
+            report = self.store.get_report(info.id)
+            parts = progress(flow(), report, Facts(), self.m)
+            done = "，".join(f"{p.title[:2]}{p.done}/{p.total}" for p in parts)
+            editors = [mb.user for mb in self.ws.members(agency_id) if can(mb.role, "edit")]
+            reminders += editor_reminders(
+                today, info.id, info.agency, info.year, done, editors, days
+            )
+        for version in self.ws.pending_versions():
+            agency_id = self.ws.agency_of_report(version.report_id)
+            assert agency_id is not None
+            info = self.store.report_info(version.report_id)
+            reviewers = [
+                mb.user
+                for mb in self.ws.members(agency_id)
+                if can(mb.role, "review") and mb.user != version.submitted_by
+            ]
+            reminders += reviewer_reminders(
+                today,
+                version.id,
+                version.number,
+                info.agency,
+                info.year,
+                version.submitted_at.date(),
+                reviewers,
+            )
+        for reminder in reminders:
+            if self.ws.first_time(reminder.key):
+                self.ws.notify(reminder.user, {"text": reminder.text})
+                queued += 1
+        return queued

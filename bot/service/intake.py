@@ -1,0 +1,119 @@
+"""Files an officer sends in the chat: last year's report, or this year's figures.
+
+A published report of last year (a file, or its text pasted after 导入上年报告) is read
+with :mod:`bot.importing.importer` and stored as the previous year's report of the agency: the
+chat then offers its 结转 as this year's 上年结转, its 现行有效件数 as the baseline and its
+problems for the 整改情况, and 检查 compares the prose with it. A file of this year (the
+workbook of ``render --format xlsx`` filled in, or a draft) fills the cells it holds, but
+only when every identity of the format holds for them, as for a pasted table. Nothing is
+guessed: what a file lacks stays unanswered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.checks.rules import column_identity, disposition_total, row_totals
+from bot.conversation.session import Change
+from bot.conversation.types import Outgoing
+from bot.format.catalogue import Code, UserError, message
+from bot.format.datafile import Report
+from bot.format.model import ReportModel
+from bot.importing.importer import ImportResult, describe, import_bytes
+from bot.store.reports import Store
+
+NO_YEAR = Code.IMP_NO_TITLE
+
+
+def say(code: Code, **params: object) -> Outgoing:
+    """A plain message from the catalogue."""
+    return Outgoing(message(code, **params), code)
+
+
+@dataclass
+class Intake:
+    """Reads files into the store for one user's open report."""
+
+    store: Store
+    m: ReportModel
+
+    def receive(
+        self, user: str, report_id: int, name: str, data: bytes, frontend: str
+    ) -> list[Outgoing]:
+        """Import ``data`` (a file called ``name``) against the open report."""
+        report = self.store.get_report(report_id)
+        try:
+            result = self.read(name, data, report)
+        except UserError as exc:
+            return [say(Code.IMP_CHAT_UNREADABLE, name=name, reason=exc.message())]
+        year = result.report.year
+        if year == report.year - 1:
+            return self.previous(user, result, frontend)
+        if year == report.year:
+            return self.figures(user, report_id, report, result, name, frontend)
+        return [
+            say(Code.IMP_CHAT_OTHER_YEAR, found=year, year=report.year, previous=report.year - 1)
+        ]
+
+    def read(self, name: str, data: bytes, report: Report) -> ImportResult:
+        """The file as a report of the open report's agency (last year when no year shows)."""
+        try:
+            return import_bytes(name, data, agency=report.agency)
+        except UserError as exc:
+            if exc.code is not NO_YEAR:
+                raise
+            return import_bytes(name, data, agency=report.agency, year=report.year - 1)
+
+    def previous(self, user: str, result: ImportResult, frontend: str) -> list[Outgoing]:
+        """Store last year's report, unless the store already has one."""
+        last = result.report
+        if self.store.find_report(last.agency, last.year) is not None:
+            return [say(Code.IMP_CHAT_PREVIOUS_EXISTS, agency=last.agency, year=last.year)]
+        self.store.import_report(last, user=user, frontend=frontend)
+        return [
+            say(Code.IMP_CHAT_PREVIOUS, agency=last.agency, year=last.year),
+            Outgoing("\n".join(describe(result, self.m))),
+        ]
+
+    def figures(
+        self,
+        user: str,
+        report_id: int,
+        report: Report,
+        result: ImportResult,
+        name: str,
+        frontend: str,
+    ) -> list[Outgoing]:
+        """Fill this year's cells the file holds, if their arithmetic holds."""
+        found = result.report
+        merged = Report(
+            report.agency,
+            report.year,
+            {**report.active, **found.active},
+            {**report.applications, **found.applications},
+            {**report.review_litigation, **found.review_litigation},
+        )
+        errors = [
+            f
+            for rule in (row_totals, column_identity, disposition_total)
+            for f in rule(merged, None, self.m)
+        ]
+        if errors:
+            lines = "\n".join(f"· {f.message()}" for f in errors[:8])
+            return [say(Code.IMP_CHAT_FIGURES_REFUSED, count=len(errors), findings=lines)]
+        changes = [Change("active", k, v) for k, v in found.active.items()]
+        changes += [Change("applications", k, v) for k, v in found.applications.items()]
+        changes += [Change("review_litigation", k, v) for k, v in found.review_litigation.items()]
+        dispositions = [r.key for r in self.m.applications.dispositions]
+        if all(k in merged.applications for k in dispositions):
+            chosen = [k for k in dispositions if any(merged.applications[k])]
+            changes.append(Change("answers", "t3_rows", chosen))
+        if all(r.key in merged.review_litigation for r in self.m.review_litigation.rows):
+            cases = any(any(v) for v in merged.review_litigation.values())
+            changes.append(Change("answers", "t4_any", "yes" if cases else "no"))
+        self.store.apply(report_id, changes, None, user=user, frontend=frontend)
+        count = len(found.active) + len(found.applications) + len(found.review_litigation)
+        return [
+            say(Code.IMP_CHAT_FIGURES, name=name, count=count),
+            Outgoing("\n".join(describe(result, self.m))),
+        ]
