@@ -66,10 +66,11 @@ from telegram.ext import (  # noqa: E402
 from telegram.request import BaseRequest, RequestData  # noqa: E402
 
 from bot.conversation.session import Session  # noqa: E402
-from bot.drafting.render import FORMATS, preview_chunks, render  # noqa: E402
+from bot.drafting.render import FORMATS, preview_text, render  # noqa: E402
 from bot.format.catalogue import Code, message  # noqa: E402
 from bot.frontends.settings import Settings  # noqa: E402
 from bot.frontends.telegram_bot import Deps, build_application  # noqa: E402
+from bot.frontends.telegram_format import split_text  # noqa: E402
 from bot.service.turns import Service  # noqa: E402
 from bot.store.reports import Store  # noqa: E402
 from tests.chat_script import SEED_SESSION  # noqa: E402
@@ -386,7 +387,7 @@ def render_times(report: Any) -> dict[str, float]:
     runs = []
     for _ in range(RENDER_REPEAT):
         t0 = time.perf_counter()
-        preview_chunks(report)
+        split_text(preview_text(report))  # the chat preview as Telegram's messages
         runs.append((time.perf_counter() - t0) * 1000)
     times["preview_chunks"] = round(statistics.median(runs), 1)
     return times

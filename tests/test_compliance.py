@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from bot.drafting.compliance import compliance_findings, heading_findings, similarity
-from bot.drafting.render import document
+from bot.drafting.prose import document
 from bot.format.catalogue import Code
 from bot.format.datafile import Report
 from bot.format.findings import Severity

@@ -24,7 +24,8 @@ from bot.drafting.compose import (
     one_line,
     part_texts,
 )
-from bot.drafting.render import answers, document
+from bot.drafting.prose import document
+from bot.drafting.prose_facts import answers
 from bot.format.catalogue import Code, message
 from bot.format.datafile import Report
 from bot.format.model import model

@@ -14,7 +14,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from openpyxl import load_workbook
 
-from bot.drafting.render import document, render
+from bot.drafting.prose import document
+from bot.drafting.render import render
 from bot.format.datafile import Report
 from tests.test_compose import (
     Spans,

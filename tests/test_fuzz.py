@@ -4,7 +4,7 @@ Random sequences of typed texts (commands, answers, weird unicode, control chara
 very long texts, numbers in odd notations), button presses and forged button data go
 through :class:`bot.service.turns.Service` on an in-memory store; random reports (random
 figures, missing cells, odd officer prose) go through :func:`bot.drafting.render.render` in every
-format and :func:`bot.drafting.render.preview_chunks`. Nothing may raise, and every reply must be
+format and as the preview Telegram splits into messages. Nothing may raise, and every reply must be
 one Telegram accepts, built exactly as ``reportbot run`` builds it
 (:mod:`bot.frontends.telegram_format`): at most 4096 characters, well-formed HTML with Telegram's
 tags only, button data of at most 64 bytes. Examples are derandomized (the same every
@@ -27,8 +27,9 @@ from hypothesis import strategies as st
 from bot.conversation.command_words import commands
 from bot.conversation.engine import Input
 from bot.conversation.flows import flow
+from bot.drafting.prose import document, with_narrative
 from bot.drafting.prose_facts import prose_steps
-from bot.drafting.render import FORMATS, document, preview_chunks, render, with_narrative
+from bot.drafting.render import FORMATS, preview_text, render
 from bot.format.datafile import Report, dumps
 from bot.format.model import model
 from bot.frontends.telegram_format import (
@@ -40,6 +41,7 @@ from bot.frontends.telegram_format import (
     chunks,
     messages,
     parse_callback,
+    split_text,
     utf16_len,
 )
 from bot.service.turns import Outgoing, Service
@@ -321,10 +323,12 @@ def test_every_renderer_takes_any_report(report: Report) -> None:
             assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
         else:
             data.decode("utf-8")
-    pieces = preview_chunks(report)
+    text = preview_text(report)
+    pieces = split_text(text)
     assert pieces
     assert all(utf16_len(p) <= TEXT_LIMIT for p in pieces)
-    assert_telegram_accepts([Outgoing(p) for p in pieces])
+    assert "".join(pieces).replace("\n", "") == text.replace("\n", "")
+    assert_telegram_accepts([Outgoing(text, draft=True)])
     dumps(with_narrative(report))  # the chat's .yaml export
 
 

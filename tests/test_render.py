@@ -11,20 +11,12 @@ import pytest
 from jinja2 import meta
 
 from bot.drafting.compose import TableBlock
-from bot.drafting.render import (
-    FORMATS,
-    TEMPLATES_DIR,
-    DraftContext,
-    chunks,
-    document,
-    environment,
-    preview_chunks,
-    render,
-    utf16_len,
-)
+from bot.drafting.prose import TEMPLATES_DIR, DraftContext, document, environment
+from bot.drafting.render import FORMATS, preview_text, render
 from bot.format.catalogue import Code, UserError
 from bot.format.datafile import Report
 from bot.format.model import model
+from bot.frontends.telegram_format import split_text, utf16_len
 from tests.test_compose import (
     Spans,
     answered_report,
@@ -255,32 +247,37 @@ def test_unknown_format_is_a_coded_error() -> None:
 # --- chat chunks ---------------------------------------------------------------------------
 
 
-def test_preview_chunks_fit_telegram_and_keep_everything() -> None:
+def test_preview_fits_telegram_messages_and_keeps_everything() -> None:
     report = nasty_report()
-    parts = preview_chunks(report)
+    text = preview_text(report)
+    assert text == render(report, "txt").decode()
+    parts = split_text(text)
     assert len(parts) > 3
     assert all(0 < utf16_len(p) <= 4096 for p in parts)
     joined = "".join(parts).replace("\n", "")
-    assert joined == render(report, "txt").decode().replace("\n", "")
+    assert joined == text.replace("\n", "")
     assert any(p.endswith("（已手动修改）") for p in "\n".join(parts).split("\n"))
 
 
-def test_chunks_split_at_paragraphs_then_sentences_then_hard() -> None:
+def test_split_at_paragraphs_then_lines_then_sentences_then_hard() -> None:
     paragraphs = ["甲" * 3000, "乙" * 3000]
-    assert chunks("\n".join(paragraphs)) == paragraphs
+    assert split_text("\n\n".join(paragraphs)) == paragraphs
+    assert split_text("\n".join(paragraphs)) == paragraphs
+    lines = "\n".join(["戊" * 1000] * 3)
+    assert split_text("\n\n".join([lines, lines])) == [lines, lines]  # paragraphs first
     sentences = "。".join(["丙" * 1500] * 4) + "。"
-    pieces = chunks(sentences)
+    pieces = split_text(sentences)
     assert all(p.endswith("。") for p in pieces)
     assert "".join(pieces) == sentences
-    assert [utf16_len(p) for p in chunks("丁" * 10_000)] == [4096, 4096, 1808]
-    emoji = chunks("😀" * 3000)
+    assert [utf16_len(p) for p in split_text("丁" * 10_000)] == [4096, 4096, 1808]
+    emoji = split_text("😀" * 3000)
     assert [len(p) for p in emoji] == [2048, 952]
-    assert chunks("") == []
-    assert chunks("短") == ["短"]
+    assert split_text("") == []
+    assert split_text("短") == ["短"]
 
 
 def test_short_report_is_one_chunk_per_4096(seed: Report) -> None:
-    parts = preview_chunks(seed)
+    parts = split_text(preview_text(seed))
     assert parts[0].startswith("黔西南州工业和信息化局2023年政府信息公开工作年度报告")
     assert all(utf16_len(p) <= 4096 for p in parts)
 

@@ -61,8 +61,8 @@ LONG_PARAGRAPH = "本年度依法公开政府信息，" * 100  # 1,200 character
 
 
 def fake_drafter() -> Drafter:
-    def preview(report: Any) -> list[str]:
-        return [f"{report.agency}草稿"]
+    def preview(report: Any) -> str:
+        return f"{report.agency}草稿"
 
     return Drafter(preview, lambda report, fmt: f"{report.agency}.{fmt}".encode())
 
@@ -507,13 +507,13 @@ async def test_officer_text_is_escaped(officer: Officer) -> None:
 
 async def test_long_text_is_split_at_paragraphs(officer: Officer, store: Store) -> None:
     paragraphs = [f"第{i}段。" + LONG_PARAGRAPH for i in range(9)]  # ~10,800 characters
-    officer.service.drafter = Drafter(
-        lambda report: ["\n\n".join(paragraphs)], fake_drafter().render
-    )
+    draft = "\n\n".join(paragraphs)
+    officer.service.drafter = Drafter(lambda report: draft, fake_drafter().render)
     await officer.play(SEED_SESSION[:4])
     calls = await officer.say("预览")
     chunks = texts(calls)[1:-1]  # between the header and the question asked again
     assert len(chunks) == 3
+    assert said(calls, Code.CHAT_PREVIEW_HEADER, count=3)
     assert all(utf16_len(c) <= TEXT_LIMIT for c in chunks)
     assert "\n\n".join(chunks) == "\n\n".join(paragraphs)
 

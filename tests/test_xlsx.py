@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from bot.drafting.render import document, render
+from bot.drafting.prose import document
+from bot.drafting.render import render
 from bot.drafting.xlsx_writer import FIRST_ROW, MONEY_FORMAT, sheet_title
 from bot.format.datafile import Report
 from bot.format.model import model

@@ -123,6 +123,7 @@ class Outgoing:
     step: str | None = None
     multi: bool = False
     document: tuple[str, bytes] | None = None  # (file name, content)
+    draft: bool = False  # the draft's own text: the front end announces and splits it
 
 
 def level_changes(level_key: str, m: ReportModel) -> tuple[list[Change], list[Reply]]:

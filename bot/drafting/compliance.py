@@ -23,8 +23,8 @@ from difflib import SequenceMatcher
 
 from bot.checks.rules import by_part, check
 from bot.drafting.compose import PROSE_PARTS, Document
+from bot.drafting.prose import document, with_narrative
 from bot.drafting.prose_facts import answers, prose_steps
-from bot.drafting.render import document, with_narrative
 from bot.format.catalogue import Code
 from bot.format.datafile import Report
 from bot.format.findings import Finding, Severity

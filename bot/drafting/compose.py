@@ -8,7 +8,7 @@ they can never disagree with each other.
 
 The prose comes from templates (``templates/prose/``); this module is pure and does not
 know Jinja: :func:`compose` takes a ``prose`` callable that renders a template name to
-text (:func:`bot.drafting.render.document` supplies it). Template output is a list of paragraphs,
+text (:func:`bot.drafting.prose.document` supplies it). Template output is a list of paragraphs,
 each opened by a marker line (see :data:`PARA`); a gap marker (:data:`GAP`) flags a
 paragraph that still waits for the officer. Officer text is cleaned of control
 characters before it reaches a template, so it can never forge either marker.

@@ -1,7 +1,7 @@
 """What the prose states: the officer's answers, normalised, and the figures of tables 三
 and 四 that the 依申请公开 paragraph may state (and no other figure of those tables).
 
-Pure; used by the template context of :mod:`bot.drafting.render` and by
+Pure; used by the template context of :mod:`bot.drafting.prose` and by
 :mod:`bot.drafting.compliance`.
 """
 

@@ -1,280 +1,40 @@
 """Render a report as a draft: Word, HTML, Markdown, plain text or an XLSX of the tables.
 
-This module owns the one Jinja environment of the project (``templates/``,
-``StrictUndefined``, autoescape for ``.html`` templates only) and the template context,
-:class:`DraftContext`, whose every field is documented (a contract test holds each
-template to it). Everything an officer reads in Chinese is in ``templates/`` or
-``prompts/``. The same report always gives byte-identical HTML, Markdown and text.
+Every format is rendered from the one composed document (:func:`bot.drafting.prose.document`):
+HTML, Markdown and text through the templates ``templates/draft.<format>.j2``, Word and
+Excel through :mod:`bot.drafting.docx_writer` and :mod:`bot.drafting.xlsx_writer`, which
+are imported only when such a file is written (python-docx and openpyxl take long to
+load, and checking or previewing a report needs neither). The same report always gives
+byte-identical files.
 
-Public API: :func:`render`, :func:`preview_chunks`, :func:`document`, :data:`FORMATS`.
+Public API: :func:`render`, :func:`preview_text`, :data:`FORMATS`.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, fields, replace
-from functools import cache
-from pathlib import Path
-from typing import Any
+from dataclasses import replace
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-from bot.drafting.compose import (
-    PROSE_PARTS,
-    Document,
-    TableBlock,
-    TableCell,
-    compose,
-    figure_text,
-    one_line,
-)
-from bot.drafting.docx_writer import write_docx
-from bot.drafting.prose_facts import Requests, answered_parts, answers, choice_labels, requests
+from bot.drafting.compose import Document
+from bot.drafting.prose import document, draft_context, render_template
 from bot.drafting.stable_zip import season_opening, stable
-from bot.drafting.xlsx_writer import write_xlsx
-from bot.format.catalogue import Code, UserError, message
+from bot.format.catalogue import Code, UserError
 from bot.format.datafile import Report
-from bot.format.model import SEPARATOR, Part, ReportModel, model
+from bot.format.model import model
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 FORMATS = ("docx", "html", "md", "txt", "xlsx")
-CHUNK_LIMIT = 4096  # Telegram's limit for one message, counted here in UTF-16 code units
-_SENTENCE_END = re.compile(r"[^。！？!?；;]*(?:[。！？!?；;]+[”’」』）)]*|$)")
-_TRAILING = "。．.；;，,、：:！!？? \t"
 
 
-# --- the template context ------------------------------------------------------------------
+def office_file(doc: Document, fmt: str, year: int) -> bytes:
+    """The Word (``docx``) or Excel (``xlsx``) file of ``doc``, the same bytes every time."""
+    if fmt == "docx":
+        from bot.drafting.docx_writer import write_docx
 
-ANSWERS_HELP = (
-    "Every prose question of prompts/narrative.yaml by name, normalised: text → str, list → "
-    "list[str], integer → int, decimal → Decimal, select_one → choice name, select_multiple → "
-    "list of choice names; None when unanswered"
-)
-LABELS_HELP = "For each select question, the labels of the chosen options (maybe empty)"
-REQUESTS_HELP = (
-    "Figures of tables 三 and 四 for the 依申请公开 paragraph (see Requests); the prose "
-    "states no other figure of these tables"
-)
-DOCUMENT_HELP = (
-    "The composed draft (title, opening, sections of Paragraph / TableBlock); None while the "
-    "prose templates themselves are rendered"
-)
+        data = write_docx(doc)
+    else:
+        from bot.drafting.xlsx_writer import write_xlsx
 
-
-@dataclass(frozen=True)
-class DraftContext:
-    """Everything a template in ``templates/`` may use; nothing else is passed.
-
-    Each field's ``metadata["help"]`` documents it for template authors; a contract test
-    holds every template to these fields.
-    """
-
-    agency: str = field(metadata={"help": "机关名称 as in the title, control characters removed"})
-    year: int = field(metadata={"help": "The year reported on (int)"})
-    parts: tuple[Part, ...] = field(metadata={"help": "The six official parts, in order"})
-    answers: dict[str, Any] = field(metadata={"help": ANSWERS_HELP})
-    labels: dict[str, list[str]] = field(metadata={"help": LABELS_HELP})
-    answered: frozenset[str] = field(metadata={"help": "The prose parts with any answer"})
-    requests: Requests = field(metadata={"help": REQUESTS_HELP})
-    gap_cell: str = field(metadata={"help": "The visible marker of an unanswered table cell"})
-    override_mark: str = field(metadata={"help": "Shown after a paragraph the officer replaced"})
-    document: Document | None = field(default=None, metadata={"help": DOCUMENT_HELP})
-
-    def variables(self) -> dict[str, Any]:
-        """The fields as template variables (shallow: model objects keep their methods)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-def draft_context(report: Report, m: ReportModel) -> DraftContext:
-    """The context of the prose templates (``document`` not yet composed)."""
-    values = answers(report)
-    return DraftContext(
-        agency=one_line(report.agency),
-        year=report.year,
-        parts=m.parts,
-        answers=values,
-        labels=choice_labels(values),
-        answered=answered_parts(values),
-        requests=requests(report, m),
-        gap_cell=message(Code.DRF_GAP_CELL),
-        override_mark=message(Code.DRF_OVERRIDDEN),
-    )
-
-
-# --- the Jinja environment -----------------------------------------------------------------
-
-
-DIGITS = "零一二三四五六七八九"
-UNITS = ((1000, "千"), (100, "百"), (10, "十"), (1, ""))
-
-
-def chinese_numeral(n: int) -> str:
-    """``n`` in Chinese numerals as counted in prose: 十二, 一百零五, 一千零一十."""
-    if n < 0 or n >= 10_000:
-        return str(n)
-    if n < 20:  # 十, 十一 … 十九: no 一 before 十
-        return DIGITS[n] if n < 10 else "十" + (DIGITS[n - 10] if n > 10 else "")
-    out, zero = "", False
-    for value, unit in UNITS:
-        digit = n // value % 10
-        if digit == 0:
-            zero = zero or bool(out)
-            continue
-        out += ("零" if zero else "") + DIGITS[digit] + unit
-        zero = False
-    return out
-
-
-def _is_html(name: str | None) -> bool:
-    return name is not None and name.endswith((".html", ".html.j2"))
-
-
-def clause(text: Any) -> str:
-    """Filter: text without trailing punctuation, so a template can end it as it needs."""
-    return str(text).rstrip(_TRAILING)
-
-
-def sentence(text: Any) -> str:
-    """Filter: text ending in a full stop (kept if it already ends a sentence)."""
-    text = str(text).rstrip(" \t")
-    return text if text.endswith(("。", "！", "？", "!", "?", "…", "”")) else clause(text) + "。"
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&!~])")
-_MD_LINE_START = re.compile(r"^(\s*)(?:([-+=])|(\d+)([.)]))")
-
-
-def md(text: Any) -> str:
-    """Filter: inline text escaped for Markdown (no markup, no raw HTML, safe in a table)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
-
-
-def _escape_marker(match: re.Match[str]) -> str:
-    space, sign, number, dot = match.groups()
-    return space + (f"\\{sign}" if sign else f"{number}\\{dot}")
-
-
-def md_block(text: Any) -> str:
-    """Filter: a paragraph escaped for Markdown, a list marker at its start too."""
-    return _MD_LINE_START.sub(_escape_marker, md(text))
-
-
-@dataclass(frozen=True, slots=True)
-class FlatTable:
-    """A table with merged cells flattened, for Markdown and plain text.
-
-    ``header`` names the columns (merged header labels joined with ·); each row holds the
-    full row label (when ``labelled``) and then the cell texts.
-    """
-
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    labelled: bool
-
-
-def _distinct(cells: list[TableCell]) -> list[TableCell]:
-    out: list[TableCell] = []
-    for cell in cells:
-        if not any(cell is seen for seen in out):
-            out.append(cell)
-    return out
-
-
-def flatten(block: TableBlock) -> tuple[FlatTable, ...]:
-    """Filter: a table as simple tables.
-
-    Table 二 (no header rows) becomes one table per 第二十条 article, its caption as the
-    header. Tables 三 and 四 become one table each: a column is named by the header cells
-    above it (a header spanning every data column adds nothing and is left out), a row by
-    all its label cells.
-    """
-    grid = block.grid()
-    if block.header_rows == 0:
-        groups: list[tuple[str, list[tuple[str, ...]]]] = []
-        for row in grid:
-            cells = _distinct(row)
-            if len(cells) == 1 and cells[0].colspan == block.n_cols:
-                groups.append((cells[0].text, []))
-            else:
-                groups[-1][1].append(tuple(c.text for c in cells))
-        out = []
-        for caption, rows in groups:
-            width = max(len(r) for r in rows)
-            out.append(
-                FlatTable(
-                    (caption,) + ("",) * (width - 1),
-                    tuple(r + ("",) * (width - len(r)) for r in rows),
-                    True,
-                )
-            )
-        return tuple(out)
-    data = range(block.label_cols, block.n_cols)
-    header = [grid[0][0].text] if block.label_cols else []
-    for c in data:
-        above = _distinct([grid[r][c] for r in range(block.header_rows)])
-        header.append(SEPARATOR.join(x.text for x in above if x.colspan < len(data)))
-    rows = []
-    for r in range(block.header_rows, block.n_rows):
-        label = " ".join(c.text for c in _distinct(grid[r][: block.label_cols]))
-        rows.append(((label,) if block.label_cols else ()) + tuple(grid[r][c].text for c in data))
-    return (FlatTable(tuple(header), tuple(rows), bool(block.label_cols)),)
-
-
-@cache
-def environment() -> Environment:
-    """The project's one Jinja environment."""
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        undefined=StrictUndefined,
-        autoescape=_is_html,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-    )
-    env.filters.update(
-        clause=clause,
-        sentence=sentence,
-        md=md,
-        md_block=md_block,
-        flat=flatten,
-        figure=figure_text,
-        chinese_numeral=chinese_numeral,
-    )
-    return env
-
-
-def render_template(name: str, ctx: DraftContext) -> str:
-    """Render ``templates/<name>`` with the context's fields."""
-    return environment().get_template(name).render(ctx.variables())
-
-
-# --- the public API --------------------------------------------------------------------------
-
-
-def document(report: Report, m: ReportModel | None = None) -> Document:
-    """The composed draft of ``report`` (the one model every format is rendered from)."""
-    m = m or model()
-    ctx = draft_context(report, m)
-    return compose(report, m, lambda name: render_template(f"prose/{name}.j2", ctx), ctx.answered)
-
-
-def with_narrative(report: Report, m: ReportModel | None = None) -> Report:
-    """A copy of ``report`` whose ``narrative`` holds the composed prose of each part.
-
-    This is what a report data file written from the chat carries: the final text of
-    parts 一, 五 and 六. A part with a gap (a question not answered yet) is left out, as
-    the data file's rule is that a missing key means "not answered yet". Text the report
-    already carries (an imported report) is kept as it is.
-    """
-    doc = document(report, m)
-    narrative = dict(report.narrative)
-    for section in doc.sections:
-        paragraphs = section.paragraphs()
-        composed = section.key in PROSE_PARTS and section.key not in narrative
-        if composed and paragraphs and not any(p.gap for p in paragraphs):
-            narrative[section.key] = "\n".join(p.text for p in paragraphs if p.level == 0)
-    return replace(report, narrative=narrative)
+        data = write_xlsx(doc)
+    return stable(data, season_opening(year))
 
 
 def render(report: Report, fmt: str) -> bytes:
@@ -287,63 +47,11 @@ def render(report: Report, fmt: str) -> bytes:
     m = model()
     doc = document(report, m)
     if fmt in ("docx", "xlsx"):
-        data = write_docx(doc) if fmt == "docx" else write_xlsx(doc)
-        return stable(data, season_opening(report.year))
+        return office_file(doc, fmt, report.year)
     ctx = replace(draft_context(report, m), document=doc)
     return render_template(f"draft.{fmt}.j2", ctx).encode("utf-8")
 
 
-def utf16_len(text: str) -> int:
-    """Length as Telegram counts it (UTF-16 code units: an emoji counts 2)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _hard_split(text: str, limit: int) -> list[str]:
-    pieces, current = [], ""
-    for char in text:
-        if utf16_len(current) + utf16_len(char) > limit:
-            pieces.append(current)
-            current = ""
-        current += char
-    return [*pieces, current] if current else pieces
-
-
-def split_paragraph(text: str, limit: int = CHUNK_LIMIT) -> list[str]:
-    """A paragraph in pieces of at most ``limit``: at sentence ends, else hard."""
-    pieces: list[str] = []
-    current = ""
-    for part in (s for s in _SENTENCE_END.findall(text) if s):
-        if utf16_len(current + part) <= limit:
-            current += part
-            continue
-        if current:
-            pieces.append(current)
-        current = ""
-        if utf16_len(part) > limit:
-            *head, current = _hard_split(part, limit)
-            pieces += head
-        else:
-            current = part
-    return [*pieces, current] if current else pieces
-
-
-def chunks(text: str, limit: int = CHUNK_LIMIT) -> list[str]:
-    """``text`` in messages of at most ``limit``, split between lines (paragraphs)."""
-    out: list[str] = []
-    lines: list[str] = []
-    size = 0
-    for line in text.split("\n"):
-        for piece in [line] if utf16_len(line) <= limit else split_paragraph(line, limit):
-            extra = utf16_len(piece) + (1 if lines else 0)
-            if lines and size + extra > limit:
-                out.append("\n".join(lines))
-                lines, size, extra = [], 0, utf16_len(piece)
-            lines.append(piece)
-            size += extra
-    out.append("\n".join(lines))
-    return [c.strip("\n") for c in out if c.strip()]
-
-
-def preview_chunks(report: Report) -> list[str]:
-    """The plain-text draft as chat messages of at most 4096 characters each."""
-    return chunks(render(report, "txt").decode("utf-8"))
+def preview_text(report: Report) -> str:
+    """The plain-text draft, as the chat shows it (front ends split it into messages)."""
+    return render(report, "txt").decode("utf-8")

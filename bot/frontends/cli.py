@@ -131,7 +131,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if report_id is None:
             print(message(Code.CLI_NO_REPORT, agency=args.agency, year=args.year), file=sys.stderr)
             return EXIT_UNREADABLE
-        from bot.drafting.render import with_narrative
+        from bot.drafting.prose import with_narrative
 
         save(with_narrative(store.export_report(report_id)), Path(args.output))
     finally:

@@ -8,17 +8,21 @@ paragraph boundaries. A turn's replies are sent as few messages as fit: consecut
 buttons. Choices become inline buttons whose ``callback_data``
 (``c|<step>|<choice>``, at most 64 bytes) names the step the keyboard belongs to, so the
 engine can tell a stale press; a multiple choice, or one whose data would not fit, is
-shown as a numbered list the officer answers by typing numbers.
+shown as a numbered list the officer answers by typing numbers. The draft's own text (a
+preview) is split here, at paragraphs, lines, then sentence ends, into messages of its own
+after a header that says how many there are.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.conversation.command_words import commands
 from bot.conversation.flows import Choice
+from bot.format.catalogue import Code, message
 from bot.service.turns import Outgoing
 
 TEXT_LIMIT = 4096  # characters of a message, after entity parsing
@@ -44,7 +48,7 @@ class Chunk:
     """One text message to send: HTML text and, on the last chunk, the keyboard.
 
     ``size`` is the length Telegram counts (of the text after entity parsing); ``alone``
-    keeps a piece of the draft (a reply without a message code) in messages of its own.
+    keeps a piece of the draft (and a reply without a message code) in messages of its own.
     """
 
     html: str
@@ -89,39 +93,60 @@ def parse_callback(data: str | None) -> tuple[str, str] | None:
     return step, choice
 
 
-def _hard_split(text: str, limit: int) -> list[str]:
-    pieces, current, size = [], "", 0
-    for char in text:
-        width = utf16_len(char)
-        if size + width > limit:
-            pieces.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    return [*pieces, current] if current else pieces
+_SENTENCE = re.compile(r"[^。！？!?；;]*(?:[。！？!?；;]+[”’」』）)]*|$)")
 
 
-def split_text(
-    text: str, limit: int = TEXT_LIMIT, seps: tuple[str, ...] = ("\n\n", "\n")
-) -> list[str]:
-    """``text`` in pieces of at most ``limit``: between paragraphs, then lines, then hard."""
+def _paragraphs(text: str) -> list[str]:
+    return text.split("\n\n")
+
+
+def _lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE.findall(text) if s]
+
+
+# how a text too long for one message is cut, coarsest first: (separator, parts)
+LEVELS: tuple[tuple[str, Callable[[str], list[str]]], ...] = (
+    ("\n\n", _paragraphs),
+    ("\n", _lines),
+    ("", _sentences),
+    ("", list),  # hard: between any two characters
+)
+
+
+def _split(text: str, limit: int, level: int) -> list[str]:
     if utf16_len(text) <= limit:
-        return [text] if text.strip() else []
-    if not seps:
-        return _hard_split(text, limit)
-    sep, finer = seps[0], seps[1:]
+        return [text]
+    sep, parts = LEVELS[level]
+    gap = utf16_len(sep)
     pieces: list[str] = []
-    current = ""
-    for part in text.split(sep):
-        for piece in [part] if utf16_len(part) <= limit else split_text(part, limit, finer):
-            joined = f"{current}{sep}{piece}" if current else piece
-            if utf16_len(joined) <= limit:
-                current = joined
+    current, size = "", 0
+    for part in parts(text):
+        finer = [part] if utf16_len(part) <= limit else _split(part, limit, level + 1)
+        for piece in finer:
+            width = utf16_len(piece)
+            if not current:
+                current, size = piece, width
+            elif size + gap + width <= limit:
+                current, size = f"{current}{sep}{piece}", size + gap + width
             else:
                 pieces.append(current)
-                current = piece
+                current, size = piece, width
     pieces.append(current)
-    return [p for p in pieces if p.strip()]
+    return pieces
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """``text`` in pieces of at most ``limit`` UTF-16 units, as few as fit.
+
+    Cut between paragraphs, else between lines, else after a sentence's end (。！？；),
+    else between characters; a separator at a cut is dropped, nothing else is, and blank
+    pieces are left out.
+    """
+    return [p for p in _split(text, limit, 0) if p.strip()]
 
 
 def numbered(choices: tuple[Choice, ...]) -> str:
@@ -141,8 +166,20 @@ def keyboard(choices: tuple[Choice, ...], step: str) -> tuple[tuple[Button, ...]
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
 
 
+def draft_chunks(text: str) -> list[Chunk]:
+    """The draft's text as messages of its own, announced by a header giving their count."""
+    pieces = split_text(text.strip("\n"))
+    header = message(Code.CHAT_PREVIEW_HEADER, count=len(pieces))
+    return [
+        Chunk(escape(header), (), utf16_len(header)),
+        *(Chunk(escape(p), (), utf16_len(p), True) for p in pieces),
+    ]
+
+
 def chunks(out: Outgoing) -> list[Chunk]:
     """The messages that show ``out`` (a text message; documents are sent apart)."""
+    if out.draft:
+        return draft_chunks(out.text)
     text = out.text
     keys: tuple[tuple[Button, ...], ...] | None = ()
     if out.choices and out.step is not None and not out.multi:

@@ -70,6 +70,10 @@ def show(item: Outgoing, out_dir: Path, stream: TextIO) -> dict[str, str]:
         path.write_bytes(data)
         stream.write(f"{item.text} {path}\n")
         return numbered
+    if item.draft:  # a terminal shows the whole draft at once: one message
+        stream.write(message(Code.CHAT_PREVIEW_HEADER, count=1) + "\n")
+        stream.write(item.text.strip("\n") + "\n")
+        return numbered
     if item.text:
         stream.write(item.text + "\n")
     for i, choice in enumerate(item.choices, 1):

@@ -21,7 +21,8 @@ from bot.conversation.flows import Flow, flow
 from bot.conversation.session import Change, Session
 from bot.conversation.types import AgencyRef, Outgoing
 from bot.drafting.compliance import check_draft
-from bot.drafting.render import preview_chunks, with_narrative
+from bot.drafting.prose import with_narrative
+from bot.drafting.render import preview_text
 from bot.drafting.render import render as render_draft
 from bot.format.catalogue import Code, catalogue, message
 from bot.format.datafile import Report, dumps
@@ -35,7 +36,7 @@ from bot.store.reports import Store
 
 IMPORT_STEP = "import_paste"
 PASTED = "粘贴的文本.txt"
-Preview = Callable[[Report], list[str]]
+Preview = Callable[[Report], str]
 Render = Callable[[Report, str], bytes]
 
 
@@ -56,9 +57,9 @@ def findings_message(findings: list[Finding], explanations: dict[str, str]) -> O
 
 @dataclass
 class Drafter:
-    """How drafts are made: text preview chunks, rendered files, composed prose."""
+    """How drafts are made: the plain-text preview, rendered files, composed prose."""
 
-    preview: Preview = preview_chunks
+    preview: Preview = preview_text
     render: Render = render_draft
     narrative: Callable[[Report], Report] = with_narrative
 
@@ -292,12 +293,8 @@ class Service:
                     check_draft(report, self.previous(report), self.m), report.explanations
                 )
             ]
-        if action == "preview":
-            chunks = self.drafter.preview(report)
-            return [
-                say(Code.CHAT_PREVIEW_HEADER, count=len(chunks)),
-                *(Outgoing(chunk) for chunk in chunks),
-            ]
+        if action == "preview":  # the front end announces the draft and splits it
+            return [Outgoing(self.drafter.preview(report), draft=True)]
         fmt = action.removeprefix("export:")
         name = f"{report.agency}{report.year}年政府信息公开工作年度报告.{fmt}"
         data = (
