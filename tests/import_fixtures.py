@@ -9,7 +9,6 @@ adds the quirks of real pages. The prose is ours (``tests/factories.py``).
 
 from __future__ import annotations
 
-import argparse
 import html
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,8 +20,7 @@ from openpyxl import Workbook
 
 from bot.format.datafile import Figure, Report
 from bot.format.model import model
-from bot.importing.importer import add_import_parser
-from bot.office.aggregate import add_aggregate_parser
+from bot.frontends.cli import main
 from tests.factories import consistent_report
 
 Cell = tuple[str, int, int]  # text, rowspan, colspan
@@ -416,13 +414,7 @@ def relaid_xlsx(report: Report, style: Style = Style(zero="0")) -> bytes:
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run ``reportbot import``/``aggregate`` as bot/cli.py will once it registers them:
-    the exit status, stdout and stderr."""
-    parser = argparse.ArgumentParser(prog="reportbot")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add_import_parser(sub)
-    add_aggregate_parser(sub)
-    args = parser.parse_args(argv)
-    status = args.func(args)
+    """Run ``reportbot import``/``aggregate``: the exit status, stdout and stderr."""
+    status = main(argv)
     out = capsys.readouterr()
     return int(status), out.out, out.err

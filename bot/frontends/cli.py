@@ -1,32 +1,34 @@
 """The ``reportbot`` command line: a thin shell over the library modules.
 
 Each sub-command parses its arguments, calls the library and translates its errors
-into one clear line and an exit status; no traceback reaches the officer.
+into one clear line and an exit status; no traceback reaches the officer. Every library
+module is imported by the command that needs it, so ``reportbot --help`` and ``reportbot
+check`` load neither python-docx, openpyxl nor python-telegram-bot.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.drafting.compliance import check_draft
-from bot.format.catalogue import Code, message
-from bot.format.datafile import DataFileError, Report, load, save
-from bot.format.findings import Finding, Severity, has_errors
-from bot.format.model import model
-from bot.frontends.settings import add_run_parser
-from bot.importing.importer import add_import_parser
-from bot.office.aggregate import add_aggregate_parser
+from bot.frontends.settings import DEFAULT_DB, add_run_parser
+
+if TYPE_CHECKING:
+    from bot.format.datafile import Report
+    from bot.format.findings import Finding
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+EXIT_MISSING = 1  # import: cells missing
+DEFAULT_AGENCY = "汇总"  # the name of a summary report (aggregate)
 
 
 def _read(path: str) -> tuple[Report, list[Finding]] | None:
     """Load a report data file, or print its one-line problem and return None."""
+    from bot.format.datafile import DataFileError, load
+
     try:
         return load(Path(path))
     except DataFileError as exc:
@@ -35,6 +37,10 @@ def _read(path: str) -> tuple[Report, list[Finding]] | None:
 
 
 def _print_findings(path: str, report: Report, findings: list[Finding]) -> None:
+    from bot.format.catalogue import Code, message
+    from bot.format.findings import Severity
+    from bot.format.model import model
+
     print(message(Code.CLI_HEADER, path=path, agency=report.agency, year=report.year))
     m = model()
     explanations = report.explanations
@@ -57,6 +63,11 @@ def _print_findings(path: str, report: Report, findings: list[Finding]) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Check report data files; exit 0 clean or warnings only, 1 errors, 2 unreadable."""
+    import json
+
+    from bot.drafting.compliance import check_draft
+    from bot.format.findings import Severity, has_errors
+
     previous: Report | None = None
     status = EXIT_OK
     if args.previous:
@@ -92,9 +103,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     return status
 
 
-DEFAULT_DB = Path("data") / "reportbot.db"
-
-
 def cmd_chat(args: argparse.Namespace) -> int:
     """The terminal chat on the SQLite database."""
     from bot.format.yaml_loading import PromptError
@@ -123,6 +131,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write a stored report to a report data file."""
+    from bot.drafting.prose import with_narrative
+    from bot.format.catalogue import Code, message
+    from bot.format.datafile import save
     from bot.store.reports import Store
 
     store = Store.open(args.db)
@@ -131,8 +142,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         if report_id is None:
             print(message(Code.CLI_NO_REPORT, agency=args.agency, year=args.year), file=sys.stderr)
             return EXIT_UNREADABLE
-        from bot.drafting.prose import with_narrative
-
         save(with_narrative(store.export_report(report_id)), Path(args.output))
     finally:
         store.close()
@@ -142,6 +151,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_load(args: argparse.Namespace) -> int:
     """Store a report data file in the database (replacing it with --replace)."""
+    from bot.format.catalogue import Code, message
+    from bot.format.findings import has_errors
     from bot.store.reports import ReportExists, Store
 
     loaded = _read(args.file)
@@ -168,6 +179,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     """Render a report data file to a draft: docx, html, md, txt or xlsx."""
     from bot.drafting.render import render
+    from bot.format.catalogue import Code, message
 
     loaded = _read(args.file)
     if loaded is None:
@@ -176,6 +188,141 @@ def cmd_render(args: argparse.Namespace) -> int:
     output.write_bytes(render(loaded[0], args.format))
     print(message(Code.CLI_EXPORTED, path=output))
     return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """``reportbot import FILE -o OUT``: exit 0 complete, 1 cells missing, 2 unreadable."""
+    from bot.format.catalogue import Code, message
+    from bot.format.datafile import save
+    from bot.importing.importer import describe, import_report
+    from bot.importing.text import ImportFailed
+
+    source, output = Path(args.file), Path(args.output)
+    try:
+        result = import_report(source, agency=args.agency, year=args.year)
+        if output.resolve() == source.resolve():
+            raise ImportFailed(
+                Code.IMP_WRITE_FAILED, path=str(output), reason=message(Code.IMP_SAME_FILE)
+            )
+        try:
+            save(result.report, output)
+        except OSError as exc:
+            raise ImportFailed(
+                Code.IMP_WRITE_FAILED, path=str(output), reason=exc.strerror or str(exc)
+            ) from exc
+    except ImportFailed as exc:
+        print(exc.message(), file=sys.stderr)
+        return EXIT_UNREADABLE
+    report = result.report
+    print(
+        message(
+            Code.IMP_DONE,
+            path=args.file,
+            agency=report.agency,
+            year=report.year,
+            output=args.output,
+        )
+    )
+    for line in describe(result):
+        print(line)
+    return EXIT_OK if result.complete else EXIT_MISSING
+
+
+def cmd_aggregate(args: argparse.Namespace) -> int:
+    """Sum report data files; exit 0 clean, 1 inputs with errors or cells missing, 2 refused."""
+    from bot.format.catalogue import Code, message
+    from bot.format.datafile import DataFileError, save
+    from bot.office.aggregate import AggregateError, aggregate, read_source
+
+    output = Path(args.output)
+    try:
+        if any(output.resolve() == Path(f).resolve() for f in args.files):
+            raise AggregateError(
+                Code.IMP_WRITE_FAILED, path=args.output, reason=message(Code.IMP_SAME_FILE)
+            )
+        result = aggregate([read_source(Path(f)) for f in args.files], args.agency)
+        try:
+            save(result.report, output)
+        except OSError as exc:
+            raise AggregateError(
+                Code.IMP_WRITE_FAILED, path=args.output, reason=exc.strerror or str(exc)
+            ) from exc
+    except (DataFileError, AggregateError) as exc:
+        print(exc.message(), file=sys.stderr)
+        return EXIT_UNREADABLE
+    for s in result.sources:
+        print(
+            message(
+                Code.IMP_AGG_INPUT,
+                path=s.path,
+                agency=s.report.agency,
+                year=s.report.year,
+                errors=len(s.errors),
+                warnings=s.warnings,
+            )
+        )
+        for finding in s.errors:
+            print(f"    [{message(Code.CLI_ERROR)}] {finding.message()}")
+    if result.missing:
+        print(message(Code.IMP_AGG_MISSING_HEADER, count=len(result.missing)))
+        for cell, paths in result.missing.items():
+            print("  " + message(Code.IMP_AGG_MISSING_CELL, cell=cell, files="、".join(paths)))
+    with_errors = sum(1 for s in result.sources if s.errors)
+    print(
+        message(
+            Code.IMP_AGG_DONE,
+            count=len(result.sources),
+            year=result.report.year,
+            output=args.output,
+            with_errors=with_errors,
+        )
+    )
+    return EXIT_FINDINGS if with_errors or result.missing else EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``reportbot run``: the Telegram bot (python-telegram-bot is imported only now)."""
+    from bot.frontends.telegram_bot import cmd_run as run
+
+    return run(args)
+
+
+def year(text: str) -> int:
+    """An argument that is a year a report can be about (2008 to 2100)."""
+    if not text.isdigit() or not 2008 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}")
+    return int(text)
+
+
+Commands = argparse._SubParsersAction  # the sub-command parsers of build_parser
+
+
+def add_import_parser(sub: Commands[argparse.ArgumentParser]) -> None:
+    """Register ``reportbot import`` on the sub-command parsers ``sub``."""
+    p = sub.add_parser(
+        "import", help="read a published report (.txt .html .docx .xlsx) into a report data file"
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help=".yaml or .json")
+    p.add_argument("--agency", help="the agency, when the title does not name it")
+    p.add_argument("--year", type=year, help="the year reported on, when the title has none")
+    p.set_defaults(func=cmd_import)
+
+
+def add_aggregate_parser(sub: Commands[argparse.ArgumentParser]) -> None:
+    """Register ``reportbot aggregate`` on the sub-command parsers ``sub``."""
+    p = sub.add_parser(
+        "aggregate",
+        help="sum tables 二, 三, 四 of many agencies' report data files (one year) into one",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help=".yaml or .json")
+    p.add_argument(
+        "--agency",
+        default=DEFAULT_AGENCY,
+        help="name of the summary report (default: %(default)s)",
+    )
+    p.set_defaults(func=cmd_aggregate)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -213,7 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replace", action="store_true", help="overwrite a stored report")
     p.add_argument("--user", help="who loads it (recorded in the history)")
     p.set_defaults(func=cmd_load)
-    add_run_parser(sub)
+    add_run_parser(sub).set_defaults(func=cmd_run)
     add_import_parser(sub)
     add_aggregate_parser(sub)
     return parser

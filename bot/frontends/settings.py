@@ -1,9 +1,10 @@
 """Settings of ``reportbot run``: its options, the environment, and keeping secrets secret.
 
 Imports no ``telegram`` so that registering the sub-command costs the other
-sub-commands nothing; :func:`add_run_parser` defers to :mod:`bot.frontends.telegram_bot` only when
-``run`` is chosen. The token is read from ``TELEGRAM_BOT_TOKEN`` (or ``--token-file``) and
-is kept out of every ``repr``, and :class:`TokenRedactor` keeps it out of every log line.
+sub-commands nothing: :func:`add_run_parser` only declares the options, and the caller
+(:mod:`bot.frontends.cli`) names the command that runs the bot. The token is read from
+``TELEGRAM_BOT_TOKEN`` (or ``--token-file``) and is kept out of every ``repr``, and
+:class:`TokenRedactor` keeps it out of every log line.
 """
 
 from __future__ import annotations
@@ -100,14 +101,11 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> 
     return Settings(token, Path(args.db), base_url, file_url, webhook, days)
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    from bot.frontends.telegram_bot import cmd_run  # imports telegram only when `run` is chosen
-
-    return cmd_run(args)
-
-
-def add_run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``reportbot run`` (the Telegram bot) on the sub-command parsers ``sub``."""
+def add_run_parser(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
+    """Register ``reportbot run`` (the Telegram bot) on the sub-command parsers ``sub``;
+    its parser, for the caller to set the command (``func``) that runs the bot."""
     p = sub.add_parser(
         "run",
         help="the Telegram bot (long polling; a webhook with --webhook)",
@@ -140,7 +138,7 @@ def add_run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         metavar="DAYS",
         help="days before the 31 January deadline to remind editors (default: %(default)s)",
     )
-    p.set_defaults(func=_cmd_run)
+    return p
 
 
 class TokenRedactor(logging.Filter):

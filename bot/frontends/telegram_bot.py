@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import logging
 import os
-import sqlite3
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -55,7 +54,7 @@ from bot.frontends.settings import Settings, TokenRedactor, add_run_parser, sett
 from bot.frontends.telegram_format import Button, Document, menu_commands, messages, parse_callback
 from bot.office.rules import REMIND_DAYS
 from bot.service.turns import Outgoing, Service, load_prompts
-from bot.store.reports import Store
+from bot.store.reports import Store, StoreError
 
 __all__ = ["Deps", "add_run_parser", "build_application", "cmd_run", "main"]
 
@@ -490,7 +489,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     TokenRedactor(*secrets).install()
     try:
         store = Store.open(settings.db)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, StoreError) as exc:
         print(message(Code.TG_NO_DATABASE, path=settings.db, reason=exc), file=sys.stderr)
         return EXIT_FAILED
     return start(build_application(settings, Deps(store, Service(store))), settings)

@@ -9,20 +9,18 @@ row with too few figures) is explained in :attr:`ImportResult.notes`. Totals are
 printed, so ``reportbot check`` finds the printed arithmetic errors.
 
 A file that is not a readable report raises :class:`~bot.importing.text.ImportFailed`.
-``reportbot import FILE -o OUT`` is :func:`cmd_import` (exit 0 complete, 1 cells missing,
-2 unreadable).
+``reportbot import FILE -o OUT`` (:mod:`bot.frontends.cli`) writes the result to a report
+data file and prints :func:`describe`.
 """
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.format.catalogue import Code, message
-from bot.format.datafile import Report, save
+from bot.format.datafile import Report
 from bot.format.model import Grid, ReportModel, model
 from bot.importing.cells import Note, clean_text, full_width_punctuation, label_key
 from bot.importing.files import read_document
@@ -30,7 +28,6 @@ from bot.importing.labels import ANCHORS, CHROME, HEADING_WORDS
 from bot.importing.tables import Tables, read_active, read_applications, read_review, tokens
 from bot.importing.text import Document, ImportFailed, Line
 
-EXIT_OK, EXIT_MISSING, EXIT_UNREADABLE = 0, 1, 2
 _HEADING = re.compile(r"^\s*([一二三四五六])\s*[、.．,，]\s*(.+)$")
 _TITLE = re.compile(
     r"(?P<agency>.*?)\s*(?P<year>[0-9０-９]{4}|[〇○零一二三四五六七八九]{4})\s*"
@@ -285,57 +282,3 @@ def describe(result: ImportResult, m: ReportModel | None = None) -> list[str]:
         lines.append(message(Code.IMP_NOTES_HEADER))
         lines += [f"  - {text}" for text in result.notes]
     return lines
-
-
-# --- command line ----------------------------------------------------------------------
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    """``reportbot import FILE -o OUT``: exit 0 complete, 1 cells missing, 2 unreadable."""
-    source, output = Path(args.file), Path(args.output)
-    try:
-        result = import_report(source, agency=args.agency, year=args.year)
-        if output.resolve() == source.resolve():
-            raise ImportFailed(
-                Code.IMP_WRITE_FAILED, path=str(output), reason=message(Code.IMP_SAME_FILE)
-            )
-        try:
-            save(result.report, output)
-        except OSError as exc:
-            raise ImportFailed(
-                Code.IMP_WRITE_FAILED, path=str(output), reason=exc.strerror or str(exc)
-            ) from exc
-    except ImportFailed as exc:
-        print(exc.message(), file=sys.stderr)
-        return EXIT_UNREADABLE
-    report = result.report
-    print(
-        message(
-            Code.IMP_DONE,
-            path=args.file,
-            agency=report.agency,
-            year=report.year,
-            output=args.output,
-        )
-    )
-    for line in describe(result):
-        print(line)
-    return EXIT_OK if result.complete else EXIT_MISSING
-
-
-def _year(text: str) -> int:
-    if not text.isdigit() or not 2008 <= int(text) <= 2100:
-        raise argparse.ArgumentTypeError(f"not a year: {text!r}")
-    return int(text)
-
-
-def add_import_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``reportbot import`` on the sub-command parsers of ``bot.frontends.cli``."""
-    p = sub.add_parser(
-        "import", help="read a published report (.txt .html .docx .xlsx) into a report data file"
-    )
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help=".yaml or .json")
-    p.add_argument("--agency", help="the agency, when the title does not name it")
-    p.add_argument("--year", type=_year, help="the year reported on, when the title has none")
-    p.set_defaults(func=cmd_import)

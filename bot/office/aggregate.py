@@ -8,13 +8,12 @@ which agencies' figures have errors before it relies on the sum. The result is a
 data file whose top-level ``aggregate`` key lists the inputs with their error and warning
 counts, and the cells missing in the sum.
 
-``reportbot aggregate FILES... -o OUT [--agency NAME]`` is :func:`cmd_aggregate`.
+``reportbot aggregate FILES... -o OUT [--agency NAME]`` (:mod:`bot.frontends.cli`) writes
+the result and prints what it found.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,13 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.drafting.compliance import check_draft
-from bot.format.catalogue import Code, UserError, message
-from bot.format.datafile import DataFileError, Figure, Report, load, save
+from bot.format.catalogue import Code, UserError
+from bot.format.datafile import Figure, Report, load
 from bot.format.findings import Finding, Severity
 from bot.format.model import ReportModel, model
 
 DEFAULT_AGENCY = "汇总"
-EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
 
 class AggregateError(UserError):
@@ -132,70 +130,3 @@ def read_source(path: Path) -> Source:
     DataFileError when unreadable)."""
     report, findings = load(path)
     return Source(str(path), report, tuple(findings + check_draft(report)))
-
-
-# --- command line ----------------------------------------------------------------------
-
-
-def cmd_aggregate(args: argparse.Namespace) -> int:
-    """Sum report data files; exit 0 clean, 1 inputs with errors or cells missing, 2 refused."""
-    output = Path(args.output)
-    try:
-        if any(output.resolve() == Path(f).resolve() for f in args.files):
-            raise AggregateError(
-                Code.IMP_WRITE_FAILED, path=args.output, reason=message(Code.IMP_SAME_FILE)
-            )
-        result = aggregate([read_source(Path(f)) for f in args.files], args.agency)
-        try:
-            save(result.report, output)
-        except OSError as exc:
-            raise AggregateError(
-                Code.IMP_WRITE_FAILED, path=args.output, reason=exc.strerror or str(exc)
-            ) from exc
-    except (DataFileError, AggregateError) as exc:
-        print(exc.message(), file=sys.stderr)
-        return EXIT_UNREADABLE
-    for s in result.sources:
-        print(
-            message(
-                Code.IMP_AGG_INPUT,
-                path=s.path,
-                agency=s.report.agency,
-                year=s.report.year,
-                errors=len(s.errors),
-                warnings=s.warnings,
-            )
-        )
-        for finding in s.errors:
-            print(f"    [{message(Code.CLI_ERROR)}] {finding.message()}")
-    if result.missing:
-        print(message(Code.IMP_AGG_MISSING_HEADER, count=len(result.missing)))
-        for cell, paths in result.missing.items():
-            print("  " + message(Code.IMP_AGG_MISSING_CELL, cell=cell, files="、".join(paths)))
-    with_errors = sum(1 for s in result.sources if s.errors)
-    print(
-        message(
-            Code.IMP_AGG_DONE,
-            count=len(result.sources),
-            year=result.report.year,
-            output=args.output,
-            with_errors=with_errors,
-        )
-    )
-    return EXIT_FINDINGS if with_errors or result.missing else EXIT_OK
-
-
-def add_aggregate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``reportbot aggregate`` on the sub-command parsers of ``bot.frontends.cli``."""
-    p = sub.add_parser(
-        "aggregate",
-        help="sum tables 二, 三, 四 of many agencies' report data files (one year) into one",
-    )
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help=".yaml or .json")
-    p.add_argument(
-        "--agency",
-        default=DEFAULT_AGENCY,
-        help="name of the summary report (default: %(default)s)",
-    )
-    p.set_defaults(func=cmd_aggregate)

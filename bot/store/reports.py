@@ -59,6 +59,9 @@ for _migration in (
     migrations()(_migration)
 
 
+StoreError = sqlite3.Error  # what opening or reading the database raises besides OSError
+
+
 class ReportExists(Exception):
     """A report for this agency and year is already stored."""
 
