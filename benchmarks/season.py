@@ -4,11 +4,11 @@
     python benchmarks/season.py --agencies 10000 --sample 200 --json season-10k.json
 
 Each agency's officer (their own Telegram user and private chat) plays the whole chat
-script of ``tests/chat_script.py`` (``/start``, then every answer; buttons are pressed
-where the bot offers them, as in ``tests/test_telegram_e2e.py``), and the officers'
+script of ``benchmarks/officer_script.py`` (``/start``, then every answer; buttons are
+pressed where the bot offers them, as in ``tests/test_telegram_e2e.py``), and the officers'
 sessions are randomly interleaved (seeded), as many officers filing at once would be.
 Every update goes through the real PTB ``Application.process_update`` of
-``bot.frontends.telegram_bot.build_application`` on one SQLite file, with a recording request in
+``bot.frontends.telegram_bot.build_application`` on one SQLite file, with a canned request in
 place of the network and Telegram's flood limit lifted (the rate limiter still runs, it
 never waits): what is timed is the bot's own cost per update.
 
@@ -65,7 +65,9 @@ from telegram.ext import (  # noqa: E402
 )
 from telegram.request import BaseRequest, RequestData  # noqa: E402
 
-from bot.conversation.session import Session  # noqa: E402
+from benchmarks.officer_script import SEED_SESSION  # noqa: E402
+from benchmarks.offline_telegram import CannedRequest, button_data, text_data  # noqa: E402
+from bot.conversation.session import Session, Step  # noqa: E402
 from bot.drafting.render import FORMATS, preview_text, render  # noqa: E402
 from bot.format.catalogue import Code, message  # noqa: E402
 from bot.frontends.settings import Settings  # noqa: E402
@@ -73,8 +75,6 @@ from bot.frontends.telegram_bot import Deps, build_application  # noqa: E402
 from bot.frontends.telegram_format import split_text  # noqa: E402
 from bot.service.turns import Service  # noqa: E402
 from bot.store.reports import Store  # noqa: E402
-from tests.chat_script import SEED_SESSION  # noqa: E402
-from tests.telegram_fakes import RecordingRequest, button_data, text_data  # noqa: E402
 
 TOKEN = "123456:BENCHMARK-token"
 FIRST_USER = 10_000_000
@@ -102,8 +102,8 @@ def unthrottled() -> AIORateLimiter:
 # --- the recording request ---------------------------------------------------------------
 
 
-class SeasonRequest(RecordingRequest):
-    """RecordingRequest's answers, keeping only what the season needs (not every call).
+class SeasonRequest(CannedRequest):
+    """CannedRequest's answers, keeping only what the season needs.
 
     Keeps the last message the bot sent to each chat (the officer reads its buttons) and
     counts calls by method.
@@ -272,7 +272,7 @@ def prefill(service: Service, store: Store, template: Any, indexes: range) -> di
         if ws is not None and hasattr(ws, "create_agency"):
             ws.create_agency(report.agency, level, region, user)
             agencies += 1
-        store.save_session(Session(user, report_id=report_id, step="done"))
+        store.save_session(Session(user, report_id=report_id, step=Step.DONE))
         for k in range(len(SEED_SESSION) + 1):
             store.seen_update(f"prefill:{i}:{k}")
     return {

@@ -1,17 +1,17 @@
-"""Shared fixtures: paths to ../shared (skipped cleanly when absent) and sample reports."""
+"""Shared fixtures: the seed report of ../shared (skipped cleanly when absent), sample
+reports and an in-memory store. Plain helpers are in ``tests/helpers``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.format.datafile import Report, load
-from tests.factories import consistent_report
-
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-SEED = SHARED / "examples" / "seed-2023.yaml"
-PUBLISHED_TXT = SHARED / "examples" / "000_3ee1f57b4b1cc898.txt"
+from bot.store.reports import Store
+from tests.helpers.factories import consistent_report
+from tests.helpers.paths import SEED
 
 
 @pytest.fixture
@@ -34,3 +34,11 @@ def seed(seed_path: Path) -> Report:
 def report() -> Report:
     """A complete, consistent report of our own with a distinct figure in most cells."""
     return consistent_report()
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    """An in-memory store with the migrations applied, closed after the test."""
+    s = Store.open(None)
+    yield s
+    s.close()

@@ -13,8 +13,8 @@ from bot.format.datafile import Report, load, save
 from bot.format.findings import Severity
 from bot.format.model import model
 from bot.office.aggregate import AggregateError, Source, aggregate, read_source
-from tests.factories import consistent_report
-from tests.import_fixtures import cells, distinct_report, run_cli
+from tests.helpers.factories import consistent_report
+from tests.helpers.import_fixtures import cells, distinct_report, run_cli
 
 
 def agencies(n: int) -> list[Report]:

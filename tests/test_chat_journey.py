@@ -2,65 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bot.checks.rules import check
-from bot.conversation.engine import Input
 from bot.format.catalogue import Code
-from bot.format.datafile import Report, from_data, parse_text
+from bot.format.datafile import Report
 from bot.frontends.telegram_format import split_text, utf16_len
-from bot.service.turns import Drafter, Outgoing, Service
+from bot.service.turns import Service
 from bot.store.reports import Store
-from tests.chat_script import SEED_SESSION, TABLE_MESSAGES
-
-USER = "cli:officer"
-TODAY = date(2024, 12, 20)
-
-
-def fake_drafter() -> Drafter:
-    return Drafter(lambda report: f"{report.agency} 草稿", lambda report, fmt: fmt.encode())
-
-
-def service(store: Store) -> Service:
-    return Service(store, drafter=fake_drafter(), today=lambda: TODAY)
-
-
-@pytest.fixture
-def store() -> Iterator[Store]:
-    s = Store.open(None)
-    yield s
-    s.close()
-
-
-def say(svc: Service, text: str) -> list[Outgoing]:
-    return svc.handle(USER, Input(text=text), "test")
-
-
-def play(svc: Service, lines: list[str]) -> list[Outgoing]:
-    out = svc.handle(USER, Input(resume=True), "test")
-    for line in lines:
-        out = say(svc, line)
-    return out
-
-
-def exported(svc: Service) -> Report:
-    say(svc, "导出")
-    [doc] = [m for m in say(svc, "yaml") if m.document]
-    report, findings = from_data(parse_text(doc.document[1].decode()))
-    assert findings == []
-    return report
-
-
-PROMPTS = (Code.CHAT_QUESTION, Code.CHAT_ASK_AGENCY, Code.REV_ASK_REGION)
-
-
-def last_question(out: list[Outgoing]) -> str:
-    """The last question the officer was asked (a question, a set-up prompt, a choice)."""
-    return [m.text for m in out if m.code in PROMPTS or m.choices][-1]
+from tests.helpers.chat import TODAY, exported, last_question, play, resume, say, service
+from tests.helpers.chat_script import SEED_SESSION, TABLE_MESSAGES
 
 
 def test_whole_seed_report_in_few_messages(store: Store, seed: Report) -> None:
@@ -132,7 +85,7 @@ def test_kill_between_answers_loses_nothing(tmp_path: Path, seed: Report, cut: i
     # the first process is gone without closing anything; a new one opens the same file
     second = Store.open(db)
     svc = service(second)
-    resumed = svc.handle(USER, Input(resume=True), "test")
+    resumed = resume(svc)
     if cut:
         assert last_question(resumed) == last_question(before)
     for line in SEED_SESSION[cut:]:
@@ -152,10 +105,7 @@ def test_several_reports_per_database(store: Store) -> None:
     out = say(svc, "2022")
     assert out[0].code is Code.CHAT_REPORT_CREATED
     other = "cli:colleague"
-    svc.handle(other, Input(resume=True), "test")
-    for line in ["某某县农业农村局", "4", "贵州省某某县"]:
-        svc.handle(other, Input(text=line), "test")
-    out = svc.handle(other, Input(text="好"), "test")
+    out = play(svc, ["某某县农业农村局", "4", "贵州省某某县", "好"], user=other)
     assert out[0].code is Code.CHAT_REPORT_CREATED
     assert out[1].code is Code.CHAT_RULES_ZERO
     assert sorted((r.agency, r.year) for r in store.list_reports()) == [
@@ -173,7 +123,7 @@ def test_several_reports_per_database(store: Store) -> None:
     out = say(svc, "黔西南州工业和信息化局2023年")
     assert "概括本年度" in last_question(out)
     # the colleague's list holds only their own agency's report
-    out = svc.handle(other, Input(text="/report"), "test")
+    out = say(svc, "/report", user=other)
     assert [c.label for c in out[-1].choices][:-1] == ["某某县农业农村局2023年"]
 
 

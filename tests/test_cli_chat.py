@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.format.catalogue import Code, message
 from bot.format.datafile import Report, load, save
 from bot.frontends.cli import main
-from tests.chat_script import SEED_SESSION
+from tests.helpers.chat_script import SEED_SESSION
 
 
 def chat(db: Path, out: Path) -> subprocess.Popen[str]:
@@ -47,10 +48,11 @@ def run_piped(db: Path, out: Path, lines: list[str]) -> str:
     return stdout
 
 
+@pytest.mark.slow
 def test_piped_session_completes_report(tmp_path: Path, seed: Report) -> None:
     """Should complete the seed report from an empty database through a pipe."""
     stdout = run_piped(tmp_path / "r.db", tmp_path / "out", [*SEED_SESSION, "导出", "yaml"])
-    assert "全部内容已填写完毕" in stdout
+    assert message(Code.CHAT_ALL_DONE) in stdout
     [exported] = (tmp_path / "out").glob("*.yaml")
     report, findings = load(exported)
     assert findings == []
@@ -59,6 +61,7 @@ def test_piped_session_completes_report(tmp_path: Path, seed: Report) -> None:
     assert report.review_litigation == seed.review_litigation
 
 
+@pytest.mark.slow
 def test_pasted_block_between_triple_quotes(tmp_path: Path, report: Report) -> None:
     from bot.format.model import model
 
@@ -66,7 +69,7 @@ def test_pasted_block_between_triple_quotes(tmp_path: Path, report: Report) -> N
     stdout = run_piped(
         tmp_path / "r.db", tmp_path / "out", [*SEED_SESSION[:15], '"""', *rows, '"""']
     )
-    assert "已读取粘贴的表三" in stdout
+    assert message(Code.CHAT_PASTE_OK) in stdout
 
 
 class Reader(threading.Thread):
@@ -101,6 +104,7 @@ def last_prompt(text: str) -> str:
     return next(ln for ln in reversed(lines) if not ln.startswith("  "))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cut", [2, 11, 17])
 def test_kill_9_and_restart_resumes(tmp_path: Path, seed: Report, cut: int) -> None:
     """Should lose no acknowledged answer and ask the same question after kill -9."""

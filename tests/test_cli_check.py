@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.format.catalogue import Code, message
 from bot.format.datafile import Report, save
 from bot.frontends.cli import main
-from tests.factories import consistent_report
+from tests.helpers.factories import consistent_report
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -98,7 +99,7 @@ def test_row_of_six_exits_1_with_finding(capsys, tmp_path: Path, report: Report)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     status, out, _ = run(capsys, "check", str(path))
     assert status == 1
-    assert "“三、（一）予以公开”应有 7 个数字，文件中有 6 个" in out
+    assert message(Code.DATA_ROW_LENGTH, row="三、（一）予以公开", expected=7, found=6) in out
 
 
 def test_several_files_worst_status_wins(capsys, tmp_path: Path, report: Report) -> None:
@@ -106,9 +107,10 @@ def test_several_files_worst_status_wins(capsys, tmp_path: Path, report: Report)
     (tmp_path / "empty.yaml").write_text("", encoding="utf-8")
     status, out, _ = run(capsys, "check", str(tmp_path / "ok.yaml"), str(tmp_path / "empty.yaml"))
     assert status == 2
-    assert "未发现问题" in out
+    assert message(Code.CLI_CLEAN) in out
 
 
+@pytest.mark.slow
 def test_console_script_no_traceback(tmp_path: Path) -> None:
     """Should run as a real process and print one line for a binary file."""
     path = tmp_path / "x.docx"

@@ -11,8 +11,8 @@ from bot.format.catalogue import Code
 from bot.format.datafile import Report
 from bot.format.findings import Severity
 from bot.format.model import model
-from tests.factories import consistent_report
-from tests.test_compose import answered_report
+from tests.helpers.drafts import answered_report
+from tests.helpers.factories import consistent_report
 
 
 def codes(report: Report, previous: Report | None = None) -> list[Code]:

@@ -11,7 +11,7 @@ import yaml
 
 from bot.format.catalogue import Code
 from bot.format.datafile import DataFileError, Report, dumps, from_data, load, parse_text, save
-from tests.conftest import SHARED
+from tests.helpers.paths import SHARED
 
 
 def roundtrip(report: Report, fmt: str) -> Report:

@@ -17,15 +17,17 @@ from openpyxl import load_workbook
 from bot.drafting.prose import document
 from bot.drafting.render import render
 from bot.format.datafile import Report
-from tests.test_compose import (
+from tests.helpers.drafts import (
+    LONG,
+    NASTY,
     Spans,
     answered_report,
     block_spans,
     cover,
     expected_figures,
+    nasty_report,
     unique_report,
 )
-from tests.test_render import LONG, NASTY, nasty_report
 
 
 def load(report: Report) -> Any:

@@ -1,7 +1,7 @@
 """What ``reportbot run`` survives: kill -9, updates delivered twice, 429s, 5xx, timeouts.
 
 The bot runs as a process against the fake Bot API server on 127.0.0.1
-(``tests/fake_bot_api.py``). Several officers draft their reports at once, each in their
+(``tests/helpers/fake_bot_api.py``). Several officers draft their reports at once, each in their
 own private chat; what the bot must answer is known from an *oracle*: each officer's
 conversation played on its own in-memory store through the same ``Service``. Every
 wait is for an event (a number of messages in a chat, a process exit), never a tuned
@@ -27,7 +27,7 @@ from telegram import Bot
 from telegram.error import BadRequest as TelegramBadRequest
 from telegram.error import NetworkError, RetryAfter
 
-from bot.conversation.engine import Input
+from bot.conversation.types import Input
 from bot.format.catalogue import Code, message
 from bot.format.datafile import Report
 from bot.frontends import telegram_bot as telegram_app
@@ -36,9 +36,9 @@ from bot.frontends.telegram_bot import Deps, RetryingRequest, build_application
 from bot.frontends.telegram_format import PARAGRAPH, Button, Document, messages, parse_callback
 from bot.service.turns import Outgoing, Service
 from bot.store.reports import Store
-from tests.chat_script import SEED_SESSION, TABLE_MESSAGES
-from tests.fake_bot_api import FakeBotApi, Sent, visible_text
-from tests.telegram_fakes import USER_ID, RecordingRequest, as_update, text_data
+from tests.helpers.chat_script import SEED_SESSION, TABLE_MESSAGES
+from tests.helpers.fake_bot_api import FakeBotApi, Sent, visible_text
+from tests.helpers.telegram_fakes import USER_ID, RecordingRequest, as_update, text_data
 
 TOKEN = "123:FAULTS"
 SEED = 20241220
@@ -326,6 +326,7 @@ def arm(api: FakeBotApi, bot: BotProcess, officer: Officer, reply: int) -> None:
     api.on_call = hook
 
 
+@pytest.mark.slow
 def test_kill_9_at_random_points_loses_no_acknowledged_answer(
     api: FakeBotApi, bot: BotProcess
 ) -> None:
@@ -465,6 +466,7 @@ def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(telegram_app, "RETRY_DELAY_MAX", 0.05)
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("fast_retries")
 async def test_retrying_request_retries_5xx_timeouts_and_dropped_connections(
     api: FakeBotApi,
@@ -482,6 +484,7 @@ async def test_retrying_request_retries_5xx_timeouts_and_dropped_connections(
     assert [s.text for s in api.state.sent] == ["你好"]  # carried out once
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("fast_retries")
 async def test_retrying_request_gives_up_and_keeps_4xx_final(api: FakeBotApi) -> None:
     async with Bot(TOKEN, base_url=api.base_url, request=RetryingRequest()) as bot:
@@ -495,6 +498,7 @@ async def test_retrying_request_gives_up_and_keeps_4xx_final(api: FakeBotApi) ->
     assert api.state.sent == []
 
 
+@pytest.mark.slow
 async def test_get_me_is_not_retried(api: FakeBotApi) -> None:
     """A broken Bot API at start-up stops start-up at once (with one line on stderr)."""
     api.inject("getMe", "status", times=10)
@@ -505,6 +509,7 @@ async def test_get_me_is_not_retried(api: FakeBotApi) -> None:
     assert api.state.faulted == [("getMe", "status")]
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("fast_retries")
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # RetryAfter
 async def test_application_waits_out_429_and_retries_failures(
@@ -531,6 +536,7 @@ async def test_application_waits_out_429_and_retries_failures(
     assert [s.text for s in api.state.sent] == ["一", "二"]
 
 
+@pytest.mark.slow
 def test_429_500_and_timeouts_lose_nothing(api: FakeBotApi, bot: BotProcess) -> None:
     """Two officers draft their reports while the Bot API answers 429, 500 and 502, is
     slow, does not answer (the bot's request times out) or drops the connection: the
@@ -574,6 +580,7 @@ def test_429_500_and_timeouts_lose_nothing(api: FakeBotApi, bot: BotProcess) -> 
     assert TOKEN not in bot.output()
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # RetryAfter
 async def test_fake_api_faults_answer_as_telegram_does(api: FakeBotApi) -> None:
     """The fault modes themselves: a 429 carries ``parameters.retry_after``; a faulty

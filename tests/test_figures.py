@@ -435,6 +435,7 @@ NOTATIONS: dict[str, Callable[[int], str]] = {
 counts = st.integers(0, MAX_COUNT)
 
 
+@pytest.mark.slow
 @FAST
 @given(
     counts,
@@ -446,6 +447,7 @@ def test_count_round_trip(n: int, notation: str, unit: str, pad: str) -> None:
     assert parse_count(pad + NOTATIONS[notation](n) + unit + pad) == n
 
 
+@pytest.mark.slow
 @FAST
 @given(
     st.lists(counts, min_size=1, max_size=10),
@@ -460,6 +462,7 @@ def test_row_round_trip(values: list[int], notation: str, sep: str, trailing: bo
     assert parse_row(text, len(values)) == values
 
 
+@pytest.mark.slow
 @FAST
 @given(
     st.integers(1, 6).flatmap(
@@ -479,12 +482,14 @@ money = st.decimals(
 )
 
 
+@pytest.mark.slow
 @FAST
 @given(money, st.sampled_from(["", "万元", " 万元", "万"]))
 def test_money_round_trip_wan(value: Decimal, unit: str) -> None:
     assert parse_money(f"{value:f}{unit}") == value
 
 
+@pytest.mark.slow
 @FAST
 @given(money, st.sampled_from(["{:f}元", "{:,f}元", "{:f} 元", "{:f}元整"]))
 def test_money_round_trip_yuan(value: Decimal, form: str) -> None:
@@ -493,6 +498,7 @@ def test_money_round_trip_yuan(value: Decimal, form: str) -> None:
     assert "E" not in str(result)
 
 
+@pytest.mark.slow
 @FAST
 @given(st.integers(0, 10**10), st.booleans())
 def test_money_chinese_yuan(yuan: int, financial: bool) -> None:
@@ -507,6 +513,7 @@ def never_crashes(func: Callable[[], object]) -> None:
         check_error(err)
 
 
+@pytest.mark.slow
 @FAST
 @given(st.text())
 def test_fuzz_single_values(text: str) -> None:
@@ -515,6 +522,7 @@ def test_fuzz_single_values(text: str) -> None:
     split_values(text)
 
 
+@pytest.mark.slow
 @FAST
 @given(
     st.text(alphabet=st.sampled_from("0123456789１２,，.、;；\t\n\r -－负十百千万亿零两元件 /"))
@@ -526,6 +534,7 @@ def test_fuzz_figure_like(text: str) -> None:
     never_crashes(lambda: parse_block(text, 2, 3))
 
 
+@pytest.mark.slow
 @FAST
 @given(st.text(), st.integers(1, 8), st.integers(1, 8))
 def test_fuzz_rows_and_blocks(text: str, rows: int, cols: int) -> None:

@@ -17,16 +17,16 @@ import io
 import os
 import zipfile
 from dataclasses import replace
-from datetime import date
 from functools import cache
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from bot.conversation.command_words import commands
-from bot.conversation.engine import Input
 from bot.conversation.flows import flow
+from bot.conversation.types import Input
 from bot.drafting.prose import document, with_narrative
 from bot.drafting.prose_facts import prose_steps
 from bot.drafting.render import FORMATS, preview_text, render
@@ -46,11 +46,13 @@ from bot.frontends.telegram_format import (
 )
 from bot.service.turns import Outgoing, Service
 from bot.store.reports import Store
-from tests.chat_script import SEED_SESSION
-from tests.factories import consistent_report
-from tests.fake_bot_api import check_keyboard, shown
+from tests.helpers.chat import TODAY
+from tests.helpers.chat_script import SEED_SESSION
+from tests.helpers.factories import consistent_report
+from tests.helpers.fake_bot_api import check_keyboard, shown
 
-TODAY = date(2024, 12, 20)
+pytestmark = pytest.mark.slow
+
 USER = "tg:777001"
 # more examples for a longer hunt: REPORTBOT_FUZZ_EXAMPLES=1000 pytest tests/test_fuzz.py
 EXAMPLES = int(os.environ.get("REPORTBOT_FUZZ_EXAMPLES", "0"))

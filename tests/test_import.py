@@ -18,9 +18,8 @@ from bot.format.datafile import Report
 from bot.format.model import model
 from bot.importing.importer import ImportResult, import_bytes, import_report
 from bot.importing.text import ImportFailed
-from tests.conftest import PUBLISHED_TXT
-from tests.factories import consistent_report
-from tests.import_fixtures import (
+from tests.helpers.factories import consistent_report
+from tests.helpers.import_fixtures import (
     Style,
     applications_rows,
     cells,
@@ -34,6 +33,7 @@ from tests.import_fixtures import (
     title,
     web_text,
 )
+from tests.helpers.paths import PUBLISHED_TXT
 
 Build = Callable[[Report], tuple[str, bytes]]
 
@@ -360,11 +360,13 @@ def faithful_or_refused(lines: list[str]) -> None:
     assert code is Code.IMP_NO_TITLE
 
 
+@pytest.mark.slow
 def test_a_lost_line_never_invents_a_figure() -> None:
     for n in range(len(LINES)):
         faithful_or_refused(LINES[:n] + LINES[n + 1 :])
 
 
+@pytest.mark.slow
 def test_a_doubled_line_never_invents_a_figure() -> None:
     for n in range(len(LINES)):
         faithful_or_refused(LINES[: n + 1] + LINES[n:])

@@ -19,8 +19,8 @@ from bot.format.datafile import Report, load
 from bot.frontends.cli import main
 from bot.importing.importer import import_bytes, import_report
 from bot.importing.text import ImportFailed
-from tests.conftest import PUBLISHED_TXT
-from tests.import_fixtures import Style, distinct_report, html_page, run_cli, web_text
+from tests.helpers.import_fixtures import Style, distinct_report, html_page, run_cli, web_text
+from tests.helpers.paths import PUBLISHED_TXT
 
 
 def docx_of(*paragraphs: str, table: list[list[str]] | None = None) -> bytes:
@@ -131,6 +131,7 @@ def test_too_large(monkeypatch: pytest.MonkeyPatch) -> None:
     assert caught.value.code is Code.IMP_TOO_LARGE
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=400), st.sampled_from(["r.txt", "r.html", "r.docx", "r.xlsx", "r"]))
 def test_any_bytes_import_or_fail_with_a_code(data: bytes, name: str) -> None:
@@ -148,6 +149,7 @@ WORDS = ["规章", "行政许可", "第二十条第（一）项", "本年制发�
          "1.5", "-2", "—待填—", "\t", "|"]  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(WORDS), max_size=80), st.sampled_from(["r.txt", "r.html"]))
 def test_any_jumble_of_report_words_imports_or_fails_with_a_code(

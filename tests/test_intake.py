@@ -4,32 +4,25 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.conversation.engine import Input
 from bot.drafting.render import render
-from bot.format.catalogue import Code
+from bot.format.catalogue import Code, message
 from bot.service.turns import Service
 from bot.store.reports import Store
-from tests.chat_script import SEED_SESSION
-from tests.factories import consistent_report
-from tests.test_chat_journey import TODAY, USER, fake_drafter, last_question, play, say
+from tests.helpers.catalogue import mentions
+from tests.helpers.chat import last_question, play, say, send_file, service
+from tests.helpers.chat_script import SEED_SESSION
+from tests.helpers.factories import consistent_report
 
 AGENCY = SEED_SESSION[0]
 
 
 @pytest.fixture
-def svc() -> Iterator[Service]:
-    store = Store.open(None)
-    yield Service(store, drafter=fake_drafter(), today=lambda: TODAY)
-    store.close()
-
-
-def send(svc: Service, name: str, data: bytes) -> list:
-    return svc.handle(USER, Input(document=(name, data)), "test")
+def svc(store: Store) -> Service:
+    return service(store)
 
 
 def test_last_year_pasted_then_offered(svc: Service) -> None:
@@ -47,9 +40,9 @@ def test_last_year_pasted_then_offered(svc: Service) -> None:
 
 def test_a_file_of_another_year_or_garbage(svc: Service) -> None:
     play(svc, SEED_SESSION[:4])
-    out = send(svc, "2020.html", render(consistent_report(agency=AGENCY, year=2020), "html"))
+    out = send_file(svc, "2020.html", render(consistent_report(agency=AGENCY, year=2020), "html"))
     assert out[0].code is Code.IMP_CHAT_OTHER_YEAR
-    out = send(svc, "x.docx", b"\x00\x01garbage")
+    out = send_file(svc, "x.docx", b"\x00\x01garbage")
     assert out[0].code is Code.IMP_CHAT_UNREADABLE
     assert "概括本年度" in last_question(out)
     assert svc.store.find_report(AGENCY, 2020) is None
@@ -59,7 +52,7 @@ def test_this_years_workbook_fills_the_tables(svc: Service) -> None:
     """Should read this year's figures from the filled workbook, checked like typed ones."""
     play(svc, SEED_SESSION[:4])
     this = consistent_report(agency=AGENCY, year=2023)
-    out = send(svc, "表格.xlsx", render(this, "xlsx"))
+    out = send_file(svc, "表格.xlsx", render(this, "xlsx"))
     assert out[0].code is Code.IMP_CHAT_FIGURES
     stored = svc.store.get_report(1)
     assert stored.applications == this.applications
@@ -74,7 +67,7 @@ def test_this_years_figures_with_an_error_are_refused(svc: Service) -> None:
     play(svc, SEED_SESSION[:4])
     this = consistent_report(agency=AGENCY, year=2023)
     this.applications["granted"][0] += 1
-    out = send(svc, "表格.xlsx", render(this, "xlsx"))
+    out = send_file(svc, "表格.xlsx", render(this, "xlsx"))
     assert out[0].code is Code.IMP_CHAT_FIGURES_REFUSED
     assert "三、（一）予以公开·总计" in out[0].text
     assert svc.store.get_report(1).applications == {}
@@ -82,10 +75,11 @@ def test_this_years_figures_with_an_error_are_refused(svc: Service) -> None:
 
 def test_a_file_without_an_open_report(svc: Service) -> None:
     play(svc, [])
-    out = send(svc, "r.html", render(consistent_report(agency=AGENCY, year=2022), "html"))
+    out = send_file(svc, "r.html", render(consistent_report(agency=AGENCY, year=2022), "html"))
     assert out[0].code is Code.IMP_CHAT_NO_REPORT
 
 
+@pytest.mark.slow
 def test_terminal_sends_a_file(tmp_path: Path) -> None:
     last = tmp_path / "2022.docx"
     last.write_bytes(render(consistent_report(agency=AGENCY, year=2022), "docx"))
@@ -98,5 +92,5 @@ def test_terminal_sends_a_file(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    assert f"已导入“{AGENCY}2022年”的报告作为上年度对照" in proc.stdout
-    assert "无法读取文件 none.docx" in proc.stdout
+    assert message(Code.IMP_CHAT_PREVIOUS, agency=AGENCY, year=2022) in proc.stdout
+    assert mentions(proc.stdout, Code.IMP_CHAT_UNREADABLE, name="none.docx")

@@ -140,6 +140,7 @@ def test_catalogue_missing_codes(tmp_path: Path) -> None:
         Catalogue.load(tmp_path)
 
 
+@pytest.mark.slow
 def test_broken_prompt_stops_chat_at_start_up(tmp_path: Path, monkeypatch) -> None:
     """Should refuse to start the chat with one line naming file, key and reason."""
     import subprocess

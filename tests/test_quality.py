@@ -44,12 +44,14 @@ def tool(name: str) -> str:
     return found
 
 
+@pytest.mark.slow
 def test_ruff_clean() -> None:
     proc = subprocess.run([tool("ruff"), "check", "bot", "tests"], cwd=ROOT,
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_mypy_clean() -> None:
     proc = subprocess.run([tool("mypy")], cwd=ROOT, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr

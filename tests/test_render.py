@@ -17,32 +17,16 @@ from bot.format.catalogue import Code, UserError
 from bot.format.datafile import Report
 from bot.format.model import model
 from bot.frontends.telegram_format import split_text, utf16_len
-from tests.test_compose import (
+from tests.helpers.drafts import (
+    LONG,
     Spans,
     answered_report,
     block_spans,
     cover,
     expected_figures,
+    nasty_report,
     unique_report,
 )
-
-NASTY = (
-    '<script>alert("x")</script> & \'quoted\' "double" <b>bold</b> 😀🇨🇳 '
-    "tab\there ctrl\x00\x01\x08\x0b\x0c\x1b\x7f end"
-)
-LONG = "很长的一段话，没有句号" * 1000  # 10,000 characters, no sentence end
-
-
-def nasty_report() -> Report:
-    """Officer text with markup, quotes, emoji, control characters and 10,000 characters."""
-    report = answered_report(
-        overview_intro=NASTY,
-        work_points=LONG,
-        active_items=[NASTY, "| pipe | and *stars* _under_ # hash"],
-    )
-    report.agency = "测试<局>&\x00"
-    report.extra["overrides"] = {"overview.supervision": f"{NASTY}\n# not a heading\n1. item"}
-    return report
 
 
 class TableParser(HTMLParser):

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from bot.drafting.render import render
-from tests.test_compose import answered_report, unique_report
+from tests.helpers.drafts import answered_report, unique_report
+
+pytestmark = pytest.mark.slow
 
 TIMEOUT = 180
 

@@ -15,17 +15,31 @@ import pytest
 from telegram.ext import CallbackContext
 
 from bot.format.catalogue import Code, message
+from bot.format.model import model
 from bot.frontends import telegram_bot as telegram_app
 from bot.frontends.settings import Settings
 from bot.frontends.telegram_bot import App, Deps, build_application, remind
 from bot.service.turns import Service
 from bot.store.office import WorkflowStore
 from bot.store.reports import Store
-from tests.chat_script import SEED_SESSION
-from tests.telegram_fakes import Call, RecordingRequest, as_update, button_data, text_data
-from tests.test_telegram_app import TODAY, TOKEN, fake_drafter
+from tests.helpers.catalogue import mentions
+from tests.helpers.chat import TODAY, fake_drafter
+from tests.helpers.chat_script import SEED_SESSION
+from tests.helpers.telegram_fakes import (
+    TOKEN,
+    Call,
+    RecordingRequest,
+    as_update,
+    button_data,
+    buttons,
+    text_data,
+    texts,
+)
 
 ADMIN, EDITOR, REVIEWER, OUTSIDER = 1001, 1002, 1003, 1004
+AGENCY, YEAR = SEED_SESSION[0], int(SEED_SESSION[3])
+IN_FORCE = next(c.ref for c in model().active_cells if c.path == "normative_docs.in_force")
+APPROVE, RETURN = message(Code.REV_APPROVE), message(Code.REV_RETURN)
 
 
 class Office:
@@ -60,23 +74,16 @@ class Office:
         return await self.say(user, f"/start {link.group(2)}")
 
 
-def buttons(call: Call) -> list[dict[str, Any]]:
-    markup = call.params.get("reply_markup") or {"inline_keyboard": []}
-    return [b for row in markup["inline_keyboard"] for b in row]
-
-
 def to(calls: list[Call], user: int) -> list[Call]:
     return [c for c in calls if int(c.params.get("chat_id", 0)) == user]
 
 
 def text(calls: list[Call]) -> str:
-    return "\n".join(
-        html.unescape(c.params.get("text", "")) for c in calls if c.method == "sendMessage"
-    )
+    return "\n".join(texts(calls))
 
 
 def request_call(calls: list[Call], user: int) -> Call:
-    [call] = [c for c in to(calls, user) if [b["text"] for b in buttons(c)] == ["通过", "退回"]]
+    [call] = [c for c in to(calls, user) if [b["text"] for b in buttons(c)] == [APPROVE, RETURN]]
     return call
 
 
@@ -96,12 +103,14 @@ async def test_two_editors_a_reviewer_and_an_outsider(office: Office) -> None:
     ws = WorkflowStore(office.store)
     # the admin starts the report; an unfinished report cannot be submitted
     await office.play(ADMIN, SEED_SESSION[:10])
-    assert message(Code.REV_SUBMIT_ERRORS, errors=1)[:6] in text(await office.say(ADMIN, "提交"))
+    assert mentions(text(await office.say(ADMIN, "提交")), Code.REV_SUBMIT_ERRORS)
     assert ws.versions(1) == []
     for line in SEED_SESSION[10:]:
         await office.say(ADMIN, line)
-    assert "已作为“填报人”加入" in text(await office.join(EDITOR, "填报人"))
-    assert "已作为“审核人”加入" in text(await office.join(REVIEWER, "审核人"))
+    joined = text(await office.join(EDITOR, "填报人"))
+    assert mentions(joined, Code.REV_JOINED, role=message(Code.REV_ROLE_EDITOR), agency=AGENCY)
+    joined = text(await office.join(REVIEWER, "审核人"))
+    assert mentions(joined, Code.REV_JOINED, role=message(Code.REV_ROLE_REVIEWER), agency=AGENCY)
 
     # the outsider sees nothing of the agency, and forged presses do nothing
     calls = await office.play(OUTSIDER, ["/report", "历史", "审核", "预览"])
@@ -111,7 +120,7 @@ async def test_two_editors_a_reviewer_and_an_outsider(office: Office) -> None:
     await office.say(EDITOR, "/report")
     await office.say(EDITOR, "1")
     calls = await office.say(EDITOR, "提交")
-    assert "已提交第 1 版" in text(to(calls, EDITOR))
+    assert mentions(text(to(calls, EDITOR)), Code.REV_SUBMITTED, number=1)
     sent = to(calls, REVIEWER)  # delivered to the reviewer at once
     assert [c.method for c in sent] == ["sendDocument", "sendMessage"]
     assert sent[0].files["document"][0].endswith("第1版.docx")
@@ -124,33 +133,40 @@ async def test_two_editors_a_reviewer_and_an_outsider(office: Office) -> None:
     for data in forged:
         calls = await office.send(data)
         assert message(Code.CHAT_EXPIRED) in text(calls)
-    calls = await office.press(EDITOR, first, "通过")  # an editor may not approve
+    calls = await office.press(EDITOR, first, APPROVE)  # an editor may not approve
     assert message(Code.CHAT_EXPIRED) in text(calls)
     assert ws.versions(1)[0].status == "submitted"
 
     # 退回 with comments: both editors are told
-    calls = await office.press(REVIEWER, first, "退回")
+    calls = await office.press(REVIEWER, first, RETURN)
     assert message(Code.REV_ASK_COMMENTS) in text(calls)
-    calls = await office.say(REVIEWER, "三、（四）1.本机关不掌握·自然人 请核对台账")
-    assert "已退回第 1 版" in text(to(calls, REVIEWER))
+    comments = "三、（四）1.本机关不掌握·自然人 请核对台账"
+    calls = await office.say(REVIEWER, comments)
+    assert mentions(text(to(calls, REVIEWER)), Code.REV_RETURNED, number=1)
     for editor in (ADMIN, EDITOR):
-        assert "请核对台账" in text(to(calls, editor))
+        notice = text(to(calls, editor))
+        assert mentions(notice, Code.REV_RETURNED_NOTICE, number=1, comments=comments)
 
     # fix, resubmit: the reviewer sees what changed
     await office.say(EDITOR, "修改 行政规范性文件")
     await office.say(EDITOR, "0 0 6")
     calls = await office.say(EDITOR, "提交")
     second = request_call(calls, REVIEWER)
-    assert "二、行政规范性文件·现行有效件数：5 → 6" in html.unescape(second.params["text"])
+    changed = message(Code.REV_CHANGED_CELL, cell=IN_FORCE, old=5, new=6)
+    assert changed in html.unescape(second.params["text"]).splitlines()
 
     # approve; a replayed press and the old version's buttons change nothing
-    calls = await office.press(REVIEWER, second, "通过")
-    assert "已通过第 2 版" in text(calls)
-    assert "审核通过，可以发布" in text(to(calls, EDITOR))
+    calls = await office.press(REVIEWER, second, APPROVE)
+    assert mentions(text(calls), Code.REV_APPROVED, number=2)
+    assert mentions(text(to(calls, EDITOR)), Code.REV_APPROVED_NOTICE, agency=AGENCY, number=2)
     approved = ws.versions(1)[-1]
     assert approved.status == "approved"
-    assert "已经处理过了" in text(await office.press(REVIEWER, second, "通过"))
-    assert "已经处理过了" in text(await office.press(REVIEWER, first, "通过"))
+    decided = text(await office.press(REVIEWER, second, APPROVE))
+    status = message(Code.REV_STATUS_APPROVED)
+    assert mentions(decided, Code.REV_ALREADY_DECIDED, number=2, status=status)
+    decided = text(await office.press(REVIEWER, first, APPROVE))
+    status = message(Code.REV_STATUS_RETURNED)
+    assert mentions(decided, Code.REV_ALREADY_DECIDED, number=1, status=status)
     assert message(Code.CHAT_EXPIRED) in text(
         await office.send(
             button_data(buttons(second)[0]["callback_data"], second.result, user_id=OUTSIDER)
@@ -184,7 +200,8 @@ async def test_reminders_fire_after_a_restart(tmp_path: Path) -> None:
         await remind(CallbackContext(app))
         reminders = to(request.of("sendMessage"), ADMIN)
         assert len(reminders) == 1
-        assert "2024年1月31日" in html.unescape(reminders[0].params["text"])
+        [reminder] = texts(reminders)
+        assert mentions(reminder, Code.REV_REMIND_EDITORS, agency=AGENCY, deadline="2024年1月31日")
         await remind(CallbackContext(app))  # sent once only
         assert len(to(request.of("sendMessage"), ADMIN)) == 1
     store.close()

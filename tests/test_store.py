@@ -17,22 +17,14 @@ from typing import Any
 import pytest
 
 import bot.store.reports as store_module
-from bot.conversation.session import Change, Session
+from bot.conversation.session import Change, LiveWarning, Session, SetupAnswers, Step
 from bot.format.datafile import Report, dumps
 from bot.store.reports import HistoryEntry, ReportExists, ReportNotFound, Store, migrations
-from tests.factories import consistent_report
+from tests.helpers.factories import consistent_report
 
 ROOT = Path(__file__).resolve().parent.parent
 AGENCY = "示例市示例区交通运输局"
 OpenStore = Callable[..., Store]
-
-
-@pytest.fixture
-def fresh_store() -> Iterator[Store]:
-    """An in-memory store with the migrations applied, closed after the test."""
-    store = Store.open(None)
-    yield store
-    store.close()
 
 
 @pytest.fixture
@@ -132,9 +124,9 @@ def test_migrations_apply_once_and_are_idempotent(open_store: OpenStore) -> None
     assert second.report_info(rid).agency_level == "county"
 
 
-def test_foreign_keys_are_enforced(fresh_store: Store) -> None:
+def test_foreign_keys_are_enforced(store: Store) -> None:
     with pytest.raises(sqlite3.IntegrityError):
-        fresh_store.db.execute(
+        store.db.execute(
             "insert into answers values (99, 'active', 'licensing', '1', 'now', 'u', 'cli')"
         )
 
@@ -142,12 +134,12 @@ def test_foreign_keys_are_enforced(fresh_store: Store) -> None:
 # --- reports -----------------------------------------------------------------------
 
 
-def test_create_report__stores_level_as_answer_and_refuses_duplicates(fresh_store: Store) -> None:
-    rid = fresh_store.create_report(AGENCY, 2024, "county", user="tg:1", frontend="telegram")
-    assert fresh_store.find_report(AGENCY, 2024) == rid
-    assert fresh_store.find_report(AGENCY, 2023) is None
-    assert fresh_store.get_report(rid) == Report(AGENCY, 2024, extra={"agency_level": "county"})
-    [entry] = fresh_store.history(rid)
+def test_create_report__stores_level_as_answer_and_refuses_duplicates(store: Store) -> None:
+    rid = store.create_report(AGENCY, 2024, "county", user="tg:1", frontend="telegram")
+    assert store.find_report(AGENCY, 2024) == rid
+    assert store.find_report(AGENCY, 2023) is None
+    assert store.get_report(rid) == Report(AGENCY, 2024, extra={"agency_level": "county"})
+    [entry] = store.history(rid)
     assert (entry.section, entry.key, entry.old, entry.new) == (
         "meta",
         "agency_level",
@@ -155,101 +147,101 @@ def test_create_report__stores_level_as_answer_and_refuses_duplicates(fresh_stor
         "county",
     )
     with pytest.raises(ReportExists) as info:
-        fresh_store.create_report(AGENCY, 2024, None, user="tg:2", frontend="telegram")
+        store.create_report(AGENCY, 2024, None, user="tg:2", frontend="telegram")
     assert info.value.report_id == rid
-    assert len(fresh_store.list_reports()) == 1
+    assert len(store.list_reports()) == 1
 
 
-def test_unknown_report(fresh_store: Store) -> None:
+def test_unknown_report(store: Store) -> None:
     with pytest.raises(ReportNotFound):
-        fresh_store.report_info(42)
+        store.report_info(42)
     with pytest.raises(ReportNotFound):
-        fresh_store.get_report(42)
+        store.get_report(42)
     with pytest.raises(ReportNotFound):
-        fresh_store.apply(42, [Change("active", "licensing", 1)], None, user="u", frontend="cli")
+        store.apply(42, [Change("active", "licensing", 1)], None, user="u", frontend="cli")
 
 
-def test_several_reports_per_database(fresh_store: Store, clock: list[datetime]) -> None:
+def test_several_reports_per_database(store: Store, clock: list[datetime]) -> None:
     ids = {
-        (agency, year): fresh_store.create_report(agency, year, None, user="u", frontend="cli")
+        (agency, year): store.create_report(agency, year, None, user="u", frontend="cli")
         for agency in (AGENCY, "示例市教育局")
         for year in (2023, 2024)
     }
     assert len(set(ids.values())) == 4
     first = ids[(AGENCY, 2023)]
-    fresh_store.apply(first, [Change("active", "licensing", 7)], None, user="u", frontend="cli")
-    listed = fresh_store.list_reports()
+    store.apply(first, [Change("active", "licensing", 7)], None, user="u", frontend="cli")
+    listed = store.list_reports()
     assert listed[0].id == first  # most recently changed first
     assert [info.updated_at for info in listed] == sorted(
         (info.updated_at for info in listed), reverse=True
     )
     assert listed[0].updated_at.tzinfo is not None
     for key, rid in ids.items():
-        assert fresh_store.find_report(*key) == rid
-        assert fresh_store.get_report(rid).active == ({"licensing": 7} if rid == first else {})
+        assert store.find_report(*key) == rid
+        assert store.get_report(rid).active == ({"licensing": 7} if rid == first else {})
 
 
 # --- apply -------------------------------------------------------------------------
 
 
-def test_apply__upsert_delete_and_history_only_on_real_change(fresh_store: Store) -> None:
-    rid = fresh_store.create_report(AGENCY, 2024, None, user="cli:a", frontend="cli")
+def test_apply__upsert_delete_and_history_only_on_real_change(store: Store) -> None:
+    rid = store.create_report(AGENCY, 2024, None, user="cli:a", frontend="cli")
 
     def put(value: Any, user: str = "tg:1", frontend: str = "telegram") -> None:
         change = Change("active", "fees_wan_yuan", value)
-        fresh_store.apply(rid, [change], None, user=user, frontend=frontend)
+        store.apply(rid, [change], None, user=user, frontend=frontend)
 
     put(Decimal("1.20"))
     put(Decimal("1.20"))  # same value again: stored once, no history
     put(Decimal("3.5"), user="cli:b", frontend="cli")
     put(None)
     put(None)  # deleting what is gone: no history
-    assert "fees_wan_yuan" not in fresh_store.get_report(rid).active
-    assert [(e.old, e.new, e.user, e.frontend) for e in fresh_store.history(rid)] == [
+    assert "fees_wan_yuan" not in store.get_report(rid).active
+    assert [(e.old, e.new, e.user, e.frontend) for e in store.history(rid)] == [
         (None, Decimal("1.20"), "tg:1", "telegram"),
         (Decimal("1.20"), Decimal("3.5"), "cli:b", "cli"),
         (Decimal("3.5"), None, "tg:1", "telegram"),
     ]
-    assert table_rows(fresh_store, "answers") == []
+    assert table_rows(store, "answers") == []
 
 
-def test_apply__answer_row_records_who_and_where(fresh_store: Store) -> None:
-    rid = fresh_store.create_report(AGENCY, 2024, None, user="u", frontend="cli")
-    fresh_store.apply(
+def test_apply__answer_row_records_who_and_where(store: Store) -> None:
+    rid = store.create_report(AGENCY, 2024, None, user="u", frontend="cli")
+    store.apply(
         rid,
         [Change("applications", "new", [1, 2, 3, 4, 5, 6, 21])],
         None,
         user="tg:7",
         frontend="telegram",
     )
-    [row] = table_rows(fresh_store, "answers")
+    [row] = table_rows(store, "answers")
     assert row["value"] == "[1, 2, 3, 4, 5, 6, 21]"
     assert (row["updated_by"], row["frontend"]) == ("tg:7", "telegram")
     assert datetime.fromisoformat(row["updated_at"]).tzinfo is not None
 
 
 def test_apply__updated_at_bumped_only_when_something_changed(
-    fresh_store: Store, clock: list[datetime]
+    store: Store, clock: list[datetime]
 ) -> None:
-    rid = fresh_store.create_report(AGENCY, 2024, None, user="u", frontend="cli")
-    created = fresh_store.report_info(rid).updated_at
+    rid = store.create_report(AGENCY, 2024, None, user="u", frontend="cli")
+    created = store.report_info(rid).updated_at
     change = [Change("narrative", "problems", "栏目更新不及时。")]
-    fresh_store.apply(rid, change, None, user="u", frontend="cli")
-    changed = fresh_store.report_info(rid).updated_at
-    fresh_store.apply(rid, change, Session("u", rid), user="u", frontend="cli")
-    assert created < changed == fresh_store.report_info(rid).updated_at
-    assert fresh_store.history(rid)[-1].at == changed
+    store.apply(rid, change, None, user="u", frontend="cli")
+    changed = store.report_info(rid).updated_at
+    store.apply(rid, change, Session("u", rid), user="u", frontend="cli")
+    assert created < changed == store.report_info(rid).updated_at
+    assert store.history(rid)[-1].at == changed
 
 
-def test_apply__meta_agency_level_updates_the_report(fresh_store: Store) -> None:
-    rid = fresh_store.create_report(AGENCY, 2024, None, user="u", frontend="cli")
+def test_apply__meta_agency_level_updates_the_report(store: Store) -> None:
+    rid = store.create_report(AGENCY, 2024, None, user="u", frontend="cli")
     level = [Change("meta", "agency_level", "city")]
-    fresh_store.apply(rid, level, None, user="u", frontend="cli")
-    assert fresh_store.report_info(rid).agency_level == "city"
-    assert fresh_store.get_report(rid).agency_level == "city"
-    fresh_store.apply(rid, [Change("meta", "agency_level", None)], None, user="u", frontend="cli")
-    assert fresh_store.report_info(rid).agency_level is None
-    assert "agency_level" not in fresh_store.get_report(rid).extra
+    store.apply(rid, level, None, user="u", frontend="cli")
+    assert store.report_info(rid).agency_level == "city"
+    assert store.get_report(rid).agency_level == "city"
+    store.apply(rid, [Change("meta", "agency_level", None)], None, user="u", frontend="cli")
+    assert store.report_info(rid).agency_level is None
+    assert "agency_level" not in store.get_report(rid).extra
 
 
 @pytest.mark.parametrize(
@@ -263,43 +255,43 @@ def test_apply__meta_agency_level_updates_the_report(fresh_store: Store) -> None
     ],
 )
 def test_apply__invalid_change_raises_before_anything_is_written(
-    fresh_store: Store, bad: Change
+    store: Store, bad: Change
 ) -> None:
-    rid = fresh_store.create_report(AGENCY, 2024, None, user="u", frontend="cli")
-    before = fresh_store.report_info(rid)
+    rid = store.create_report(AGENCY, 2024, None, user="u", frontend="cli")
+    before = store.report_info(rid)
     changes = [Change("active", "licensing", 1), bad, Change("active", "punishment", 2)]
     with pytest.raises(ValueError, match=r"."):
-        fresh_store.apply(rid, changes, Session("u", rid), user="u", frontend="cli")
-    assert fresh_store.get_report(rid).active == {}
-    assert fresh_store.history(rid) == []
-    assert fresh_store.load_session("u") is None
-    assert fresh_store.report_info(rid) == before
+        store.apply(rid, changes, Session("u", rid), user="u", frontend="cli")
+    assert store.get_report(rid).active == {}
+    assert store.history(rid) == []
+    assert store.load_session("u") is None
+    assert store.report_info(rid) == before
 
 
-def test_apply__unstorable_session_raises_before_anything_is_written(fresh_store: Store) -> None:
-    rid = fresh_store.create_report(AGENCY, 2024, None, user="u", frontend="cli")
-    session = Session("u", rid, pending={"at": datetime(2024, 1, 1, tzinfo=UTC)})
+def test_apply__unstorable_session_raises_before_anything_is_written(store: Store) -> None:
+    rid = store.create_report(AGENCY, 2024, None, user="u", frontend="cli")
+    session = Session("u", rid, pending=SetupAnswers(datetime(2024, 1, 1, tzinfo=UTC)))  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="datetime"):
-        fresh_store.apply(
+        store.apply(
             rid, [Change("active", "licensing", 1)], session, user="u", frontend="cli"
         )
-    assert fresh_store.get_report(rid).active == {}
-    assert fresh_store.load_session("u") is None
+    assert store.get_report(rid).active == {}
+    assert store.load_session("u") is None
 
 
-def test_apply__changes_without_a_report_are_refused(fresh_store: Store) -> None:
+def test_apply__changes_without_a_report_are_refused(store: Store) -> None:
     with pytest.raises(ValueError, match="report"):
-        fresh_store.apply(None, [Change("active", "licensing", 1)], None, user="u", frontend="cli")
-    fresh_store.apply(None, [], Session("u", step="choose_report"), user="u", frontend="cli")
-    assert fresh_store.load_session("u") == Session("u", step="choose_report")
+        store.apply(None, [Change("active", "licensing", 1)], None, user="u", frontend="cli")
+    store.apply(None, [], Session("u", step=Step.CHOOSE_REPORT), user="u", frontend="cli")
+    assert store.load_session("u") == Session("u", step=Step.CHOOSE_REPORT)
 
 
-def test_apply__database_failure_mid_transaction_leaves_nothing(fresh_store: Store) -> None:
-    rid = fresh_store.create_report(AGENCY, 2024, None, user="u", frontend="cli")
-    fresh_store.apply(rid, [Change("active", "licensing", 1)], None, user="u", frontend="cli")
-    before = (fresh_store.get_report(rid), fresh_store.history(rid), fresh_store.report_info(rid))
+def test_apply__database_failure_mid_transaction_leaves_nothing(store: Store) -> None:
+    rid = store.create_report(AGENCY, 2024, None, user="u", frontend="cli")
+    store.apply(rid, [Change("active", "licensing", 1)], None, user="u", frontend="cli")
+    before = (store.get_report(rid), store.history(rid), store.report_info(rid))
     # The third change is refused by the database after two have been written.
-    fresh_store.db.execute(
+    store.db.execute(
         "create trigger refuse before insert on answers when new.\"key\" = 'boom'"
         " begin select raise(abort, 'refused'); end"
     )
@@ -309,47 +301,48 @@ def test_apply__database_failure_mid_transaction_leaves_nothing(fresh_store: Sto
         Change("active", "boom", 4),
     ]
     with pytest.raises(sqlite3.IntegrityError, match="refused"):
-        fresh_store.apply(rid, changes, Session("u", rid), user="u", frontend="cli")
-    after = (fresh_store.get_report(rid), fresh_store.history(rid), fresh_store.report_info(rid))
+        store.apply(rid, changes, Session("u", rid), user="u", frontend="cli")
+    after = (store.get_report(rid), store.history(rid), store.report_info(rid))
     assert after == before
-    assert fresh_store.load_session("u") is None
+    assert store.load_session("u") is None
 
 
 def test_apply__failure_while_saving_session_rolls_back_answers(
-    fresh_store: Store, monkeypatch: pytest.MonkeyPatch
+    store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rid = fresh_store.create_report(AGENCY, 2024, None, user="u", frontend="cli")
+    rid = store.create_report(AGENCY, 2024, None, user="u", frontend="cli")
 
     def fail(self: Store, user: str, state: str, stamp: str) -> None:
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(Store, "_write_session", fail)
     with pytest.raises(RuntimeError, match="disk full"):
-        fresh_store.apply(
+        store.apply(
             rid, [Change("active", "licensing", 5)], Session("u", rid), user="u", frontend="cli"
         )
-    assert fresh_store.get_report(rid).active == {}
-    assert fresh_store.history(rid) == []
-    assert not fresh_store.db.conn.in_transaction
+    assert store.get_report(rid).active == {}
+    assert store.history(rid) == []
+    assert not store.db.conn.in_transaction
 
 
 # --- sessions and persistence ------------------------------------------------------
 
 
-def test_session_round_trip(fresh_store: Store) -> None:
+def test_session_round_trip(store: Store) -> None:
     session = Session(
         "tg:1",
         report_id=None,
-        step="active.fees",
-        history=["start", "active.licensing"],
-        pending={"figure": Decimal("12.30"), "cells": ["a", "b"]},
+        step=Step.QUESTION,
+        question="active.fees",
+        history=["active.licensing", "active.fees"],
+        pending=LiveWarning("carried_over", "active.fees"),
         return_to="review",
     )
-    fresh_store.save_session(session)
-    fresh_store.save_session(session)
-    assert fresh_store.load_session("tg:1") == session
-    assert fresh_store.load_session("tg:2") is None
-    assert len(table_rows(fresh_store, "sessions")) == 1
+    store.save_session(session)
+    store.save_session(session)
+    assert store.load_session("tg:1") == session
+    assert store.load_session("tg:2") is None
+    assert len(table_rows(store, "sessions")) == 1
 
 
 def test_persistence_across_close_and_reopen(open_store: OpenStore) -> None:
@@ -358,14 +351,14 @@ def test_persistence_across_close_and_reopen(open_store: OpenStore) -> None:
     first.apply(
         rid,
         [Change("active", "licensing", 1204)],
-        Session("tg:1", rid, step="q2"),
+        Session("tg:1", rid, Step.QUESTION, "q2"),
         user="tg:1",
         frontend="telegram",
     )
     first.close()
     second = open_store()
     assert second.get_report(rid).active == {"licensing": 1204}
-    assert second.load_session("tg:1") == Session("tg:1", rid, step="q2")
+    assert second.load_session("tg:1") == Session("tg:1", rid, Step.QUESTION, "q2")
 
 
 def test_applied_answers_are_visible_to_a_new_store_without_closing(open_store: OpenStore) -> None:
@@ -374,13 +367,13 @@ def test_applied_answers_are_visible_to_a_new_store_without_closing(open_store: 
     first.apply(
         rid,
         [Change("active", "licensing", 1)],
-        Session("tg:1", rid, step="q2"),
+        Session("tg:1", rid, Step.QUESTION, "q2"),
         user="tg:1",
         frontend="telegram",
     )
     second = open_store()  # the first is never closed, as if the process had been killed
     assert second.get_report(rid).active == {"licensing": 1}
-    assert second.load_session("tg:1") == Session("tg:1", rid, step="q2")
+    assert second.load_session("tg:1") == Session("tg:1", rid, Step.QUESTION, "q2")
     first.apply(rid, [Change("active", "punishment", 2)], None, user="tg:1", frontend="telegram")
     assert second.get_report(rid).active == {"licensing": 1, "punishment": 2}
 
@@ -414,31 +407,33 @@ def test_kept_report_matches_one_reassembled_from_the_database(open_store: OpenS
 
 
 def test_reports_kept_in_memory_are_bounded(
-    fresh_store: Store, monkeypatch: pytest.MonkeyPatch
+    store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """However many reports a long-running bot touches, it keeps only the most recently
     used assembled; the others are read again, unchanged."""
     monkeypatch.setattr(store_module, "KEPT_REPORTS", 3)
     ids = [
-        fresh_store.create_report(f"示例局{i}", 2024, None, user="u", frontend="cli")
+        store.create_report(f"示例局{i}", 2024, None, user="u", frontend="cli")
         for i in range(6)
     ]
     for i, rid in enumerate(ids):
-        fresh_store.apply(rid, [Change("active", "licensing", i)], None, user="u", frontend="cli")
-        fresh_store.get_report(rid)
-    assert len(fresh_store._assembled) == 3
-    assert [fresh_store.get_report(rid).active["licensing"] for rid in ids] == list(range(6))
+        store.apply(rid, [Change("active", "licensing", i)], None, user="u", frontend="cli")
+        store.get_report(rid)
+    assert len(store._assembled) == 3
+    assert [store.get_report(rid).active["licensing"] for rid in ids] == list(range(6))
 
 
+@pytest.mark.slow
 def test_answers_survive_a_killed_process(db_path: Path, open_store: OpenStore) -> None:
     script = textwrap.dedent(
         """
         import os, sys
-        from bot.conversation.session import Change, Session
+        from bot.conversation.session import Change, Session, Step
         from bot.store.reports import Store
         store = Store.open(sys.argv[1])
         rid = store.create_report("甲", 2024, None, user="tg:1", frontend="telegram")
-        store.apply(rid, [Change("active", "licensing", 5)], Session("tg:1", rid, step="q2"),
+        session = Session("tg:1", rid, Step.QUESTION, "q2")
+        store.apply(rid, [Change("active", "licensing", 5)], session,
                     user="tg:1", frontend="telegram")
         os._exit(9)  # no close, no cleanup
         """
@@ -451,7 +446,7 @@ def test_answers_survive_a_killed_process(db_path: Path, open_store: OpenStore) 
     rid = store.find_report("甲", 2024)
     assert rid is not None
     assert store.get_report(rid).active == {"licensing": 5}
-    assert store.load_session("tg:1") == Session("tg:1", rid, step="q2")
+    assert store.load_session("tg:1") == Session("tg:1", rid, Step.QUESTION, "q2")
 
 
 # --- import and export -------------------------------------------------------------
@@ -459,7 +454,7 @@ def test_answers_survive_a_killed_process(db_path: Path, open_store: OpenStore) 
 
 @pytest.mark.parametrize("kind", ["memory", "file"])
 def test_import_export_round_trip(request: pytest.FixtureRequest, kind: str) -> None:
-    store: Store = request.getfixturevalue("fresh_store" if kind == "memory" else "file_store")
+    store: Store = request.getfixturevalue("store" if kind == "memory" else "file_store")
     report = full_report()
     rid = store.import_report(report, user="cli:a", frontend="cli")
     exported = store.export_report(rid)
@@ -472,22 +467,22 @@ def test_import_export_round_trip(request: pytest.FixtureRequest, kind: str) -> 
     assert {e.frontend for e in store.history(rid)} == {"cli"}
 
 
-def test_import__exists_unless_replace(fresh_store: Store) -> None:
-    rid = fresh_store.import_report(full_report(), user="u", frontend="cli")
+def test_import__exists_unless_replace(store: Store) -> None:
+    rid = store.import_report(full_report(), user="u", frontend="cli")
     with pytest.raises(ReportExists):
-        fresh_store.import_report(full_report(), user="u", frontend="cli")
-    logged = len(fresh_store.history(rid))
-    assert fresh_store.import_report(full_report(), user="u", frontend="cli", replace=True) == rid
-    assert len(fresh_store.history(rid)) == logged  # same report again: nothing changed
+        store.import_report(full_report(), user="u", frontend="cli")
+    logged = len(store.history(rid))
+    assert store.import_report(full_report(), user="u", frontend="cli", replace=True) == rid
+    assert len(store.history(rid)) == logged  # same report again: nothing changed
 
     changed = full_report()
     changed.active["licensing"] = 1300
     del changed.extra["explanations"]
     del changed.extra["agency_level"]
-    fresh_store.import_report(changed, user="tg:9", frontend="telegram", replace=True)
-    assert fresh_store.export_report(rid) == changed
-    assert fresh_store.report_info(rid).agency_level is None
-    new = fresh_store.history(rid)[logged:]
+    store.import_report(changed, user="tg:9", frontend="telegram", replace=True)
+    assert store.export_report(rid) == changed
+    assert store.report_info(rid).agency_level is None
+    new = store.history(rid)[logged:]
     assert sorted((e.section, e.key, e.old, e.new) for e in new) == [
         ("active", "licensing", 1204, 1300),
         ("explanations", "table3.carry_forward_rise", "本年度受理申请集中在年底。", None),
@@ -496,15 +491,15 @@ def test_import__exists_unless_replace(fresh_store: Store) -> None:
     assert all(isinstance(e, HistoryEntry) and e.user == "tg:9" for e in new)
 
 
-def test_import__several_reports(fresh_store: Store) -> None:
+def test_import__several_reports(store: Store) -> None:
     ids = {
-        fresh_store.import_report(full_report(agency, year), user="u", frontend="cli")
+        store.import_report(full_report(agency, year), user="u", frontend="cli")
         for agency in (AGENCY, "示例市教育局")
         for year in (2023, 2024)
     }
     assert len(ids) == 4
-    for info in fresh_store.list_reports():
-        assert fresh_store.export_report(info.id) == full_report(info.agency, info.year)
+    for info in store.list_reports():
+        assert store.export_report(info.id) == full_report(info.agency, info.year)
 
 
 # --- Telegram updates --------------------------------------------------------------
@@ -568,7 +563,7 @@ def test_m004_keeps_sessions_and_processed_updates(tmp_path: Path) -> None:
     db.close()
     store = Store.open(path)
     try:
-        assert store.load_session("tg:1") == Session("tg:1", step="setup_level")
+        assert store.load_session("tg:1") == Session("tg:1", step=Step.SETUP_LEVEL)
         assert store.update_seen("42")
         assert store.seen_update("42")  # already recorded
         assert not store.seen_update("43")
@@ -589,11 +584,11 @@ def test_m004_keeps_sessions_and_processed_updates(tmp_path: Path) -> None:
         ("select id from outbox where delivered_at is null order by id", "idx_outbox_undelivered"),
     ],
 )
-def test_what_every_turn_reads_uses_an_index(fresh_store: Store, query: str, index: str) -> None:
+def test_what_every_turn_reads_uses_an_index(store: Store, query: str, index: str) -> None:
     """Should never scan a table that grows with the season (reports, delivered messages)."""
     params = ["x"] if "?" in query else []
     plan = " ".join(
-        row[3] for row in fresh_store.db.execute("explain query plan " + query, params).fetchall()
+        row[3] for row in store.db.execute("explain query plan " + query, params).fetchall()
     )
     assert index in plan
     assert "SCAN r" not in plan

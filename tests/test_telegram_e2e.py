@@ -28,9 +28,9 @@ from bot.format.catalogue import Code, message
 from bot.format.datafile import Report
 from bot.format.model import model
 from bot.frontends.cli import build_parser
-from tests.chat_script import SEED_SESSION
-from tests.fake_bot_api import BadRequest, FakeBotApi, Sent, visible_text
-from tests.telegram_fakes import USER_ID
+from tests.helpers.chat_script import SEED_SESSION
+from tests.helpers.fake_bot_api import BadRequest, FakeBotApi, Sent, visible_text
+from tests.helpers.telegram_fakes import USER_ID
 
 TOKEN = "123:FAKE"
 T4_ANY = SEED_SESSION.index("确认") + 1  # the question of table 四, asked with 是/否 buttons
@@ -144,6 +144,7 @@ def numeric_rows(table: Any, width: int) -> list[list[int]]:
     return rows
 
 
+@pytest.mark.slow
 def test_officer_drafts_the_report_over_telegram(
     api: FakeBotApi, bots: list[BotProcess], tmp_path: Path, seed: Report
 ) -> None:
@@ -203,6 +204,7 @@ def test_officer_drafts_the_report_over_telegram(
     assert "FAKE" not in bot.output()
 
 
+@pytest.mark.slow
 def test_rejected_token_is_one_line(
     api: FakeBotApi, bots: list[BotProcess], tmp_path: Path
 ) -> None:
@@ -214,6 +216,7 @@ def test_rejected_token_is_one_line(
     assert bot.output() == message(Code.TG_TOKEN_REJECTED, url=api.base_url) + "\n"
 
 
+@pytest.mark.slow
 def test_missing_token_is_one_line(
     api: FakeBotApi, bots: list[BotProcess], tmp_path: Path
 ) -> None:
@@ -253,6 +256,7 @@ def test_fake_api_parses_telegram_html() -> None:
     assert visible_text('<pre><code class="language-python">x</code></pre>') == "x"
 
 
+@pytest.mark.slow
 async def test_fake_api_enforces_limits_over_http(api: FakeBotApi) -> None:
     bot = Bot(TOKEN, base_url=api.base_url)
     async with bot:
@@ -276,6 +280,7 @@ async def test_fake_api_enforces_limits_over_http(api: FakeBotApi) -> None:
     assert [m for m, _ in api.state.refused] == ["sendMessage"] * 4 + ["editMessageReplyMarkup"]
 
 
+@pytest.mark.slow
 def test_webhook_mode_takes_updates_with_the_secret_only(api: FakeBotApi, tmp_path: Path) -> None:
     """Should register the webhook with its secret, answer updates posted with it, and
     refuse (without handling) updates posted without it."""

@@ -14,7 +14,7 @@ from bot.drafting.render import render
 from bot.drafting.xlsx_writer import FIRST_ROW, MONEY_FORMAT, sheet_title
 from bot.format.datafile import Report
 from bot.format.model import model
-from tests.test_compose import (
+from tests.helpers.drafts import (
     GAP_CELL,
     UNIQUE_FEES,
     Spans,

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 
 from bot.format.catalogue import Code, UserError
-from bot.format.datafile import Report
 from bot.format.figures import parse_count
 from bot.format.findings import Finding, Severity
 from bot.format.model import ReportModel
+from bot.format.report import Report
 
 NUMBER = r"[0-9０-９]+|[零〇一二两三四五六七八九十百千万]+"
 COUNTED = re.compile(rf"({NUMBER})\s*(?:件|起|宗|个)")

@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 
 from bot.checks.prose import prose_findings
 from bot.format.catalogue import Code, message
-from bot.format.datafile import NARRATIVE_KEYS, Report
 from bot.format.findings import Finding, Severity
 from bot.format.model import Grid, ReportModel, model
+from bot.format.report import NARRATIVE_KEYS, Report
 
 Rule = Callable[[Report, Report | None, ReportModel], list[Finding]]
 FEE_WORDS = ("信息处理费",)

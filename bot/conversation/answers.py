@@ -17,9 +17,9 @@ from bot.checks.rules import column_identity, disposition_total, row_totals
 from bot.conversation.flows import Choice, Step
 from bot.conversation.session import Change
 from bot.format.catalogue import Code, UserError, message
-from bot.format.datafile import Report
 from bot.format.figures import parse_count, parse_money, parse_row, split_values
 from bot.format.model import ReportModel, model
+from bot.format.report import Report
 from bot.format.yaml_loading import PROMPTS_DIR, Node, load_yaml
 
 MAX_TEXT = 5000

@@ -15,8 +15,8 @@ from pathlib import Path
 from bot.conversation.flows import Flow
 from bot.conversation.journey import ROW_STEP, answers_of
 from bot.conversation.session import Change
-from bot.format.datafile import Report
 from bot.format.model import ReportModel
+from bot.format.report import Report
 from bot.format.yaml_loading import PROMPTS_DIR, Node, load_yaml
 
 BRACKETS = str.maketrans("()（）", "（）（）")

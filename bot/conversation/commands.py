@@ -1,209 +1,207 @@
-"""Commands at every prompt: 帮助, 进度, 上一步, 跳过, 转到, 修改, 预览, 检查, 导出, 取消.
+"""What each command does at any prompt: 帮助, 进度, 上一步, 跳过, 转到, 修改, 预览, 检查,
+导出, 取消, and the office's commands (提交, 审核, 历史, 成员, 邀请 …) as effects.
 
-:class:`Commands` extends the turn with what each command does; the words that name
-them are in ``prompts/commands.yaml`` (parsed by ``bot/commands.py``).
+The words that name them are in ``prompts/commands.yaml`` (read by
+:mod:`bot.conversation.command_words`). Every function here works on a :class:`Turn`.
 """
 
 from __future__ import annotations
 
 from bot.conversation.answers import match_choices
 from bot.conversation.command_words import Command, commands, resolve_edit, resolve_part, spec
-from bot.conversation.flows import Choice
+from bot.conversation.effects import COMMAND_EFFECTS, EXPORT_FORMATS, Check, Export, Preview
 from bot.conversation.journey import find_step
-from bot.conversation.session import Change
-from bot.conversation.setup import Onboarding
-from bot.conversation.types import EXPORT_FORMATS, WORKFLOW_COMMANDS, Reply
+from bot.conversation.session import AROUND_QUESTIONS, Change, ImportPaste, Step
+from bot.conversation.turn import Turn
+from bot.conversation.types import Reply
 from bot.format.catalogue import Code, UserError, message
 
 
-class Commands(Onboarding):
-    """What each command does."""
+def run_command(t: Turn, cmd: Command) -> None:
+    """Carry out a command given at any prompt."""
+    name, arg = cmd.name, cmd.argument
+    if name == "help":
+        show_help(t)
+    elif name == "unknown":
+        t.say(Code.CHAT_UNKNOWN_COMMAND, command=arg)
+        t.reask_if_open()
+    elif name == "import":
+        begin_import(t)
+    elif name in COMMAND_EFFECTS:
+        if spec(name).needs_argument and not arg:
+            needs_argument(t, name)
+        else:  # carried out by the service's workflow, authorised there
+            t.effect(COMMAND_EFFECTS[name](arg))
+        t.reask_if_open()
+    elif name in ("start", "report") and (name == "report" or t.report is None):
+        t.session.report_id = None
+        t.session.restart()
+        t.report = None
+        t.resume()
+    elif t.report is None:
+        if name == "cancel":
+            t.session.pending = None
+            t.say(Code.CHAT_CANCELLED)
+        t.resume()
+    else:
+        report_command(t, name, arg)
 
-    def command(self, cmd: Command) -> None:
-        """Carry out a command given at any prompt."""
-        name, arg = cmd.name, cmd.argument
-        if name == "help":
-            lines = [message(Code.CHAT_HELP)]
-            lines += [
-                message(
-                    Code.CHAT_HELP_LINE, word=c.words[0], name=c.name, description=c.description
-                )
-                for c in commands()
-            ]
-            lines.append(message(Code.CHAT_HELP_FOOTER))
-            self.out.replies.append(Reply("\n".join(lines), Code.CHAT_HELP))
-            self.reask_if_open()
-            return
-        if name == "unknown":
-            self.out.say(Code.CHAT_UNKNOWN_COMMAND, command=arg)
-            self.reask_if_open()
-            return
-        if name in WORKFLOW_COMMANDS:
-            if spec(name).needs_argument and not arg:
-                self.out.say(
-                    Code.CHAT_NEEDS_ARGUMENT,
-                    action=spec(name).words[0],
-                    example=spec(name).example,
-                )
-            else:  # carried out by the service's workflow, authorised there
-                self.out.replies.append(Reply("", action=f"workflow:{name}", argument=arg))
-            if name != "import":  # after 导入上年报告 the next message is the report
-                self.reask_if_open()
-            return
-        if name in ("start", "report") and (name == "report" or self.report is None):
-            self.session.report_id = None
-            self.session.step = "start"
-            self.session.pending = {}
-            self.report = None
-            self.resume()
-            return
-        if self.report is None:
-            if name == "cancel":
-                self.session.pending = {}
-                self.out.say(Code.CHAT_CANCELLED)
-            self.resume()
-            return
-        if name == "start":
-            self.resume()
-        elif name == "status":
-            self.show_progress()
-            self.reask_if_open()
-        elif name in ("menu", "cancel"):
-            self.session.pending = {}
-            self.session.return_to = None
-            if name == "cancel":
-                self.out.say(Code.CHAT_CANCELLED)
-            self.menu()
-        elif name == "back":
-            self.back()
-        elif name == "skip":
-            self.skip()
-        elif spec(name).needs_argument and not arg:
-            example = spec(name).example
-            self.out.say(Code.CHAT_NEEDS_ARGUMENT, action=spec(name).words[0], example=example)
-            self.reask_if_open()
-        elif name == "goto":
-            part = resolve_part(arg, self.m)
-            if part is None:
-                self.out.say(Code.CHAT_GOTO_UNKNOWN, target=arg)
-                self.reask_if_open()
-            else:
-                self.session.return_to = None
-                self.goto_part(part)
-        elif name == "edit":
-            self.edit(arg)
-        elif name == "preview":
-            self.out.replies.append(Reply("", action="preview"))
-            self.reask_if_open()
-        elif name == "check":
-            self.out.replies.append(Reply("", action="check"))
-            self.reask_if_open()
-        elif name == "export":
-            if self.session.step not in ("export", "menu", "done"):
-                self.session.return_to = self.session.step
-            self.session.step = "export"
-            self.choose(
-                Code.CHAT_EXPORT_ASK, tuple(Choice(f, f) for f in EXPORT_FORMATS), "export"
-            )
 
-    def reask_if_open(self) -> None:
-        """After an aside, show the current question (or the menu) again."""
-        if self.report is None:
-            self.resume()
-        elif self.session.step == "menu":
-            self.menu()
-        elif self.session.step in ("done", "export"):
-            self.go(None, remember=False) if self.session.step == "done" else self.choose(
-                Code.CHAT_EXPORT_ASK, tuple(Choice(f, f) for f in EXPORT_FORMATS), "export"
-            )
+def report_command(t: Turn, name: str, arg: str) -> None:
+    """A command about the open report."""
+    if name == "start":
+        t.resume()
+    elif name == "status":
+        t.show_progress()
+        t.reask_if_open()
+    elif name in ("menu", "cancel"):
+        t.session.pending = None
+        t.session.return_to = None
+        if name == "cancel":
+            t.say(Code.CHAT_CANCELLED)
+        t.menu()
+    elif name == "back":
+        back(t)
+    elif name == "skip":
+        skip(t)
+    elif spec(name).needs_argument and not arg:
+        needs_argument(t, name)
+        t.reask_if_open()
+    elif name == "goto":
+        goto(t, arg)
+    elif name == "edit":
+        edit(t, arg)
+    elif name in ("preview", "check"):
+        t.effect(Preview() if name == "preview" else Check())
+        t.reask_if_open()
+    elif name == "export":
+        if t.session.step not in AROUND_QUESTIONS:
+            t.session.return_to = t.session.question
+        t.session.to(Step.EXPORT)
+        t.ask_export()
+
+
+def show_help(t: Turn) -> None:
+    """Every command with its word and description."""
+    lines = [message(Code.CHAT_HELP)]
+    lines += [
+        message(Code.CHAT_HELP_LINE, word=c.words[0], name=c.name, description=c.description)
+        for c in commands()
+    ]
+    lines.append(message(Code.CHAT_HELP_FOOTER))
+    t.out.replies.append(Reply("\n".join(lines), Code.CHAT_HELP))
+    t.reask_if_open()
+
+
+def needs_argument(t: Turn, name: str) -> None:
+    """Say that the command ``name`` needs a target, with an example."""
+    t.say(Code.CHAT_NEEDS_ARGUMENT, action=spec(name).words[0], example=spec(name).example)
+
+
+def begin_import(t: Turn) -> None:
+    """导入上年报告: the next message is last year's report (a file or its text)."""
+    if t.session.step is not Step.IMPORT_PASTE:
+        t.session.pending = ImportPaste(t.session.key)
+    t.session.to(Step.IMPORT_PASTE)
+    t.say(Code.IMP_CHAT_ASK)
+
+
+def goto(t: Turn, target: str) -> None:
+    """转到: the part ``target`` names."""
+    part = resolve_part(target, t.m)
+    if part is None:
+        t.say(Code.CHAT_GOTO_UNKNOWN, target=target)
+        t.reask_if_open()
+    else:
+        t.session.return_to = None
+        t.goto_part(part)
+
+
+def back(t: Turn) -> None:
+    """上一步: the question answered before this one."""
+    history = list(t.session.history)
+    while history:
+        name = history.pop()
+        step = find_step(t.flow, name, t.m)
+        if step is not None and name != t.session.key:
+            t.session.history = history
+            t.session.pending = None
+            t.go(step, remember=False)
+            return
+    t.session.history = []
+    t.say(Code.CHAT_NO_BACK)
+    t.reask_if_open()
+
+
+def skip(t: Turn) -> None:
+    """跳过: leave an optional question empty."""
+    assert t.report is not None
+    if not t.writable():
+        return
+    step = t.current()
+    if step is None:
+        t.reask_if_open()
+        return
+    if step.required:
+        t.say(Code.CHAT_SKIP_REQUIRED, example=step.example)
+        t.ask(step)
+        return
+    t.store([Change("answers", step.name, [] if step.type == "list" else "")])
+    t.say(Code.CHAT_SKIPPED)
+    t.advance()
+
+
+def edit(t: Turn, target: str) -> None:
+    """修改: the question that changes ``target`` (a cell, a row or a question)."""
+    assert t.report is not None
+    if not t.writable():
+        return
+    resolved = resolve_edit(target, t.flow, t.report, t.m)
+    if resolved is None:
+        t.say(Code.CHAT_EDIT_UNKNOWN, target=target)
+        t.reask_if_open()
+        return
+    name, changes = resolved
+    t.store(changes)
+    step = find_step(t.flow, name, t.m)
+    assert step is not None
+    if t.session.step is Step.QUESTION and t.session.question != name:
+        t.session.return_to = t.session.return_to or t.session.question
+    t.session.pending = None
+    t.go(step)
+
+
+def choose_export(t: Turn, text: str) -> None:
+    """The format of an export; then back where the officer was."""
+    value = text.strip().lower().lstrip(".")
+    if value.isdigit() and 1 <= int(value) <= len(EXPORT_FORMATS):
+        value = EXPORT_FORMATS[int(value) - 1]
+    if value not in EXPORT_FORMATS:
+        t.say(Code.CHAT_EXPORT_UNKNOWN, value=text.strip(), formats="、".join(EXPORT_FORMATS))
+        t.ask_export()
+        return
+    t.effect(Export(value))
+    origin = t.session.return_to
+    t.session.return_to = None
+    step = find_step(t.flow, origin, t.m) if origin else None
+    if step is not None:
+        t.go(step, remember=False)
+    else:
+        t.go(t.first_unanswered(), remember=False)
+
+
+def choose_in_menu(t: Turn, text: str) -> None:
+    """A choice of the menu: continue, or a part."""
+    try:
+        [name] = match_choices(t.menu_choices(), text, many=False, example="1")
+    except UserError:
+        if resolve_part(text, t.m):
+            run_command(t, Command("goto", text))
         else:
-            self.reask()
-
-    def back(self) -> None:
-        history = list(self.session.history)
-        while history:
-            name = history.pop()
-            step = find_step(self.flow, name, self.m)
-            if step is not None and name != self.session.step:
-                self.session.history = history
-                self.session.pending = {}
-                self.go(step, remember=False)
-                return
-        self.session.history = []
-        self.out.say(Code.CHAT_NO_BACK)
-        self.reask_if_open()
-
-    def skip(self) -> None:
-        assert self.report is not None
-        if not self.writable():
-            return
-        step = find_step(self.flow, self.session.step, self.m)
-        if step is None:
-            self.reask_if_open()
-            return
-        if step.required:
-            self.out.say(Code.CHAT_SKIP_REQUIRED, example=step.example)
-            self.ask(step)
-            return
-        self.store([Change("answers", step.name, [] if step.type == "list" else "")])
-        self.out.say(Code.CHAT_SKIPPED)
-        self.advance()
-
-    def edit(self, target: str) -> None:
-        assert self.report is not None
-        if not self.writable():
-            return
-        resolved = resolve_edit(target, self.flow, self.report, self.m)
-        if resolved is None:
-            self.out.say(Code.CHAT_EDIT_UNKNOWN, target=target)
-            self.reask_if_open()
-            return
-        name, changes = resolved
-        self.store(changes)
-        step = find_step(self.flow, name, self.m)
-        assert step is not None
-        if self.session.step not in ("menu", "done", "export", name):
-            self.session.return_to = self.session.return_to or self.session.step
-        self.session.pending = {}
-        self.go(step)
-
-    def export(self, text: str) -> None:
-        value = text.strip().lower().lstrip(".")
-        if value.isdigit() and 1 <= int(value) <= len(EXPORT_FORMATS):
-            value = EXPORT_FORMATS[int(value) - 1]
-        if value not in EXPORT_FORMATS:
-            self.out.say(
-                Code.CHAT_EXPORT_UNKNOWN, value=text.strip(), formats="、".join(EXPORT_FORMATS)
-            )
-            self.choose(
-                Code.CHAT_EXPORT_ASK, tuple(Choice(f, f) for f in EXPORT_FORMATS), "export"
-            )
-            return
-        self.out.replies.append(Reply("", action=f"export:{value}"))
-        origin = self.session.return_to
-        self.session.return_to = None
-        step = find_step(self.flow, origin, self.m) if origin else None
-        if step is not None:
-            self.go(step, remember=False)
-        else:
-            self.resume_next()
-
-    def menu_choice(self, text: str) -> None:
-        """A choice of the menu: continue, or a part."""
-        choices = (
-            Choice("continue", message(Code.CHAT_CONTINUE)),
-            *(Choice(p.key, p.title) for p in self.m.parts),
-        )
-        try:
-            [name] = match_choices(choices, text, many=False, example="1")
-        except UserError:
-            if resolve_part(text, self.m):
-                self.command(Command("goto", text))
-            else:
-                self.out.say(Code.CHAT_BAD_CHOICE, value=text.strip(), example="1")
-                self.menu()
-            return
-        if name == "continue":
-            self.resume_next()
-        else:
-            self.goto_part(name)
+            t.say(Code.CHAT_BAD_CHOICE, value=text.strip(), example="1")
+            t.menu()
+        return
+    if name == "continue":
+        t.go(t.first_unanswered(), remember=False)
+    else:
+        t.goto_part(name)

@@ -1,9 +1,10 @@
 """The conversation engine: ``handle(flow, session, input, context) -> Outcome``.
 
-Pure: no Telegram, no SQL, no files. Given the flow, where the user is, one input and
-what the store knows (the open report, the other reports, last year's report), it
-returns the new session, the replies and the changes to store. The caller stores the
-changes and the session in one transaction before it sends the replies.
+Pure: no Telegram, no SQL, no files, no drafting. Given the flow, where the user is, one
+input and what the store knows (the open report, the other reports, last year's report),
+it returns the new session, the replies with the effects among them, and the changes to
+store. The caller stores the changes and the session in one transaction before it sends
+anything. :func:`route` is the one place that decides what an input means at each step.
 """
 
 from __future__ import annotations
@@ -11,150 +12,182 @@ from __future__ import annotations
 from bot.checks.rules import carried_over, in_force_trend
 from bot.conversation.answers import interpret, is_word
 from bot.conversation.command_words import Command, parse_command
-from bot.conversation.commands import Commands
-from bot.conversation.flows import Flow, Step
-from bot.conversation.journey import answers_of, find_step, is_answered
-from bot.conversation.session import Change, Session
-from bot.conversation.types import (
-    EXPORT_FORMATS,
-    SETUP_STEPS,
-    Context,
-    Input,
-    NewReport,
-    Outcome,
-    Reply,
-    ReportRef,
-    level_changes,
+from bot.conversation.commands import choose_export, choose_in_menu, run_command
+from bot.conversation.effects import (
+    REVIEW_STEP,
+    Decide,
+    Explain,
+    Join,
+    ReadFile,
+    ReturnComments,
 )
+from bot.conversation.flows import Flow
+from bot.conversation.flows import Step as Question
+from bot.conversation.journey import answers_of, is_answered
+from bot.conversation.session import (
+    SETUP_STEPS,
+    Change,
+    ImportPaste,
+    LiveWarning,
+    ReviewComments,
+    Session,
+    Step,
+)
+from bot.conversation.setup import answer_setup
+from bot.conversation.turn import Turn
+from bot.conversation.types import Context, Input, Outcome, Reply
 from bot.format.catalogue import Code, UserError, message
 from bot.format.findings import Finding
 from bot.format.model import ReportModel
 
-__all__ = [
-    "EXPORT_FORMATS",
-    "Context",
-    "Input",
-    "NewReport",
-    "Outcome",
-    "Reply",
-    "ReportRef",
-    "handle",
-    "level_changes",
-]
-
+PASTED = "粘贴的文本.txt"  # the name a pasted report is read under
 # warnings the officer is asked to correct or explain as soon as an answer causes them
 LIVE_WARNINGS = (carried_over, in_force_trend)
-
-
-class Engine(Commands):
-    """One turn of the conversation: setup, answers and commands."""
-
-    def run(self, inp: Input) -> Outcome:
-        """Handle one input."""
-        step_name = self.session.step
-        if inp.choice is not None and inp.choice_step != step_name:
-            self.out.say(Code.CHAT_EXPIRED)
-            self.reask()
-            return self.out
-        text = inp.choice if inp.choice is not None else inp.text
-        command = None if inp.choice is not None else parse_command(text, self.current_type())
-        if command is not None:
-            self.command(command)
-        elif inp.resume or (self.report is None and step_name not in SETUP_STEPS):
-            self.resume()
-        elif step_name in SETUP_STEPS:
-            self.setup(step_name, text)
-        elif step_name == "menu":
-            self.menu_choice(text)
-        elif step_name == "done":
-            self.command(Command(text if text in ("preview", "check", "export") else "status"))
-        elif step_name == "export":
-            self.export(text)
-        else:
-            self.answer(text)
-        return self.out
-
-    def answer(self, text: str) -> None:
-        """Interpret an answer to the current step, store it, and move on."""
-        assert self.report is not None
-        step = find_step(self.flow, self.session.step, self.m)
-        if step is None:
-            self.resume()
-            return
-        if not self.writable():
-            return
-        pending = self.session.pending
-        if is_word("keep", text) and is_answered(step, self.report):
-            self.session.pending = {}
-            self.out.say(Code.CHAT_KEPT)
-            self.advance()
-            return
-        try:
-            result = interpret(step, text, self.report, self.m, self.ctx.previous)
-        except UserError as exc:
-            if pending.get("warning") and step.name == pending.get("step"):
-                self.store([Change("explanations", pending["warning"], text.strip())])
-                self.session.pending = {}
-                self.out.say(Code.CHAT_EXPLAINED)
-                self.advance()
-                return
-            self.out.say(exc.code, **exc.params)
-            self.ask(step)
-            return
-        before = {f.key for f in self.live_warnings()}
-        changes = result.changes + self.implied(step, result.changes)
-        self.store(changes)
-        self.session.pending = {}
-        for ack in result.replies:
-            self.out.replies.append(Reply(ack.text(), ack.code))
-        self.out.replies += self.implied_replies
-        fresh = [
-            f
-            for f in self.live_warnings()
-            if f.key not in before and f.key not in self.report.explanations
-        ]
-        if fresh:
-            self.session.pending = {"warning": fresh[0].key, "step": step.name}
-            self.out.say(Code.CHAT_WARNING_ASK, warning=fresh[0].message())
-            return
-        self.advance()
-
-    def live_warnings(self) -> list[Finding]:
-        """Warnings an answer can cause that must be explained or corrected at once.
-
-        Both compare with last year's report: without it there is nothing to run.
-        """
-        assert self.report is not None
-        if self.ctx.previous is None:
-            return []
-        return [f for rule in LIVE_WARNINGS for f in rule(self.report, self.ctx.previous, self.m)]
-
-    def implied(self, step: Step, changes: list[Change]) -> list[Change]:
-        """Changes an answer implies: zeros it makes certain, totals it makes stale."""
-        assert self.report is not None
-        self.implied_replies: list[Reply] = []
-        out: list[Change] = []
-        grid = self.m.review_litigation
-        if step.name == "t4_any":
-            if changes[0].value == "no":
-                out = [Change(grid.part, r.key, [0] * grid.width) for r in grid.rows]
-                self.implied_replies.append(
-                    Reply(message(Code.CHAT_TABLE4_ZERO), Code.CHAT_TABLE4_ZERO)
-                )
-            elif answers_of(self.report).get("t4_any") == "no":
-                out = [Change(grid.part, r.key, None) for r in grid.rows]
-        touched = {c.key for c in changes if c.section == "applications"}
-        if touched and not touched & {"total", "carry_forward"}:
-            out += [
-                Change("applications", k, None)
-                for k in ("total", "carry_forward")
-                if k in self.report.applications
-            ]
-        return out
 
 
 def handle(
     flow: Flow, session: Session, inp: Input, ctx: Context, m: ReportModel | None = None
 ) -> Outcome:
-    """One turn: the new session, the replies and the changes to store."""
-    return Engine(flow, session, ctx, m).run(inp)
+    """One turn: the new session, the replies (with effects) and the changes to store."""
+    t = Turn(flow, session, ctx, m)
+    route(t, inp)
+    return t.out
+
+
+def route(t: Turn, inp: Input) -> None:
+    """What ``inp`` means where the session is, for every step."""
+    session = t.session
+    if inp.choice_step is not None and inp.choice_step.startswith(REVIEW_STEP):
+        t.effect(Decide(inp.choice_step, inp.choice or ""))  # authorised by the service
+        return
+    if inp.choice is not None and inp.choice_step != session.key:
+        t.say(Code.CHAT_EXPIRED)
+        t.reask()
+        return
+    text = inp.choice if inp.choice is not None else inp.text
+    command = None
+    if inp.choice is None and not inp.resume:
+        question = t.current()
+        command = parse_command(text, question.type if question is not None else "")
+    if command is not None and command.name == "start" and command.argument:
+        # an invite (a deep link's start parameter): join, then start afresh
+        session.report_id, t.report = None, None
+        session.restart()
+        t.effect(Join(command.argument))
+        return
+    answer = not inp.resume and inp.choice is None and command is None
+    if inp.document is not None or (answer and session.step is Step.IMPORT_PASTE):
+        receive(t, *(inp.document or (PASTED, text.encode("utf-8"))))
+    elif command is not None:
+        run_command(t, command)
+    elif answer and session.step is Step.REVIEW_COMMENT:
+        pending = session.pending
+        session.restart()
+        if isinstance(pending, ReviewComments):
+            t.effect(ReturnComments(pending.version, text))
+        else:
+            t.say(Code.CHAT_EXPIRED)
+    elif answer and session.step is Step.EXPLAIN and t.report is not None:
+        t.effect(Explain(text))  # the service knows which warnings still block
+    elif inp.resume or (t.report is None and session.step not in SETUP_STEPS):
+        t.resume()
+    elif session.step in SETUP_STEPS:
+        answer_setup(t, text)
+    elif session.step is Step.MENU:
+        choose_in_menu(t, text)
+    elif session.step is Step.DONE:
+        run_command(t, Command(text if text in ("preview", "check", "export") else "status"))
+    elif session.step is Step.EXPORT:
+        choose_export(t, text)
+    else:
+        answer_question(t, text)
+
+
+def receive(t: Turn, name: str, data: bytes) -> None:
+    """A file, or the text pasted after 导入上年报告: read by the service, then resume."""
+    pending = t.session.pending
+    if t.session.step is Step.IMPORT_PASTE:
+        t.session.to_key(pending.back_to if isinstance(pending, ImportPaste) else Step.START)
+        t.session.pending = None
+    if t.report is None:
+        t.say(Code.IMP_CHAT_NO_REPORT)
+        t.resume()
+    else:
+        t.effect(ReadFile(name, data))
+
+
+def answer_question(t: Turn, text: str) -> None:
+    """Interpret an answer to the current question, store it, and move on."""
+    assert t.report is not None
+    step = t.current()
+    if step is None:
+        t.resume()
+        return
+    if not t.writable():
+        return
+    pending = t.session.pending
+    if is_word("keep", text) and is_answered(step, t.report):
+        t.session.pending = None
+        t.say(Code.CHAT_KEPT)
+        t.advance()
+        return
+    try:
+        result = interpret(step, text, t.report, t.m, t.ctx.previous)
+    except UserError as exc:
+        if isinstance(pending, LiveWarning) and pending.question == step.name:
+            t.store([Change("explanations", pending.warning, text.strip())])
+            t.session.pending = None
+            t.say(Code.CHAT_EXPLAINED)
+            t.advance()
+            return
+        t.say(exc.code, **exc.params)
+        t.ask(step)
+        return
+    before = {f.key for f in live_warnings(t)}
+    changes, notes = implied(t, step, result.changes)
+    t.store(result.changes + changes)
+    t.session.pending = None
+    t.out.replies += [Reply(ack.text(), ack.code) for ack in result.replies]
+    t.out.replies += notes
+    fresh = [
+        f for f in live_warnings(t) if f.key not in before and f.key not in t.report.explanations
+    ]
+    if fresh:
+        t.session.pending = LiveWarning(fresh[0].key, step.name)
+        t.say(Code.CHAT_WARNING_ASK, warning=fresh[0].message())
+        return
+    t.advance()
+
+
+def live_warnings(t: Turn) -> list[Finding]:
+    """Warnings an answer can cause that must be explained or corrected at once.
+
+    Both compare with last year's report: without it there is nothing to run.
+    """
+    assert t.report is not None
+    if t.ctx.previous is None:
+        return []
+    return [f for rule in LIVE_WARNINGS for f in rule(t.report, t.ctx.previous, t.m)]
+
+
+def implied(t: Turn, step: Question, changes: list[Change]) -> tuple[list[Change], list[Reply]]:
+    """Changes an answer implies (zeros it makes certain, totals it makes stale), and
+    what to tell the officer about them."""
+    assert t.report is not None
+    notes: list[Reply] = []
+    out: list[Change] = []
+    grid = t.m.review_litigation
+    if step.name == "t4_any":
+        if changes[0].value == "no":
+            out = [Change(grid.part, r.key, [0] * grid.width) for r in grid.rows]
+            notes.append(Reply(message(Code.CHAT_TABLE4_ZERO), Code.CHAT_TABLE4_ZERO))
+        elif answers_of(t.report).get("t4_any") == "no":
+            out = [Change(grid.part, r.key, None) for r in grid.rows]
+    touched = {c.key for c in changes if c.section == "applications"}
+    if touched and not touched & {"total", "carry_forward"}:
+        out += [
+            Change("applications", k, None)
+            for k in ("total", "carry_forward")
+            if k in t.report.applications
+        ]
+    return out, notes

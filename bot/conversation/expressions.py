@@ -13,7 +13,7 @@ being checked. Expressions are parsed when the flow loads, so a typo fails at st
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -75,7 +75,7 @@ class _Parser:
         self.pos += 1
         return token
 
-    def binary(self, word: str, sub: Any) -> tuple[Any, ...]:
+    def binary(self, word: str, sub: Callable[[], tuple[Any, ...]]) -> tuple[Any, ...]:
         left = sub()
         while self.peek() == ("name", word):
             self.take()

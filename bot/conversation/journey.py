@@ -14,8 +14,8 @@ from typing import Any
 from bot.conversation.answers import carry_forward_values, disposition_choices
 from bot.conversation.flows import Choice, Flow, Step
 from bot.format.catalogue import Code, message
-from bot.format.datafile import Report
 from bot.format.model import ReportModel, model
+from bot.format.report import Report
 
 ROW_STEP = "t3_row:"
 CONFIRM = (Choice("确认", "确认"),)

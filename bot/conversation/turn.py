@@ -1,15 +1,19 @@
-"""The base of one conversation turn: state, replies and navigation between steps.
+"""One turn of the conversation: its working state, its replies, and moving between steps.
 
-:class:`Turn` holds the working copy of the session and report, knows how to ask a step,
-move to the next unanswered one and resume where the user left off. Commands
-(``bot/command_handlers.py``) and answers (``bot/engine.py``) build on it.
+:class:`Turn` holds the working copy of the session and report and the outcome being
+built. It knows how to ask a step, move to the next unanswered one, and resume where the
+officer left off (with or without an open report). What commands do
+(:mod:`~bot.conversation.commands`), set-up answers (:mod:`~bot.conversation.setup`) and
+answers to questions (:mod:`~bot.conversation.engine`) are plain functions over a turn.
 """
 
 from __future__ import annotations
 
 from bot.conversation.answers import check_carry_forward
 from bot.conversation.command_words import spec
-from bot.conversation.flows import Choice, Flow, Step
+from bot.conversation.effects import EXPORT_FORMATS, Effect
+from bot.conversation.flows import Choice, Flow
+from bot.conversation.flows import Step as Question
 from bot.conversation.journey import (
     Facts,
     find_step,
@@ -20,14 +24,15 @@ from bot.conversation.journey import (
     question_text,
     step_choices,
 )
-from bot.conversation.session import Change, Session, apply_change
-from bot.conversation.types import Context, Outcome, Reply
+from bot.conversation.session import Change, Session, SetupAnswers, Step
+from bot.conversation.session import apply_change as apply
+from bot.conversation.types import Context, Outcome, Reply, level_choices
 from bot.format.catalogue import Code, UserError, message
 from bot.format.model import ReportModel, model
 
 
 class Turn:
-    """State and navigation of one turn; see :func:`bot.conversation.engine.handle`."""
+    """State, replies and navigation of one turn; see :func:`bot.conversation.engine.handle`."""
 
     def __init__(
         self, flow: Flow, session: Session, ctx: Context, m: ReportModel | None = None
@@ -42,17 +47,24 @@ class Turn:
         """The session being changed by this turn."""
         return self.out.session
 
-    # --- replies ---------------------------------------------------------------------
+    # --- replies and effects -------------------------------------------------------------
 
-    def ask(self, step: Step) -> None:
-        """Ask ``step``, with its choices."""
+    def say(self, code: Code, **params: object) -> None:
+        """A plain message from the catalogue."""
+        self.out.say(code, **params)
+
+    def effect(self, effect: Effect) -> None:
+        """Ask the service to do something, at this point among the replies."""
+        self.out.replies.append(effect)
+
+    def ask(self, step: Question) -> None:
+        """Ask the question ``step``, with its choices."""
         assert self.report is not None
-        choices = step_choices(step, self.m)
         self.out.replies.append(
             Reply(
                 question_text(step, self.report, self.m, self.ctx.previous),
                 Code.CHAT_QUESTION,
-                choices,
+                step_choices(step, self.m),
                 step.name,
                 multi=step.type in ("select_multiple", "select_rows"),
             )
@@ -61,9 +73,11 @@ class Turn:
             try:
                 check_carry_forward(self.report, self.m)
             except UserError as exc:
-                self.out.say(exc.code, **exc.params)
+                self.say(exc.code, **exc.params)
 
-    def choose(self, code: Code, choices: tuple[Choice, ...], step: str, **params: object) -> None:
+    def choose(
+        self, code: Code, choices: tuple[Choice, ...], step: Step, **params: object
+    ) -> None:
         """Ask a built-in choice question."""
         self.out.replies.append(Reply(message(code, **params), code, choices, step))
 
@@ -81,75 +95,30 @@ class Turn:
         ]
         self.out.replies.append(Reply("\n".join(lines), Code.CHAT_PROGRESS_LINE))
 
-    def menu(self) -> None:
-        """The menu: progress and the six parts."""
-        self.show_progress()
-        choices = (
+    def menu_choices(self) -> tuple[Choice, ...]:
+        """Continue, or one of the six parts."""
+        return (
             Choice("continue", message(Code.CHAT_CONTINUE)),
             *(Choice(p.key, p.title) for p in self.m.parts),
         )
-        self.session.step = "menu"
-        self.out.replies.append(
-            Reply(message(Code.CHAT_CONTINUE), Code.CHAT_CONTINUE, choices, "menu")
-        )
 
-    # --- navigation ------------------------------------------------------------------
+    def menu(self) -> None:
+        """The menu: progress and the six parts."""
+        self.show_progress()
+        self.session.to(Step.MENU)
+        self.choose(Code.CHAT_CONTINUE, self.menu_choices(), Step.MENU)
 
-    def go(self, step: Step | None, *, remember: bool = True) -> None:
-        """Make ``step`` current and ask it; None means everything is answered."""
-        if (
-            remember
-            and self.session.step not in ("menu", "done", "export")
-            and (not self.session.history or self.session.history[-1] != self.session.step)
-        ):
-            self.session.history = [*self.session.history, self.session.step][-50:]
-        if step is None:
-            self.session.step = "done"
-            self.out.replies.append(
-                Reply(
-                    message(Code.CHAT_ALL_DONE),
-                    Code.CHAT_ALL_DONE,
-                    tuple(Choice(n, spec(n).words[0]) for n in ("preview", "check", "export")),
-                    "done",
-                )
-            )
-            return
-        self.session.step = step.name
-        self.ask(step)
+    def ask_export(self) -> None:
+        """Ask the format of an export."""
+        self.choose(Code.CHAT_EXPORT_ASK, tuple(Choice(f, f) for f in EXPORT_FORMATS), Step.EXPORT)
 
-    def advance(self) -> None:
-        """Go to the next unanswered step (back to an edit's origin first)."""
-        assert self.report is not None
-        steps = plan(self.flow, self.report, self.m)
-        origin = self.session.return_to
-        self.session.return_to = None
-        if origin:
-            # an edit may leave steps between it and its origin to answer again (a total
-            # to confirm); ask those first, then return to where the officer was
-            names = [s.name for s in steps]
-            here = names.index(self.session.step) if self.session.step in names else 0
-            there = names.index(origin) + 1 if origin in names else here
-            between = steps[here:there] if here < there else []
-            target = next_step(between, self.report, self.facts, None, self.m) if between else None
-            if target is None:
-                back = find_step(self.flow, origin, self.m)
-                answered = back is None or is_answered(back, self.report)
-                target = (
-                    back
-                    if not answered
-                    else next_step(steps, self.report, self.facts, None, self.m)
-                )
-            if target is not None and target.name != origin:
-                self.session.return_to = origin
-            self.go(target, remember=False)
-            return
-        self.go(next_step(steps, self.report, self.facts, self.session.step, self.m))
+    # --- the report ----------------------------------------------------------------------
 
     def writable(self) -> bool:
         """Whether the user may change the report; if not, say so and ask again."""
         if self.ctx.can_edit:
             return True
-        self.out.say(Code.REV_READ_ONLY)
+        self.say(Code.REV_READ_ONLY)
         self.reask()
         return False
 
@@ -157,45 +126,96 @@ class Turn:
         """Record changes and apply them to the working copy of the report."""
         assert self.report is not None
         for change in changes:
-            apply_change(self.report, change)
+            apply(self.report, change)
         self.out.changes += changes
 
-    def current_type(self) -> str:
-        step = find_step(self.flow, self.session.step, self.m)
-        return step.type if step is not None else ""
+    def current(self) -> Question | None:
+        """The question the officer is at, if at one."""
+        if self.session.step is not Step.QUESTION or self.session.question is None:
+            return None
+        return find_step(self.flow, self.session.question, self.m)
+
+    # --- navigation ----------------------------------------------------------------------
+
+    def go(self, step: Question | None, *, remember: bool = True) -> None:
+        """Make ``step`` current and ask it; None means everything is answered."""
+        here = self.session.question if self.session.step is Step.QUESTION else None
+        history = self.session.history
+        if remember and here is not None and (not history or history[-1] != here):
+            self.session.history = [*history, here][-50:]
+        if step is None:
+            self.session.to(Step.DONE)
+            self.choose(
+                Code.CHAT_ALL_DONE,
+                tuple(Choice(n, spec(n).words[0]) for n in ("preview", "check", "export")),
+                Step.DONE,
+            )
+            return
+        self.session.ask(step.name)
+        self.ask(step)
+
+    def first_unanswered(self) -> Question | None:
+        """The first question of the plan still to answer."""
+        assert self.report is not None
+        steps = plan(self.flow, self.report, self.m)
+        return next_step(steps, self.report, self.facts, None, self.m)
+
+    def advance(self) -> None:
+        """Go to the next unanswered step (back to an edit's origin first)."""
+        assert self.report is not None
+        steps = plan(self.flow, self.report, self.m)
+        origin = self.session.return_to
+        self.session.return_to = None
+        here_name = self.session.question if self.session.step is Step.QUESTION else None
+        if origin:
+            # an edit may leave steps between it and its origin to answer again (a total
+            # to confirm); ask those first, then return to where the officer was
+            names = [s.name for s in steps]
+            here = names.index(here_name) if here_name in names else 0
+            there = names.index(origin) + 1 if origin in names else here
+            between = steps[here:there] if here < there else []
+            target = next_step(between, self.report, self.facts, None, self.m) if between else None
+            if target is None:
+                back = find_step(self.flow, origin, self.m)
+                answered = back is None or is_answered(back, self.report)
+                target = back if not answered else self.first_unanswered()
+            if target is not None and target.name != origin:
+                self.session.return_to = origin
+            self.go(target, remember=False)
+            return
+        self.go(next_step(steps, self.report, self.facts, here_name, self.m))
 
     def reask(self) -> None:
-        """Ask the current question again."""
-        step = find_step(self.flow, self.session.step, self.m)
+        """Ask the current question again (or resume when not at one)."""
+        step = self.current()
         if self.report is None or step is None:
             self.resume()
         else:
             self.ask(step)
+
+    def reask_if_open(self) -> None:
+        """After an aside, show the current question (or the menu) again."""
+        if self.report is None:
+            self.resume()
+        elif self.session.step is Step.MENU:
+            self.menu()
+        elif self.session.step is Step.DONE:
+            self.go(None, remember=False)
+        elif self.session.step is Step.EXPORT:
+            self.ask_export()
+        else:
+            self.reask()
 
     def resume(self) -> None:
         """Continue where the user left off (or start)."""
         if self.report is None:
             self.resume_setup()
             return
-        step = find_step(self.flow, self.session.step, self.m)
+        step = self.current()
         if step is not None and not is_answered(step, self.report):
             self.ask(step)
             return
-        self.go(
-            next_step(plan(self.flow, self.report, self.m), self.report, self.facts, None, self.m),
-            remember=False,
-        )
-
-    def resume_setup(self) -> None:
-        """Without an open report: ask the set-up question the user is at."""
-        raise NotImplementedError  # bot.conversation.setup.Onboarding
-
-    def resume_next(self) -> None:
-        assert self.report is not None
-        self.go(
-            next_step(plan(self.flow, self.report, self.m), self.report, self.facts, None, self.m),
-            remember=False,
-        )
+        self.go(self.first_unanswered(), remember=False)
 
     def goto_part(self, part: str) -> None:
         """Go to the first unanswered (or the first) relevant step of ``part``."""
@@ -210,6 +230,75 @@ class Turn:
             (s for s in relevant if not is_answered(s, self.report)),
             relevant[0] if relevant else None,
         )
-        self.out.say(Code.CHAT_WENT_TO, title=self.m.part(part).title)
+        self.say(Code.CHAT_WENT_TO, title=self.m.part(part).title)
         if target is not None:
             self.go(target)
+
+    # --- without an open report: choosing or setting one up ------------------------------
+
+    def resume_setup(self) -> None:
+        """Ask the set-up question the user is at, or which report to open."""
+        where, pending = self.session.step, self.session.pending
+        answers = pending if isinstance(pending, SetupAnswers) else None
+        if where is Step.SETUP_LEVEL and answers is not None:
+            self.ask_level()
+        elif where is Step.SETUP_REGION and answers is not None and answers.level:
+            self.say(Code.REV_ASK_REGION)
+        elif where is Step.SETUP_YEAR and answers is not None and answers.level:
+            self.ask_year()
+        elif where is Step.SETUP_CHOOSE_AGENCY:
+            self.ask_agency()
+        elif where is Step.SETUP_AGENCY:
+            self.say(Code.CHAT_ASK_AGENCY)
+        elif self.ctx.reports:
+            choices = (
+                *(Choice(str(r.id), f"{r.agency}{r.year}年") for r in self.ctx.reports),
+                Choice("new", message(Code.CHAT_NEW_REPORT)),
+            )
+            self.session.to(Step.CHOOSE_REPORT)
+            self.choose(Code.CHAT_CHOOSE_REPORT, choices, Step.CHOOSE_REPORT)
+        else:
+            self.new_report()
+
+    def new_report(self) -> None:
+        """Start a new report: for the user's agency, or for an agency they create."""
+        agencies = self.ctx.agencies
+        if len(agencies) == 1:
+            self.pick_agency(agencies[0].id)
+        elif agencies:
+            self.session.to(Step.SETUP_CHOOSE_AGENCY)
+            self.ask_agency()
+        else:
+            self.session.to(Step.SETUP_AGENCY)
+            self.session.pending = None
+            self.say(Code.CHAT_ASK_AGENCY)
+
+    def pick_agency(self, agency_id: int) -> None:
+        """A new report for an agency the user belongs to: only the year is asked."""
+        agency = next(a for a in self.ctx.agencies if a.id == agency_id)
+        self.session.pending = SetupAnswers(agency.name, agency.level, agency_id=agency.id)
+        self.session.to(Step.SETUP_YEAR)
+        self.ask_year()
+
+    def agency_choices(self) -> tuple[Choice, ...]:
+        """The user's agencies as choices."""
+        return tuple(Choice(str(a.id), a.name) for a in self.ctx.agencies)
+
+    def ask_agency(self) -> None:
+        """Ask which of the user's agencies a new report is for."""
+        self.choose(Code.REV_CHOOSE_AGENCY, self.agency_choices(), Step.SETUP_CHOOSE_AGENCY)
+
+    def ask_level(self) -> None:
+        """Ask the agency's level."""
+        self.choose(Code.CHAT_ASK_LEVEL, level_choices(self.m), Step.SETUP_LEVEL)
+
+    def default_year(self) -> int:
+        """The year a new report is for unless the officer says otherwise: last year."""
+        return self.ctx.today.year - 1
+
+    def ask_year(self) -> None:
+        """Ask the year reported on, last year by default."""
+        default = self.default_year()
+        choices = (Choice(str(default), str(default)),)
+        self.choose(Code.CHAT_ASK_YEAR, choices, Step.SETUP_YEAR, default=default)
+

@@ -1,6 +1,8 @@
 """What flows through a turn of the conversation: inputs, replies, context, outcome.
 
-Plain data shared by the engine (``bot/engine.py``) and its callers (``bot/service.py``).
+Plain data shared by the engine (:mod:`bot.conversation.engine`) and its caller, the
+service (:mod:`bot.service.turns`), which turns replies into :class:`Outgoing` messages
+for the front ends.
 """
 
 from __future__ import annotations
@@ -8,25 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.conversation.effects import Effect
 from bot.conversation.flows import Choice
 from bot.conversation.session import Change, Session
 from bot.format.catalogue import Code, message
-from bot.format.datafile import Report
 from bot.format.model import ReportModel
-
-EXPORT_FORMATS = ("docx", "html", "md", "txt", "xlsx", "yaml")
-SETUP_STEPS = (
-    "start",
-    "choose_report",
-    "setup_agency",
-    "setup_level",
-    "setup_region",
-    "setup_year",
-    "setup_choose_agency",
-)
-# commands carried out by the review workflow (bot/workflow.py), not by the engine
-WORKFLOW_COMMANDS = ("submit", "review", "history", "members", "invite", "remove", "revoke",
-                     "import")
+from bot.format.report import Report
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,15 +31,13 @@ class Input:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """One message to send: text, optional choices (for ``step``), optional action."""
+    """One message to send: text, and the choices of ``step`` if it offers any."""
 
     text: str
     code: Code | None = None
     choices: tuple[Choice, ...] = ()
     step: str | None = None
     multi: bool = False
-    action: str | None = None  # "preview", "check", "export:<format>", "workflow:<command>"
-    argument: str = ""  # the command's argument, for a workflow action
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,21 +58,6 @@ class AgencyRef:
     level: str
 
 
-@dataclass(frozen=True, slots=True)
-class NewReport:
-    """A report the service must create (or open if it exists), then resume.
-
-    ``agency_id`` is set for an agency the user belongs to; otherwise the service creates
-    the agency (with ``region``) and makes the user its admin.
-    """
-
-    agency: str
-    agency_level: str
-    year: int
-    region: str = ""
-    agency_id: int | None = None
-
-
 @dataclass
 class Context:
     """What the engine reads besides the session."""
@@ -100,13 +72,17 @@ class Context:
 
 @dataclass
 class Outcome:
-    """The engine's answer: new session, replies, changes to store, report to create."""
+    """The engine's answer: the new session, the replies with the effects among them (in
+    the order they are to be shown), and the changes to store."""
 
     session: Session
-    replies: list[Reply] = field(default_factory=list)
+    replies: list[Reply | Effect] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
-    create: NewReport | None = None
-    open_report: int | None = None
+
+    @property
+    def effects(self) -> list[Effect]:
+        """The effects alone."""
+        return [r for r in self.replies if not isinstance(r, Reply)]
 
     def say(self, code: Code, **params: object) -> None:
         """Add a plain text reply from the catalogue."""
@@ -115,7 +91,11 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    """One message for the front end: text with choices, or a document."""
+    """One message for the front end: text with choices, or a document.
+
+    ``draft`` marks the draft's own text (a preview): the front end announces it and
+    splits it into messages as its medium needs.
+    """
 
     text: str = ""
     code: Code | None = None
@@ -123,7 +103,12 @@ class Outgoing:
     step: str | None = None
     multi: bool = False
     document: tuple[str, bytes] | None = None  # (file name, content)
-    draft: bool = False  # the draft's own text: the front end announces and splits it
+    draft: bool = False
+
+
+def say(code: Code, **params: object) -> Outgoing:
+    """A plain message from the catalogue."""
+    return Outgoing(message(code, **params), code)
 
 
 def level_changes(level_key: str, m: ReportModel) -> tuple[list[Change], list[Reply]]:

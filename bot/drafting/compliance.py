@@ -26,9 +26,9 @@ from bot.drafting.compose import PROSE_PARTS, Document
 from bot.drafting.prose import document, with_narrative
 from bot.drafting.prose_facts import answers, prose_steps
 from bot.format.catalogue import Code
-from bot.format.datafile import Report
 from bot.format.findings import Finding, Severity
 from bot.format.model import ReportModel, model
+from bot.format.report import Report
 
 SIMILARITY = 0.8
 MIN_CHARS = 20  # shorter parts ("无。") are alike by nature

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bot.format.catalogue import Code, message
-from bot.format.datafile import NARRATIVE_KEYS, Figure, Report
 from bot.format.model import Grid, ReportModel
+from bot.format.report import NARRATIVE_KEYS, Figure, Report
 
 # Marker line opening a paragraph in template output: \x1e id \x1f level \x1f source.
 PARA = "\x1e"

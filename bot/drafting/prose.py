@@ -33,8 +33,8 @@ from bot.drafting.compose import (
 )
 from bot.drafting.prose_facts import Requests, answered_parts, answers, choice_labels, requests
 from bot.format.catalogue import Code, message
-from bot.format.datafile import Report
 from bot.format.model import SEPARATOR, Part, ReportModel, model
+from bot.format.report import Report
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 _TRAILING = "。．.；;，,、：:！!？? \t"

@@ -15,8 +15,8 @@ from typing import Any
 
 from bot.conversation.flows import Step, flow
 from bot.drafting.compose import PROSE_PARTS, clean, one_line
-from bot.format.datafile import Report
 from bot.format.model import ReportModel
+from bot.format.report import Report
 
 SHARE_FROM = 10  # outcome shares are stated when at least this many were handled
 

@@ -18,8 +18,8 @@ from bot.drafting.compose import Document
 from bot.drafting.prose import document, draft_context, render_template
 from bot.drafting.stable_zip import season_opening, stable
 from bot.format.catalogue import Code, UserError
-from bot.format.datafile import Report
 from bot.format.model import model
+from bot.format.report import Report
 
 FORMATS = ("docx", "html", "md", "txt", "xlsx")
 

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from bot.frontends.settings import DEFAULT_DB, add_run_parser
 
 if TYPE_CHECKING:
-    from bot.format.datafile import Report
     from bot.format.findings import Finding
+    from bot.format.report import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 EXIT_MISSING = 1  # import: cells missing

@@ -47,7 +47,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.conversation.command_words import spec
-from bot.conversation.engine import Input
+from bot.conversation.types import Input
 from bot.format.catalogue import Code, UserError, message
 from bot.format.yaml_loading import PromptError
 from bot.frontends.settings import Settings, TokenRedactor, add_run_parser, settings_from_args

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.conversation.engine import Input
+from bot.conversation.types import Input
 from bot.format.catalogue import Code, message
 from bot.service.turns import Outgoing, Service
 

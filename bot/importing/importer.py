@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.format.catalogue import Code, message
-from bot.format.datafile import Report
 from bot.format.model import Grid, ReportModel, model
+from bot.format.report import Report
 from bot.importing.cells import Note, clean_text, full_width_punctuation, label_key
 from bot.importing.files import read_document
 from bot.importing.labels import ANCHORS, CHROME, HEADING_WORDS

@@ -22,9 +22,10 @@ from typing import Any
 
 from bot.drafting.compliance import check_draft
 from bot.format.catalogue import Code, UserError
-from bot.format.datafile import Figure, Report, load
+from bot.format.datafile import load
 from bot.format.findings import Finding, Severity
 from bot.format.model import ReportModel, model
+from bot.format.report import Figure, Report
 
 DEFAULT_AGENCY = "汇总"
 

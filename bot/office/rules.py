@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.format.catalogue import Code, message
-from bot.format.datafile import Report
 from bot.format.findings import Finding, Severity
 from bot.format.model import ReportModel
+from bot.format.report import Report
 
 # What each role may do. Reviewers read and decide; editors fill in and submit; the
 # admin (who created the agency) does both and manages the members.

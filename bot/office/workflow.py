@@ -11,19 +11,28 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.conversation.effects import (
+    REVIEW_STEP,
+    Invite,
+    Members,
+    RemoveMember,
+    RevokeInvite,
+)
 from bot.conversation.flows import Choice, flow
 from bot.conversation.journey import Facts, progress
-from bot.conversation.session import Session
-from bot.conversation.types import Outgoing
+from bot.conversation.session import Explanations, ReviewComments, Session, Step
+from bot.conversation.types import Outgoing, say
 from bot.drafting.compliance import check_draft
+from bot.drafting.drafter import Drafter
 from bot.format.catalogue import Code, message
-from bot.format.datafile import Report, dumps, from_data, parse_text
+from bot.format.datafile import dumps, from_data, parse_text
 from bot.format.findings import Severity
 from bot.format.model import ReportModel
+from bot.format.report import Report
 from bot.office.rules import (
     INVITE_DAYS,
     REMIND_DAYS,
@@ -43,22 +52,16 @@ from bot.store.office import Version, WorkflowStore
 from bot.store.reports import Store
 
 log = logging.getLogger(__name__)
-REVIEW_STEP = "review:"
-
-
-def say(code: Code, **params: object) -> Outgoing:
-    """A plain message from the catalogue."""
-    return Outgoing(message(code, **params), code)
+Management = Invite | Members | RemoveMember | RevokeInvite
 
 
 @dataclass
 class Workflow:
-    """Workflow actions for one store; ``render`` and ``narrative`` come from drafting."""
+    """Workflow actions for one store, drafting with ``drafter``."""
 
     store: Store
-    render: Callable[[Report, str], bytes]
-    narrative: Callable[[Report], Report]
     m: ReportModel
+    drafter: Drafter = field(default_factory=Drafter)
     invite_link: Callable[[str], str] = lambda code: f"/start {code}"
 
     def __post_init__(self) -> None:
@@ -86,22 +89,25 @@ class Workflow:
 
     # --- commands -----------------------------------------------------------------------
 
-    def command(
-        self, user: str, session: Session, name: str, argument: str, previous: Report | None
+    def history_of(self, session: Session) -> list[Outgoing]:
+        """历史 of the open report."""
+        if session.report_id is None:
+            return [say(Code.CHAT_NO_REPORT)]
+        return self.history(session.report_id)
+
+    def submit_open(
+        self, user: str, session: Session, previous: Report | None
     ) -> list[Outgoing]:
-        """Carry out a workflow command for the user's open report."""
-        if name == "review":
-            return self.review_list(user)
+        """提交 the open report."""
+        if session.report_id is None:
+            return [say(Code.CHAT_NO_REPORT)]
+        role = self.role_for_report(user, session.report_id)
+        assert role is not None  # the service opens only a member's report
+        return self.submit(user, session, role, previous)
+
+    def manage(self, user: str, session: Session, command: Management) -> list[Outgoing]:
+        """Manage the members of the open report's agency, or of the user's only agency."""
         report_id = session.report_id
-        if name in ("submit", "history"):
-            if report_id is None:
-                return [say(Code.CHAT_NO_REPORT)]
-            role = self.role_for_report(user, report_id)
-            assert role is not None  # the service opens only a member's report
-            if name == "submit":
-                return self.submit(user, session, role, previous)
-            return self.history(report_id)
-        # managing members: the open report's agency, or the user's only agency
         agencies = self.ws.memberships(user)
         agency_id = (
             self.ws.agency_of_report(report_id)
@@ -114,23 +120,19 @@ class Workflow:
         assert role is not None
         if not can(role, "manage"):
             return [Outgoing(forbidden(role, "manage"), Code.REV_FORBIDDEN)]
-        if name == "invite":
-            return self.invite(user, agency_id, argument)
-        if name == "members":
-            return self.members(agency_id)
-        if name == "remove":
-            removed = self.ws.remove_member(agency_id, argument.strip())
-            code = Code.REV_MEMBER_REMOVED if removed else Code.REV_NO_MEMBER
-            return [say(code, user=argument.strip())]
-        if name == "revoke":
-            revoked = self.ws.revoke_invite(argument.strip(), agency_id)
-            return [
-                say(
-                    Code.REV_INVITE_REVOKED if revoked else Code.REV_NO_INVITE,
-                    invite_code=argument.strip(),
-                )
-            ]
-        raise ValueError(f"unknown workflow command {name}")
+        match command:
+            case Invite(role=wanted):
+                return self.invite(user, agency_id, wanted)
+            case Members():
+                return self.members(agency_id)
+            case RemoveMember(user=member):
+                removed = self.ws.remove_member(agency_id, member.strip())
+                code = Code.REV_MEMBER_REMOVED if removed else Code.REV_NO_MEMBER
+                return [say(code, user=member.strip())]
+            case RevokeInvite(code=invite_code):
+                revoked = self.ws.revoke_invite(invite_code.strip(), agency_id)
+                code = Code.REV_INVITE_REVOKED if revoked else Code.REV_NO_INVITE
+                return [say(code, invite_code=invite_code.strip())]
 
     def invite(self, user: str, agency_id: int, argument: str) -> list[Outgoing]:
         """Create an invite code for an editor or a reviewer."""
@@ -207,8 +209,8 @@ class Workflow:
             return [say(Code.REV_SUBMIT_ERRORS, errors=len(errors))]
         unexplained = [f for f in findings if f.key not in report.explanations]
         if unexplained:
-            session.step = "explain"
-            session.pending = {"explain": [f.key for f in unexplained]}
+            session.to(Step.EXPLAIN)
+            session.pending = Explanations(tuple(f.key for f in unexplained))
             return [
                 say(Code.REV_SUBMIT_UNEXPLAINED, count=len(unexplained)),
                 Outgoing(unexplained[0].message(), Code.CHAT_WARNING_ASK),
@@ -219,7 +221,8 @@ class Workflow:
         self, session: Session, report: Report, previous: Report | None
     ) -> Outgoing | None:
         """The next warning awaiting an explanation before submission, if any."""
-        keys = session.pending.get("explain") or []
+        pending = session.pending
+        keys = pending.keys if isinstance(pending, Explanations) else ()
         findings = {f.key: f for f in check_draft(report, previous, self.m)}
         for key in keys:
             if key in findings and key not in report.explanations:
@@ -229,7 +232,7 @@ class Workflow:
     def _submit(
         self, user: str, report_id: int, report: Report, findings: list[Any]
     ) -> list[Outgoing]:
-        data = dumps(self.narrative(report))
+        data = dumps(self.drafter.narrative(report))
         versions = self.ws.versions(report_id)
         version = self.ws.submit(report_id, data, content_hash(data), user)
         last = versions[-1] if versions else None
@@ -315,17 +318,16 @@ class Workflow:
         if user in self.ws.editors_of(version.report_id) or user == version.submitted_by:
             return [say(Code.REV_OWN_EDITS)]
         if choice == "return":
-            session.step = "review_comment"
-            session.pending = {"version": version.id}
+            session.to(Step.REVIEW_COMMENT)
+            session.pending = ReviewComments(version.id)
             return [say(Code.REV_ASK_COMMENTS)]
         self.ws.decide(version.id, "approved", user, None)
         self._tell_editors(version, user, Code.REV_APPROVED_NOTICE)
         return [say(Code.REV_APPROVED, number=version.number, hash=version.hash[:12])]
 
-    def comments(self, user: str, session: Session, text: str) -> list[Outgoing]:
+    def comments(self, user: str, version_id: int, text: str) -> list[Outgoing]:
         """The comments of a return: record the decision and tell the editors."""
-        version = self.ws.version(int(session.pending.get("version", 0)))
-        session.step, session.pending = "start", {}
+        version = self.ws.version(version_id)
         if version is None or not can(self.role_for_report(user, version.report_id), "review"):
             return [say(Code.CHAT_EXPIRED)]
         if not self.ws.decide(version.id, "returned", user, text.strip()):
@@ -368,7 +370,7 @@ class Workflow:
         if version is not None:
             report = self._snapshot(version)
             name = f"{report.agency}{report.year}年报告第{version.number}版.docx"
-            out.insert(0, Outgoing(document=(name, self.render(report, "docx"))))
+            out.insert(0, Outgoing(document=(name, self.drafter.render(report, "docx"))))
         return out
 
     def inbox(self, user: str) -> list[Outgoing]:

@@ -15,19 +15,14 @@ from dataclasses import dataclass
 
 from bot.checks.rules import column_identity, disposition_total, row_totals
 from bot.conversation.session import Change
-from bot.conversation.types import Outgoing
-from bot.format.catalogue import Code, UserError, message
-from bot.format.datafile import Report
+from bot.conversation.types import Outgoing, say
+from bot.format.catalogue import Code, UserError
 from bot.format.model import ReportModel
+from bot.format.report import Report
 from bot.importing.importer import ImportResult, describe, import_bytes
 from bot.store.reports import Store
 
 NO_YEAR = Code.IMP_NO_TITLE
-
-
-def say(code: Code, **params: object) -> Outgoing:
-    """A plain message from the catalogue."""
-    return Outgoing(message(code, **params), code)
 
 
 @dataclass

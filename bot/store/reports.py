@@ -37,7 +37,7 @@ from bot.conversation.session import (
     from_json_value,
     to_json_value,
 )
-from bot.format.datafile import Report
+from bot.format.report import Report
 from bot.store import migrations as schema
 
 CACHE_KIB = 64 * 1024  # SQLite's page cache per connection, in KiB

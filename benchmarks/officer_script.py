@@ -1,4 +1,10 @@
-"""An officer's whole session for the real 2023 report (figures of seed-2023.yaml, our prose)."""
+"""What each officer of the season sends: a whole session for the 2023 report (the
+figures of seed-2023.yaml, our prose), after ``/start``.
+
+A copy of the test suite's chat script (``tests/helpers/chat_script.py``), since the
+benchmark does not import the tests; ``tests/test_benchmark_script.py`` checks that this
+copy still completes a report.
+"""
 
 from __future__ import annotations
 
@@ -40,4 +46,3 @@ SEED_SESSION = [
     "跳过",
     "跳过",
 ]
-TABLE_MESSAGES = SEED_SESSION[11:21]

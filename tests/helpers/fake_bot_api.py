@@ -37,7 +37,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from bot.frontends.telegram_format import PARAGRAPH  # how the bot joins replies sharing a message
-from tests.telegram_fakes import BOT_USER, DATE, USER_ID, chat_data, officer_data
+from tests.helpers.telegram_fakes import BOT_USER, DATE, USER_ID, chat_data, officer_data
 
 TEXT_LIMIT, CAPTION_LIMIT, CALLBACK_LIMIT, ANSWER_LIMIT = 4096, 1024, 64, 200
 TAGS = {

@@ -4,7 +4,7 @@ Each table is laid out once, as rows of cells with their row and column spans, i
 official layout (spec §4-§6; the 2019 trial layout on request). From that one layout come
 the renderings the importer meets: the text a browser gives when a page is copied (one
 cell per line), tab- or ``|``-separated rows, an HTML page, a Word file. :class:`Style`
-adds the quirks of real pages. The prose is ours (``tests/factories.py``).
+adds the quirks of real pages. The prose is ours (``tests/helpers/factories.py``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from bot.format.datafile import Figure, Report
 from bot.format.model import model
 from bot.frontends.cli import main
-from tests.factories import consistent_report
+from tests.helpers.factories import consistent_report
 
 Cell = tuple[str, int, int]  # text, rowspan, colspan
 Row = list[Cell]

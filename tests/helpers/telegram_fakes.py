@@ -3,12 +3,14 @@
 ``RecordingRequest`` implements PTB's public ``BaseRequest`` interface; it records every
 Bot API call as ``(method, parameters, files)`` and answers with canned
 ``{"ok": true, "result": ...}`` JSON. The ``*_data`` builders make update dicts exactly as
-the Bot API delivers them (also served by ``tests/fake_bot_api.py``); ``as_update`` turns
+the Bot API delivers them (also served by ``tests/helpers/fake_bot_api.py``); ``as_update`` turns
 one into a ``telegram.Update`` bound to a bot, as PTB does with real updates.
+``buttons``, ``labels``, ``texts`` and ``said`` read the recorded calls.
 """
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -17,6 +19,9 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.request import BaseRequest, RequestData
 
+from bot.format.catalogue import Code, message
+
+TOKEN = "123456:AAE-secret-token-for-tests-only-xyz"
 BOT_ID = 4242
 USER_ID = 777001
 GROUP_ID = -100123
@@ -215,3 +220,26 @@ class RecordingRequest(BaseRequest):
 
     def clear(self) -> None:
         self.calls.clear()
+
+
+def buttons(call: Call) -> list[dict[str, Any]]:
+    """The inline buttons of a sent message, row after row."""
+    markup = call.params.get("reply_markup") or {"inline_keyboard": []}
+    return [b for row in markup["inline_keyboard"] for b in row]
+
+
+def labels(call: Call) -> list[str]:
+    """The labels of a sent message's buttons."""
+    return [b["text"] for b in buttons(call)]
+
+
+def texts(calls: list[Call]) -> list[str]:
+    """The texts of the sent messages, as the officer reads them (HTML unescaped)."""
+    return [html.unescape(c.params["text"]) for c in calls if c.method == "sendMessage"]
+
+
+def said(calls: list[Call], code: Code, **params: Any) -> bool:
+    """Whether a reply of ``code`` was sent: alone, heading a longer text, or as one of
+    the replies sharing a message (each begins a paragraph)."""
+    text = message(code, **params)
+    return any(f"\n\n{text}\n" in f"\n\n{t}\n" for t in texts(calls))

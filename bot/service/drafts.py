@@ -1,0 +1,60 @@
+"""What the officer asks to see of the draft: 检查, 预览 and 导出, as outgoing messages."""
+
+from __future__ import annotations
+
+from bot.conversation.effects import Check, Export, Preview
+from bot.conversation.types import Outgoing
+from bot.drafting.compliance import check_draft
+from bot.drafting.drafter import Drafter
+from bot.format.catalogue import Code, message
+from bot.format.datafile import dumps
+from bot.format.findings import Finding, Severity
+from bot.format.model import ReportModel
+from bot.format.report import Report
+
+
+def findings_message(findings: list[Finding], explanations: dict[str, str]) -> Outgoing:
+    """The result of 检查 as one message: a summary, then each unexplained finding."""
+    if not findings:
+        return Outgoing(message(Code.CHAT_CHECK_CLEAN), Code.CHAT_CHECK_CLEAN)
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    labels = {Severity.ERROR: message(Code.CLI_ERROR), Severity.WARNING: message(Code.CLI_WARNING)}
+    lines = [message(Code.CHAT_CHECK_SUMMARY, errors=errors, warnings=len(findings) - errors)]
+    lines += [
+        message(Code.CHAT_FINDING_LINE, label=f"[{labels[f.severity]}] ", message=f.message())
+        for f in findings
+        if f.key not in explanations
+    ]
+    return Outgoing("\n".join(lines), Code.CHAT_CHECK_SUMMARY)
+
+
+def export_name(report: Report, fmt: str) -> str:
+    """The file name of an exported draft."""
+    return f"{report.agency}{report.year}年政府信息公开工作年度报告.{fmt}"
+
+
+def draft(
+    asked: Check | Preview | Export,
+    report: Report,
+    previous: Report | None,
+    drafter: Drafter,
+    m: ReportModel,
+) -> list[Outgoing]:
+    """A check, a preview or an exported file of the report."""
+    if isinstance(asked, Check):
+        return [findings_message(check_draft(report, previous, m), report.explanations)]
+    if isinstance(asked, Preview):  # the front end announces the draft and splits it
+        return [Outgoing(drafter.preview(report), draft=True)]
+    name = export_name(report, asked.fmt)
+    data = (
+        dumps(drafter.narrative(report)).encode()
+        if asked.fmt == "yaml"
+        else drafter.render(report, asked.fmt)
+    )
+    return [
+        Outgoing(
+            message(Code.CHAT_EXPORT_READY, name=name),
+            Code.CHAT_EXPORT_READY,
+            document=(name, data),
+        )
+    ]
