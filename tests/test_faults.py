@@ -31,6 +31,7 @@ from bot.conversation.types import Input
 from bot.format.catalogue import Code, message
 from bot.format.datafile import Report
 from bot.frontends import telegram_bot as telegram_app
+from bot.frontends import telegram_handlers
 from bot.frontends.settings import Settings
 from bot.frontends.telegram_bot import Deps, RetryingRequest, build_application
 from bot.frontends.telegram_format import PARAGRAPH, Button, Document, messages, parse_callback
@@ -57,7 +58,7 @@ class Expected:
 
 
 def telegram_messages(out: list[Outgoing]) -> list[Expected]:
-    """The messages ``bot.frontends.telegram_bot.send`` makes of the service's replies."""
+    """The messages ``bot.frontends.telegram_handlers.send`` makes of the service's replies."""
     return [
         Expected(visible_text(m.caption or ""))
         if isinstance(m, Document)
@@ -82,7 +83,7 @@ class Oracle:
         self.service = Service(self.store)
 
     def handle(self, inp: Input) -> list[Expected]:
-        return telegram_messages(self.service.handle(self.user, inp, telegram_app.FRONTEND))
+        return telegram_messages(self.service.handle(self.user, inp, telegram_handlers.FRONTEND))
 
     def report(self) -> Report:
         [info] = self.store.list_reports()

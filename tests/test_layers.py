@@ -207,5 +207,6 @@ def loaded_by(statement: str) -> list[str]:
     return sorted({m.split(".")[0] for m in proc.stdout.split()} & set(HEAVY))
 
 
+@pytest.mark.slow
 def test_the_engine_loads_no_heavy_library_even_through_others() -> None:
     assert loaded_by("import bot.conversation.engine") == []

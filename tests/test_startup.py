@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.format.datafile import Report, save
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,6 +34,7 @@ print(json.dumps([status, after_help, after_check, out.getvalue()]))
 """
 
 
+@pytest.mark.slow
 def test_help_and_check_load_no_docx_openpyxl_or_telegram(tmp_path: Path, report: Report) -> None:
     path = tmp_path / "report.yaml"
     save(report, path)

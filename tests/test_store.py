@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import bot.store.reports as store_module
+import bot.store.rows as rows_module
 from bot.conversation.session import Change, LiveWarning, Session, SetupAnswers, Step
 from bot.format.datafile import Report, dumps
 from bot.store.reports import HistoryEntry, ReportExists, ReportNotFound, Store, migrations
@@ -65,7 +66,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
         handed.append(next(ticks))
         return handed[-1]
 
-    monkeypatch.setattr(store_module, "_now", now)
+    monkeypatch.setattr(rows_module, "now", now)
     return handed
 
 

@@ -153,7 +153,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     """Store a report data file in the database (replacing it with --replace)."""
     from bot.format.catalogue import Code, message
     from bot.format.findings import has_errors
-    from bot.store.reports import ReportExists, Store
+    from bot.store.reports import Store
+    from bot.store.rows import ReportExists
 
     loaded = _read(args.file)
     if loaded is None:

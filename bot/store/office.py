@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.store.reports import ReportInfo, Store, info_from_row, stamp_now
+from bot.store.reports import Store
+from bot.store.rows import ReportInfo, info_from_row, stamp_now
 
 
 class AgencyExists(Exception):

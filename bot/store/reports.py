@@ -14,40 +14,42 @@ never a float) and read back with :func:`bot.conversation.session.from_json_valu
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from decimal import Decimal
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from bot.conversation.session import (
-    SECTIONS,
     Change,
     Session,
     apply_change,
-    from_json_value,
-    to_json_value,
 )
 from bot.format.report import Report
 from bot.store import migrations as schema
+from bot.store.rows import (
+    HistoryEntry,
+    ReportExists,
+    ReportInfo,
+    ReportNotFound,
+    decode,
+    encode,
+    encode_change,
+    info_from_row,
+    report_changes,
+    stamp_now,
+)
 
 CACHE_KIB = 64 * 1024  # SQLite's page cache per connection, in KiB
 # assembled reports kept in memory, about 6 KB each: a season of 10,000 agencies with
 # every officer at work at once keeps them all in about 60 MB (measured: peak 276 MB
 # instead of 216, and 0.95 ms per update instead of 1.38, each turn assembling again)
 KEPT_REPORTS = 16_384
-
-# Sections of ``Report.extra`` that are dicts stored one answer per key.
-DICT_SECTIONS = ("answers", "explanations", "overrides")
 
 migrations = Migrations("reportbot")
 for _migration in (
@@ -60,100 +62,6 @@ for _migration in (
 
 
 StoreError = sqlite3.Error  # what opening or reading the database raises besides OSError
-
-
-class ReportExists(Exception):
-    """A report for this agency and year is already stored."""
-
-    def __init__(self, agency: str, year: int, report_id: int | None = None) -> None:
-        super().__init__(f"report {agency!r} {year} exists (id {report_id})")
-        self.agency, self.year, self.report_id = agency, year, report_id
-
-
-class ReportNotFound(LookupError):
-    """No report has this id."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReportInfo:
-    """One stored report, without its answers."""
-
-    id: int
-    agency: str
-    year: int
-    agency_level: str | None
-    updated_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
-    """One change of one answer: ``old`` None is a new answer, ``new`` None a deletion."""
-
-    section: str
-    key: str
-    old: Any
-    new: Any
-    user: str
-    frontend: str
-    at: datetime
-
-
-def _now() -> datetime:
-    """The current time, timezone-aware UTC (tests replace this to control the clock)."""
-    return datetime.now(UTC)
-
-
-def stamp_now() -> str:
-    """The current time as stored: ISO 8601, UTC, microseconds."""
-    return _now().astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _encode(value: Any) -> str:
-    """JSON text of an answer value; raises ValueError for what JSON cannot hold."""
-    try:
-        return json.dumps(
-            to_json_value(value), ensure_ascii=False, allow_nan=False, default=_json_default
-        )
-    except TypeError as exc:
-        raise ValueError(str(exc)) from exc
-
-
-def _json_default(value: Any) -> Any:
-    # to_json_value does not look inside dicts; tag Decimals found there the same way.
-    if isinstance(value, Decimal):
-        return to_json_value(value)
-    raise TypeError(f"cannot store a value of type {type(value).__name__}")
-
-
-def _decode(text: str | None) -> Any:
-    # object_hook turns {"$dec": ...} back into Decimal at any depth, also inside dicts.
-    return None if text is None else json.loads(text, object_hook=from_json_value)
-
-
-def _encode_change(change: Change) -> tuple[str, str, str | None]:
-    """Validate one change and encode its value; raises ValueError, writes nothing."""
-    if change.section not in SECTIONS:
-        raise ValueError(f"unknown section {change.section!r}; expected one of {SECTIONS}")
-    if not isinstance(change.key, str) or not change.key:
-        raise ValueError(f"the key of a change must be a non-empty string: {change.key!r}")
-    value = None if change.value is None else _encode(change.value)
-    return change.section, change.key, value
-
-
-def _report_changes(report: Report) -> list[Change]:
-    """Every answer of a whole report as changes (None values are not stored)."""
-    changes = [Change("active", k, v) for k, v in report.active.items()]
-    changes += [Change("applications", k, list(v)) for k, v in report.applications.items()]
-    changes += [
-        Change("review_litigation", k, list(v)) for k, v in report.review_litigation.items()
-    ]
-    changes += [Change("narrative", k, v) for k, v in report.narrative.items()]
-    for name, value in report.extra.items():
-        if name in DICT_SECTIONS and isinstance(value, dict) and value:
-            changes += [Change(name, str(k), v) for k, v in value.items()]
-        else:  # agency_level, other top-level keys, and an empty or odd dict section
-            changes.append(Change("meta", name, value))
-    return [c for c in changes if c.value is not None]
 
 
 class Store:
@@ -223,7 +131,7 @@ class Store:
         changes = (
             []
             if agency_level is None
-            else [_encode_change(Change("meta", "agency_level", agency_level))]
+            else [encode_change(Change("meta", "agency_level", agency_level))]
         )
         stamp = stamp_now()
         with self._atomic():
@@ -280,7 +188,7 @@ class Store:
             [info.id],
         ).fetchall()
         for section, key, value in rows:
-            apply_change(report, Change(section, key, _decode(value)))
+            apply_change(report, Change(section, key, decode(value)))
         if info.agency_level is not None:
             report.extra.setdefault("agency_level", info.agency_level)
         self._keep(info.id, info.updated_at, report.copy())
@@ -299,7 +207,7 @@ class Store:
         are not stored. Raises ReportExists (and writes nothing) when it exists and
         ``replace`` is False; ValueError for a value JSON cannot hold.
         """
-        wanted = [_encode_change(c) for c in _report_changes(report)]
+        wanted = [encode_change(c) for c in report_changes(report)]
         stamp = stamp_now()
         with self._atomic():
             report_id = self.find_report(report.agency, report.year)
@@ -336,10 +244,10 @@ class Store:
         report; ReportNotFound for an unknown report. Re-applying the same changes is a
         no-op apart from saving the session.
         """
-        encoded = [_encode_change(c) for c in changes]
+        encoded = [encode_change(c) for c in changes]
         if encoded and report_id is None:
             raise ValueError("changes need a report: report_id is None")
-        saved = None if session is None else (session.user, _encode(session.to_json()))
+        saved = None if session is None else (session.user, encode(session.to_json()))
         stamp = stamp_now()
         with self._atomic():
             if report_id is not None and encoded:
@@ -355,7 +263,7 @@ class Store:
             [report_id],
         ).fetchall()
         return [
-            HistoryEntry(s, k, _decode(old), _decode(new), u, f, datetime.fromisoformat(at))
+            HistoryEntry(s, k, decode(old), decode(new), u, f, datetime.fromisoformat(at))
             for s, k, old, new, u, f, at in rows
         ]
 
@@ -364,11 +272,11 @@ class Store:
     def load_session(self, user: str) -> Session | None:
         """The user's saved session, or None. Read-only."""
         row = self.db.execute('select state from sessions where "user" = ?', [user]).fetchone()
-        return None if row is None else Session.from_json(user, _decode(row[0]))
+        return None if row is None else Session.from_json(user, decode(row[0]))
 
     def save_session(self, session: Session) -> None:
         """Save (replace) the user's session; committed before returning. Idempotent."""
-        state, stamp = _encode(session.to_json()), stamp_now()
+        state, stamp = encode(session.to_json()), stamp_now()
         with self._atomic():
             self._write_session(session.user, state, stamp)
 
@@ -482,14 +390,14 @@ class Store:
                     ident | who,
                 )
                 if cached is not None:
-                    apply_change(cached[1], Change(section, key, _decode(new)))
+                    apply_change(cached[1], Change(section, key, decode(new)))
             self.db.execute(
                 'insert into history (report_id, section, "key", old, new, "user", frontend, at)'
                 " values (:report_id, :section, :key, :old, :new, :user, :frontend, :at)",
                 ident | who,
             )
             if (section, key) == ("meta", "agency_level"):
-                level = _decode(new)
+                level = decode(new)
                 self.db.execute(
                     "update reports set agency_level = ? where id = ?",
                     [level if isinstance(level, str) else None, report_id],
@@ -514,9 +422,3 @@ class Store:
             " updated_at = excluded.updated_at",
             [user, state, stamp],
         )
-
-
-def info_from_row(row: tuple[Any, ...]) -> ReportInfo:
-    """A ReportInfo from a ``select id, agency, year, agency_level, updated_at`` row."""
-    report_id, agency, year, level, updated_at = row
-    return ReportInfo(report_id, agency, year, level, datetime.fromisoformat(updated_at))
