@@ -19,7 +19,7 @@ from bot.format.yaml_loading import PROMPTS_DIR, Node, load_yaml
 class Code(StrEnum):
     """Every message an officer can be shown, by stable code."""
 
-    # figures: parsing what officers type (bot/figures.py)
+    # figures: parsing what officers type (bot/format/figures.py)
     FIG_EMPTY = "FIG001"
     FIG_NOT_A_NUMBER = "FIG002"
     FIG_NEGATIVE = "FIG003"
@@ -31,7 +31,7 @@ class Code(StrEnum):
     FIG_BLOCK_SHAPE = "FIG009"
     FIG_BLOCK_ROWS = "FIG010"
 
-    # report data file (bot/datafile.py)
+    # report data file (bot/format/datafile.py)
     DATA_UNREADABLE = "DAT001"
     DATA_NOT_YAML = "DAT002"
     DATA_NOT_REPORT = "DAT003"
@@ -41,7 +41,7 @@ class Code(StrEnum):
     DATA_EMPTY = "DAT007"
     DATA_BAD_FORMAT = "DAT008"
 
-    # checks (bot/checks.py)
+    # checks (bot/checks/rules.py)
     CHK_COLUMN_IDENTITY = "CHK001"
     CHK_ROW_TOTAL = "CHK002"
     CHK_DISPOSITION_TOTAL = "CHK003"
@@ -57,12 +57,12 @@ class Code(StrEnum):
     CHK_SUSPECT_CELL = "CHK013"
     CHK_ALL_ZERO = "CHK017"
 
-    # compliance of the draft (bot/compliance.py)
+    # compliance of the draft (bot/drafting/compliance.py)
     CHK_SIMILAR_PROSE = "CHK014"
     CHK_RECTIFICATION_MISSING = "CHK015"
     CHK_HEADING_MISSING = "CHK016"
 
-    # conversation (bot/engine.py, bot/answers.py)
+    # conversation (bot/conversation/engine.py, bot/conversation/answers.py)
     CHAT_ASK_AGENCY = "CHAT001"
     CHAT_ASK_LEVEL = "CHAT002"
     CHAT_ASK_YEAR = "CHAT003"
@@ -126,7 +126,7 @@ class Code(StrEnum):
     CHAT_LAST_IN_FORCE = "CHAT061"
     CHAT_LAST_PROBLEMS = "CHAT062"
 
-    # review workflow (bot/review.py, bot/workflow.py)
+    # review workflow (bot/office/rules.py, bot/office/workflow.py)
     REV_FORBIDDEN = "REV001"
     REV_SUBMIT_ERRORS = "REV002"
     REV_SUBMIT_UNEXPLAINED = "REV003"
@@ -182,7 +182,7 @@ class Code(StrEnum):
     REV_ACTION_REVIEW = "REV053"
     REV_ACTION_MANAGE = "REV054"
 
-    # command line (bot/cli.py)
+    # command line (bot/frontends/cli.py)
     CLI_HEADER = "CLI001"
     CLI_SUMMARY = "CLI002"
     CLI_ERROR = "CLI003"
@@ -195,12 +195,12 @@ class Code(StrEnum):
     CLI_EXISTS = "CLI010"
     CLI_LOADED = "CLI011"
 
-    # drafting (bot/render.py, bot/compose.py)
+    # drafting (bot/drafting/render.py, bot/drafting/compose.py)
     DRF_UNKNOWN_FORMAT = "DRF001"
     DRF_GAP_CELL = "DRF002"
     DRF_OVERRIDDEN = "DRF003"
 
-    # telegram (bot/telegram_app.py)
+    # telegram (bot/frontends/telegram_handlers.py)
     TG_PRIVATE_ONLY = "TG001"
     TG_ERROR = "TG004"
     TG_BAD_BUTTON = "TG005"
@@ -216,7 +216,7 @@ class Code(StrEnum):
     TG_BAD_REMIND_DAYS = "TG016"
     TG_FILE_TOO_LARGE = "TG017"
 
-    # importing (bot/importer.py)
+    # importing (bot/importing/importer.py)
     IMP_UNREADABLE = "IMP001"
     IMP_UNSUPPORTED = "IMP002"
     IMP_EMPTY = "IMP003"
