@@ -1,9 +1,8 @@
 """What each officer of the season sends: a whole session for the 2023 report (the
 figures of seed-2023.yaml, our prose), after ``/start``.
 
-A copy of the test suite's chat script (``tests/helpers/chat_script.py``), since the
-benchmark does not import the tests; ``tests/test_benchmark_script.py`` checks that this
-copy still completes a report.
+The tests play it too (``tests/helpers/chat_script.py`` takes it from here; the benchmark
+never imports the tests), so a change of the conversation that breaks it fails the suite.
 """
 
 from __future__ import annotations
