@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.conversation.flows import load_flow
 from bot.format.catalogue import Catalogue, Code
 from bot.format.model import load_model
 from bot.format.yaml_loading import PROMPTS_DIR, PromptError
@@ -167,3 +168,15 @@ def test_broken_prompt_stops_chat_at_start_up(tmp_path: Path, monkeypatch) -> No
         check=False,
     )
     assert proc.returncode == 0  # the shipped prompts are fine
+
+
+def test_a_question_named_like_a_built_in_step_stops_start_up(tmp_path: Path) -> None:
+    for name in ("narrative.yaml", "tables.yaml"):
+        (tmp_path / name).write_text((PROMPTS_DIR / name).read_text(encoding="utf-8"))
+    path = tmp_path / "narrative.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("- name: overview_intro", "- name: menu", 1), encoding="utf-8")
+    with pytest.raises(PromptError) as excinfo:
+        load_flow(tmp_path)
+    assert excinfo.value.path == str(path)
+    assert "'menu' is the name of a built-in step" in excinfo.value.reason

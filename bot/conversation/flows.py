@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from bot.conversation.expressions import Expression, ExpressionError, parse
+from bot.conversation.session import Step as BuiltIn
 from bot.format.model import ReportModel, model
 from bot.format.yaml_loading import PROMPTS_DIR, Node, PromptError, load_yaml
 
@@ -29,6 +30,8 @@ PART_ORDER = (
     "problems",
     "other_matters",
 )
+
+BUILT_IN = frozenset(s.value for s in BuiltIn)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +198,8 @@ def _load_steps(
             step = _step(item, part, types, lists, m)
             if step.name in nodes:
                 raise item.get("name").error(f"duplicate name '{step.name}'")
+            if step.name in BUILT_IN:  # the session could not tell the two apart
+                raise item.get("name").error(f"'{step.name}' is the name of a built-in step")
             nodes[step.name] = item
             by_part.setdefault(part, []).append(step)
     return by_part, nodes
