@@ -7,15 +7,17 @@ are imported only when such a file is written (python-docx and openpyxl take lon
 load, and checking or previewing a report needs neither). The same report always gives
 byte-identical files.
 
-Public API: :func:`render`, :func:`preview_text`, :data:`FORMATS`.
+Public API: :func:`render`, :func:`preview_text`, :data:`FORMATS`, and :class:`Drafter`,
+the drafting a service and its workflow are given (tests give one of plain lambdas).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from bot.drafting.compose import Document
-from bot.drafting.prose import document, draft_context, render_template
+from bot.drafting.prose import document, draft_context, render_template, with_narrative
 from bot.drafting.stable_zip import season_opening, stable
 from bot.format.catalogue import Code, UserError
 from bot.format.model import model
@@ -55,3 +57,12 @@ def render(report: Report, fmt: str) -> bytes:
 def preview_text(report: Report) -> str:
     """The plain-text draft, as the chat shows it (front ends split it into messages)."""
     return render(report, "txt").decode("utf-8")
+
+
+@dataclass(frozen=True)
+class Drafter:
+    """How drafts are made: the plain-text preview, rendered files, composed prose."""
+
+    preview: Callable[[Report], str] = preview_text
+    render: Callable[[Report, str], bytes] = render
+    narrative: Callable[[Report], Report] = with_narrative

@@ -27,7 +27,7 @@ from bot.conversation.journey import Facts, progress
 from bot.conversation.session import Explanations, ReviewComments, Session, Step
 from bot.conversation.types import Outgoing, say
 from bot.drafting.compliance import check_draft
-from bot.drafting.drafter import Drafter
+from bot.drafting.render import Drafter
 from bot.format.catalogue import Code, message
 from bot.format.datafile import dumps, from_data, parse_text
 from bot.format.findings import Severity

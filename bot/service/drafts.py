@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.conversation.effects import Check, Export, Preview
 from bot.conversation.types import Outgoing
 from bot.drafting.compliance import check_draft
-from bot.drafting.drafter import Drafter
+from bot.drafting.render import Drafter
 from bot.format.catalogue import Code, message
 from bot.format.datafile import dumps
 from bot.format.findings import Finding, Severity

@@ -51,7 +51,7 @@ from bot.conversation.types import (
     level_changes,
     say,
 )
-from bot.drafting.drafter import Drafter
+from bot.drafting.render import Drafter
 from bot.format.catalogue import Code, catalogue
 from bot.format.model import ReportModel, model
 from bot.format.report import Report
