@@ -6,7 +6,7 @@ import pytest
 
 from bot.format.catalogue import Code
 from bot.store.reports import Store
-from tests.helpers.chat import codes, last_question, play, press, say, service
+from tests.helpers.chat import codes, grant, last_question, play, press, say, service
 from tests.helpers.chat_script import SEED_SESSION
 from tests.helpers.factories import consistent_report
 
@@ -261,7 +261,10 @@ def test_last_year_prefills_carried_over_and_baselines(store: Store) -> None:
     last.extra["answers"] = {"problems": ["公开形式单一", "解读不够及时"]}
     store.import_report(last, user="cli:test", frontend="test")
     svc = service(store)
-    out = play(svc, S[:12])  # the loaded report's agency has no members: the officer claims it
+    # a name never claims the loaded report's agency: the operator grants it
+    assert codes(play(svc, S[:4]))[0] == Code.REV_AGENCY_TAKEN
+    grant(store, S[0])
+    out = play(svc, ["/report", "2", S[1], S[3], *S[4:12]])  # a new report: level, year
     assert "上年报告的现行有效件数为 17 件" in last_question(out)
     out = play(svc, ["3 1 19", *S[13:16]])  # 17 + 3 - 1 = 19: no warning
     assert "上年报告“四、结转下年度继续办理”为 4 0 1 0 1 0（总计 6）" in last_question(out)

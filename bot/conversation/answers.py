@@ -101,7 +101,7 @@ def match_choices(
     names = []
     for value in values:
         found = None
-        if value.isdigit() and 1 <= int(value) <= len(step_choices):
+        if value.isdecimal() and 1 <= int(value) <= len(step_choices):
             found = step_choices[int(value) - 1].name
         else:
             for choice in step_choices:

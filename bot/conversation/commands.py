@@ -100,6 +100,8 @@ def needs_argument(t: Turn, name: str) -> None:
 
 def begin_import(t: Turn) -> None:
     """导入上年报告: the next message is last year's report (a file or its text)."""
+    if t.report is not None and not t.writable():
+        return
     if t.session.step is not Step.IMPORT_PASTE:
         t.session.pending = ImportPaste(t.session.key)
     t.session.to(Step.IMPORT_PASTE)
@@ -174,7 +176,7 @@ def edit(t: Turn, target: str) -> None:
 def choose_export(t: Turn, text: str) -> None:
     """The format of an export; then back where the officer was."""
     value = text.strip().lower().lstrip(".")
-    if value.isdigit() and 1 <= int(value) <= len(EXPORT_FORMATS):
+    if value.isdecimal() and 1 <= int(value) <= len(EXPORT_FORMATS):
         value = EXPORT_FORMATS[int(value) - 1]
     if value not in EXPORT_FORMATS:
         t.say(Code.CHAT_EXPORT_UNKNOWN, value=text.strip(), formats="、".join(EXPORT_FORMATS))

@@ -112,7 +112,7 @@ def receive(t: Turn, name: str, data: bytes) -> None:
     if t.report is None:
         t.say(Code.IMP_CHAT_NO_REPORT)
         t.resume()
-    else:
+    elif t.writable():  # a reviewer's file changes nothing
         t.effect(ReadFile(name, data))
 
 

@@ -70,7 +70,11 @@ def choose_level(t: Turn, answers: SetupAnswers, value: str) -> None:
         t.say(exc.code, **exc.params)
         t.ask_level()
         return
-    t.session.pending = SetupAnswers(answers.agency, level)
+    t.session.pending = SetupAnswers(answers.agency, level, agency_id=answers.agency_id)
+    if answers.agency_id is not None:  # an agency the officer belongs to: no region asked
+        t.session.to(Step.SETUP_YEAR)
+        t.ask_year()
+        return
     t.session.to(Step.SETUP_REGION)
     t.say(Code.REV_ASK_REGION)
 
@@ -81,7 +85,7 @@ def choose_report(t: Turn, value: str) -> None:
     ids = {str(r.id) for r in reports}
     labels = {f"{r.agency}{r.year}年": str(r.id) for r in reports}
     numbered = [str(r.id) for r in reports] + ["new"]
-    if value.isdigit() and 1 <= int(value) <= len(numbered) and value not in ids:
+    if value.isdecimal() and 1 <= int(value) <= len(numbered) and value not in ids:
         value = numbered[int(value) - 1]
     value = labels.get(value, value)
     if value in ids:
@@ -105,7 +109,7 @@ def choose_year(t: Turn, answers: SetupAnswers, value: str) -> None:
     value = value.removesuffix("年")
     if is_confirm(value) or value == str(default):
         year = default
-    elif value.isdigit() and 2008 <= int(value) <= t.ctx.today.year:
+    elif value.isdecimal() and 2008 <= int(value) <= t.ctx.today.year:
         year = int(value)
     else:
         t.say(Code.CHAT_BAD_YEAR, value=value, example=default)

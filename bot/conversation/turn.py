@@ -276,7 +276,12 @@ class Turn:
     def pick_agency(self, agency_id: int) -> None:
         """A new report for an agency the user belongs to: only the year is asked."""
         agency = next(a for a in self.ctx.agencies if a.id == agency_id)
-        self.session.pending = SetupAnswers(agency.name, agency.level, agency_id=agency.id)
+        level = agency.level or None  # unknown for an agency made by loading a report
+        self.session.pending = SetupAnswers(agency.name, level, agency_id=agency.id)
+        if level is None:
+            self.session.to(Step.SETUP_LEVEL)
+            self.ask_level()
+            return
         self.session.to(Step.SETUP_YEAR)
         self.ask_year()
 

@@ -4,10 +4,13 @@ One sheet per table, named by the part's official title. Row 1 holds that title;
 table starts on row 2 in the official layout of :class:`~bot.drafting.compose.TableBlock` (merged
 cells merged, every border drawn). Figures are numbers, 万元 with four decimals; an
 unanswered cell holds the visible gap text, never 0. Header rows repeat when printed.
+Every text cell is text, never a formula, whatever it begins with (an agency named
+``=HYPERLINK(…)`` stays that name), and holds no control character.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -16,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from bot.drafting.compose import Document, TableBlock
+from bot.format.text_hygiene import clean_text
 
 FIRST_ROW = 2  # row 1 is the sheet title
 MONEY_FORMAT = "0.0000"
@@ -29,6 +33,7 @@ WIDTHS = {
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _ILLEGAL_SHEET_CHARS = str.maketrans("", "", "[]:*?/\\")
+FORMULA_START = ("=", "+", "-", "@")  # what makes a spreadsheet read a text as a formula
 
 
 def sheet_title(title: str) -> str:
@@ -36,13 +41,28 @@ def sheet_title(title: str) -> str:
     return title.translate(_ILLEGAL_SHEET_CHARS)[:31]
 
 
+def _cell(ws: Any, row: int, col: int, value: str | int | Decimal | None) -> Any:
+    """The cell at ``row``, ``col`` holding ``value``: a text is stored as a string (marked
+    with Excel's quote prefix when it begins like a formula), without control characters."""
+    cell = ws.cell(row, col)
+    if not isinstance(value, str):
+        cell.value = value
+        return cell
+    text = clean_text(value)
+    cell.value = text
+    cell.data_type = "s"  # openpyxl takes a text beginning with = for a formula
+    if text.startswith(FORMULA_START):
+        cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+    return cell
+
+
 def _write_table(ws: Any, block: TableBlock, title: str) -> None:
-    ws.cell(1, 1, title).font = Font(name=FONT, size=14, bold=True)
+    _cell(ws, 1, 1, title).font = Font(name=FONT, size=14, bold=True)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=block.n_cols)
     ws.row_dimensions[1].height = 24
     for spec in block.cells:
         row, col = FIRST_ROW + spec.row, 1 + spec.col
-        cell = ws.cell(row, col, spec.value if spec.value is not None else spec.text)
+        cell = _cell(ws, row, col, spec.value if spec.value is not None else spec.text)
         if spec.value is not None:
             cell.number_format = MONEY_FORMAT if spec.money else "0"
         label = not spec.header and not spec.is_figure and spec.rowspan == 1

@@ -181,6 +181,14 @@ class Code(StrEnum):
     REV_ACTION_SUBMIT = "REV052"
     REV_ACTION_REVIEW = "REV053"
     REV_ACTION_MANAGE = "REV054"
+    REV_LAST_ADMIN = "REV055"
+    REV_ALREADY_MEMBER = "REV056"
+
+    # the database (bot/store)
+    STORE_UNREADABLE = "STO001"
+    STORE_NEWER = "STO002"
+    STORE_DAMAGED = "STO003"
+    STORE_BUSY = "STO004"
 
     # command line (bot/frontends/cli.py)
     CLI_HEADER = "CLI001"
@@ -194,6 +202,9 @@ class Code(StrEnum):
     CLI_EXPORTED = "CLI009"
     CLI_EXISTS = "CLI010"
     CLI_LOADED = "CLI011"
+    CLI_GRANTED = "CLI012"
+    CLI_NO_AGENCY = "CLI013"
+    CLI_BAD_ROLE = "CLI014"
 
     # drafting (bot/drafting/render.py, bot/drafting/compose.py)
     DRF_UNKNOWN_FORMAT = "DRF001"
@@ -215,6 +226,7 @@ class Code(StrEnum):
     TG_NO_DATABASE = "TG015"
     TG_BAD_REMIND_DAYS = "TG016"
     TG_FILE_TOO_LARGE = "TG017"
+    TG_TOKEN_FILE_OPEN = "TG018"
 
     # importing (bot/importing/importer.py)
     IMP_UNREADABLE = "IMP001"

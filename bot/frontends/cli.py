@@ -9,11 +9,13 @@ check`` load neither python-docx, openpyxl nor python-telegram-bot.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.format.catalogue import UserError
 from bot.frontends.settings import DEFAULT_DB, add_run_parser
 
 if TYPE_CHECKING:
@@ -23,6 +25,9 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 EXIT_MISSING = 1  # import: cells missing
 DEFAULT_AGENCY = "汇总"  # the name of a summary report (aggregate)
+# files a command creates (the database, its WAL, exports) are its owner's only: the
+# database holds live invite codes
+PRIVATE_UMASK = 0o077
 
 
 def _read(path: str) -> tuple[Report, list[Finding]] | None:
@@ -177,6 +182,33 @@ def cmd_load(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_grant(args: argparse.Namespace) -> int:
+    """The operator's grant: make a user a member of an existing agency, e.g. its first
+    admin when the agency was made by loading a report (a name never claims an agency)."""
+    from bot.format.catalogue import Code, message
+    from bot.office.rules import role_name
+    from bot.store.office import LastAdmin, WorkflowStore
+    from bot.store.reports import Store
+
+    store = Store.open(args.db)
+    try:
+        offices = WorkflowStore(store)
+        agency_id = offices.agency_id(args.agency)
+        if agency_id is None:
+            print(message(Code.CLI_NO_AGENCY, agency=args.agency), file=sys.stderr)
+            return EXIT_FINDINGS
+        try:
+            offices.grant(agency_id, args.user, args.role)
+        except LastAdmin:
+            print(message(Code.CLI_BAD_ROLE, user=args.user, agency=args.agency), file=sys.stderr)
+            return EXIT_FINDINGS
+    finally:
+        store.close()
+    role = role_name(args.role)
+    print(message(Code.CLI_GRANTED, user=args.user, agency=args.agency, role=role))
+    return EXIT_OK
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     """Render a report data file to a draft: docx, html, md, txt or xlsx."""
     from bot.drafting.render import render
@@ -290,7 +322,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def year(text: str) -> int:
     """An argument that is a year a report can be about (2008 to 2100)."""
-    if not text.isdigit() or not 2008 <= int(text) <= 2100:
+    if not text.isdecimal() or not 2008 <= int(text) <= 2100:
         raise argparse.ArgumentTypeError(f"not a year: {text!r}")
     return int(text)
 
@@ -361,6 +393,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replace", action="store_true", help="overwrite a stored report")
     p.add_argument("--user", help="who loads it (recorded in the history)")
     p.set_defaults(func=cmd_load)
+    p = sub.add_parser("grant", help="make a user a member of an agency (the operator's way in)")
+    p.add_argument("--agency", required=True, metavar="NAME", help="the agency, as named")
+    p.add_argument("--user", required=True, help="tg:<Telegram user id> or cli:<name>")
+    p.add_argument("--role", required=True, choices=["admin", "editor", "reviewer"])
+    p.add_argument("--db", default=str(DEFAULT_DB))
+    p.set_defaults(func=cmd_grant)
     add_run_parser(sub).set_defaults(func=cmd_run)
     add_import_parser(sub)
     add_aggregate_parser(sub)
@@ -370,10 +408,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``reportbot`` console script."""
     args = build_parser().parse_args(argv)
+    umask = os.umask(PRIVATE_UMASK)
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
         return 130
+    except UserError as exc:  # e.g. a database that is not one: one line, no traceback
+        print(exc.message(), file=sys.stderr)
+        return EXIT_UNREADABLE
+    finally:
+        os.umask(umask)  # as it was, for a caller in the same process
 
 
 if __name__ == "__main__":

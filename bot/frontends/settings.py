@@ -3,8 +3,9 @@
 Imports no ``telegram`` so that registering the sub-command costs the other
 sub-commands nothing: :func:`add_run_parser` only declares the options, and the caller
 (:mod:`bot.frontends.cli`) names the command that runs the bot. The token is read from
-``TELEGRAM_BOT_TOKEN`` (or ``--token-file``) and is kept out of every ``repr``, and
-:class:`TokenRedactor` keeps it out of every log line.
+``TELEGRAM_BOT_TOKEN`` (or ``--token-file``, with a warning when others may read that
+file) and is kept out of every ``repr``, and :class:`TokenRedactor` keeps it out of every
+log line.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 import argparse
 import logging
 import secrets
+import stat
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from bot.format.catalogue import Code, UserError
+from bot.format.catalogue import Code, UserError, message
 from bot.office.rules import REMIND_DAYS
 
 DEFAULT_DB = Path("data") / "reportbot.db"
@@ -64,11 +67,23 @@ def _url(option: str, value: str) -> str:
     return value
 
 
+def warn_if_readable(path: Path) -> None:
+    """Warn on stderr when the group or others may read the file ``path`` (a secret)."""
+    found = path.stat()
+    mode = stat.S_IMODE(found.st_mode)
+    if stat.S_ISREG(found.st_mode) and mode & (stat.S_IRGRP | stat.S_IROTH):
+        print(message(Code.TG_TOKEN_FILE_OPEN, path=path, mode=f"{mode:04o}"), file=sys.stderr)
+
+
 def read_token(args: argparse.Namespace, environ: Mapping[str, str]) -> str:
-    """The bot token from ``--token-file`` or the environment; UserError if there is none."""
+    """The bot token from ``--token-file`` or the environment; UserError if there is none.
+
+    A token file the group or others may read is still used, with a warning on stderr.
+    """
     if args.token_file:
         try:
             token = Path(args.token_file).read_text(encoding="utf-8").strip()
+            warn_if_readable(Path(args.token_file))
         except (OSError, UnicodeDecodeError) as exc:
             reason = getattr(exc, "strerror", None) or type(exc).__name__
             raise UserError(Code.TG_TOKEN_FILE, path=args.token_file, reason=reason) from exc

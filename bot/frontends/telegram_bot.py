@@ -247,6 +247,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     TokenRedactor(*secrets).install()
     try:
         store = Store.open(settings.db)
+    except UserError as exc:  # not a database, damaged, or from a newer reportbot
+        print(exc.message(), file=sys.stderr)
+        return EXIT_FAILED
     except (OSError, StoreError) as exc:
         print(message(Code.TG_NO_DATABASE, path=settings.db, reason=exc), file=sys.stderr)
         return EXIT_FAILED

@@ -8,9 +8,12 @@ paragraph boundaries. A turn's replies are sent as few messages as fit: consecut
 buttons. Choices become inline buttons whose ``callback_data``
 (``c|<step>|<choice>``, at most 64 bytes) names the step the keyboard belongs to, so the
 engine can tell a stale press; a multiple choice, or one whose data would not fit, is
-shown as a numbered list the officer answers by typing numbers. The draft's own text (a
-preview) is split here, at paragraphs, lines, then sentence ends, into messages of its own
-after a header that says how many there are.
+shown as a numbered list the officer answers by typing numbers. Data a press brings back
+is read only in that form: a step name (or ``review:<id>``), a printable choice, and no
+number longer than a database id. The draft's own text (a preview) is split here, at
+paragraphs, lines, then sentence ends, into messages of its own after a header that says
+how many there are. A document is sent under a safe file name (no path, no control or
+bidi characters, at most 200 bytes).
 """
 
 from __future__ import annotations
@@ -23,12 +26,17 @@ from dataclasses import dataclass
 from bot.conversation.command_words import commands
 from bot.conversation.flows import Choice
 from bot.format.catalogue import Code, message
+from bot.format.text_hygiene import safe_filename
 from bot.service.turns import Outgoing
 
 TEXT_LIMIT = 4096  # characters of a message, after entity parsing
 CAPTION_LIMIT = 1024  # characters of a document's caption
 CALLBACK_LIMIT = 64  # bytes of a button's callback_data
 CALLBACK_PREFIX = "c"
+# a step: a name of the flow or a built-in step, or one with a number (review:<version id>);
+# a number in callback data has at most 18 digits (it fits SQLite's 64-bit integers)
+STEP_NAME = re.compile(r"[A-Za-z0-9_]+(?::[0-9]{1,18})?")
+LONG_NUMBER = re.compile(r"[0-9]{19}")
 # the command menu, in this order
 MENU = ("start", "help", "report", "status", "preview", "check", "export", "submit", "cancel")
 SHORT_LABEL = 6  # labels this short are laid out three to a row
@@ -83,12 +91,16 @@ def callback_data(step: str, choice: str) -> str | None:
 
 
 def parse_callback(data: str | None) -> tuple[str, str] | None:
-    """``(step, choice)`` of callback data made by :func:`callback_data`, else None."""
+    """``(step, choice)`` of callback data made by :func:`callback_data`, else None (also
+    for data no button of ours carries: a step that is no name, a choice with a control,
+    bidi or other unprintable character, a number too long to be an id)."""
     if not data or len(data.encode("utf-8")) > CALLBACK_LIMIT:
         return None
     prefix, _, rest = data.partition("|")
     step, _, choice = rest.partition("|")
-    if prefix != CALLBACK_PREFIX or not step or not choice:
+    if prefix != CALLBACK_PREFIX or not STEP_NAME.fullmatch(step) or not choice.strip():
+        return None
+    if not choice.isprintable() or LONG_NUMBER.search(choice):
         return None
     return step, choice
 
@@ -208,7 +220,7 @@ def messages(out: Iterable[Outgoing]) -> list[Chunk | Document]:
         if item.document is not None:
             name, data = item.document
             text = caption(item)
-            sent.append(Document(name, data, text))
+            sent.append(Document(safe_filename(name), data, text))
             if text is not None:
                 continue  # else the text follows as messages: too long for a caption
         for chunk in chunks(item):

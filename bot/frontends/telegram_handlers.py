@@ -7,6 +7,11 @@ commits every change before it returns) and sends the replies: HTML-escaped text
 at 4096 characters, inline keyboards, documents. The guards run first: private chats
 only, each update handled once even when Telegram delivers it again. Messages queued for
 other users go out right after the turn that queued them, and by a job every few seconds.
+
+Text is cleaned of control and bidi characters before the engine sees it. A button press
+is answered in the presser's own private chat, whatever message it names (a forged or a
+replayed press, or one whose message Telegram no longer sends); the pressed message's
+keyboard is removed only when the message is in that chat and still has one.
 """
 
 from __future__ import annotations
@@ -18,10 +23,12 @@ from functools import lru_cache
 
 from telegram import (
     Bot,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
     LinkPreviewOptions,
+    Message,
     Update,
 )
 from telegram.constants import ChatType, ParseMode
@@ -34,6 +41,7 @@ from telegram.ext import (
 from bot.conversation.command_words import spec
 from bot.conversation.types import Input
 from bot.format.catalogue import Code, message
+from bot.format.text_hygiene import clean_text
 from bot.frontends.telegram_format import Button, Document, messages, parse_callback
 from bot.office.rules import REMIND_DAYS
 from bot.service.turns import Outgoing, Service
@@ -68,6 +76,15 @@ def user_key(update: Update) -> str:
     """The officer's id for the service."""
     assert update.effective_user is not None
     return f"{USER_PREFIX}{update.effective_user.id}"
+
+
+def reply_chat(update: Update) -> int:
+    """The chat the replies go to: a button press is answered in the presser's private
+    chat (whose id is the user's), never in the chat of the message it names."""
+    if update.callback_query is not None:
+        return update.callback_query.from_user.id
+    assert update.effective_chat is not None
+    return update.effective_chat.id
 
 
 # --- sending --------------------------------------------------------------------------
@@ -106,8 +123,7 @@ async def send(bot: Bot, chat_id: int, out: Iterable[Outgoing]) -> None:
 
 async def say(update: Update, context: Context, code: Code, **params: object) -> None:
     """Send one coded message to the update's chat."""
-    assert update.effective_chat is not None
-    await send(context.bot, update.effective_chat.id, [Outgoing(message(code, **params), code)])
+    await send(context.bot, reply_chat(update), [Outgoing(message(code, **params), code)])
 
 
 async def turn(update: Update, context: Context, inp: Input) -> None:
@@ -116,10 +132,9 @@ async def turn(update: Update, context: Context, inp: Input) -> None:
     The turn recorded its update in its own transaction, so no later handler group runs
     (:func:`mark_handled` would only write it again).
     """
-    assert update.effective_chat is not None
     service = deps(context).service
     out = service.handle(user_key(update), inp, FRONTEND, str(update.update_id))
-    await send(context.bot, update.effective_chat.id, out)
+    await send(context.bot, reply_chat(update), out)
     await deliver(context.bot, service, if_queued=True)
     raise ApplicationHandlerStop
 
@@ -190,9 +205,13 @@ async def mark_handled(update: Update, context: Context) -> None:
 
 
 async def private_only(update: Update, context: Context) -> None:
-    """Outside a private chat, say once that the bot works only there, and do nothing."""
+    """Outside a private chat, say once that the bot works only there, and do nothing.
+
+    A button press is judged by its presser, not by the message it names: it is answered
+    in the presser's private chat (:func:`reply_chat`).
+    """
     chat = update.effective_chat
-    if chat is None or chat.type == ChatType.PRIVATE:
+    if chat is None or chat.type == ChatType.PRIVATE or update.callback_query is not None:
         return
     if not deps(context).store.seen_update(f"not-private:{chat.id}"):
         try:
@@ -209,7 +228,7 @@ async def on_text(update: Update, context: Context) -> None:
     """A typed message (an answer, a Chinese command word or a /command)."""
     assert update.message is not None
     assert update.message.text is not None
-    await turn(update, context, Input(text=update.message.text))
+    await turn(update, context, Input(text=clean_text(update.message.text)))
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -221,18 +240,36 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer(message(Code.TG_BAD_BUTTON) if parsed is None else None)
     except TelegramError as exc:
         log.info("button press %s not answered: %s", query.id, exc)
-    if query.message is not None:  # so that a used keyboard cannot be pressed again
+    pressed = own_keyboard(query)
+    if pressed is not None:  # so that a used keyboard cannot be pressed again
         try:
             await context.bot.edit_message_reply_markup(
-                chat_id=query.message.chat.id, message_id=query.message.message_id
+                chat_id=pressed.chat.id, message_id=pressed.message_id
             )
-        except BadRequest as exc:  # already removed, or too old to edit
-            log.debug("keyboard of message %s kept: %s", query.message.message_id, exc)
+        except BadRequest as exc:  # too old to edit, or removed by a press just before
+            log.debug("keyboard of message %s kept: %s", pressed.message_id, exc)
     if parsed is None:
         log.warning("unreadable button data from %s: %r", user_key(update), query.data)
         return
     step, choice = parsed
     await turn(update, context, Input(choice=choice, choice_step=step))
+
+
+def own_keyboard(query: CallbackQuery) -> Message | None:
+    """The pressed message, if its keyboard is to be removed: a message Telegram still
+    sends (not an inaccessible one), in the presser's private chat, with a keyboard."""
+    pressed = query.message
+    if not isinstance(pressed, Message) or pressed.reply_markup is None:
+        return None
+    if pressed.chat.type != ChatType.PRIVATE or pressed.chat.id != query.from_user.id:
+        log.warning(
+            "press by %s names message %s of chat %s",
+            query.from_user.id,
+            pressed.message_id,
+            pressed.chat.id,
+        )
+        return None
+    return pressed
 
 
 MAX_DOCUMENT = 20 * 1024 * 1024  # the Bot API lets bots download files up to 20 MB
@@ -244,7 +281,7 @@ async def on_document(update: Update, context: Context) -> None:
     assert update.message is not None
     document = update.message.document
     assert document is not None
-    name = document.file_name or "document"
+    name = clean_text(document.file_name or "") or "document"
     if document.file_size is not None and document.file_size > MAX_DOCUMENT:
         await say(update, context, Code.TG_FILE_TOO_LARGE, name=name)
         return
@@ -276,7 +313,8 @@ async def on_error(update: object, context: Context) -> None:
         user.id if user else None,
         exc_info=context.error,
     )
-    if upd is not None and chat is not None and chat.type == ChatType.PRIVATE:
+    private = chat is not None and chat.type == ChatType.PRIVATE
+    if upd is not None and (private or upd.callback_query is not None):
         try:
             await say(upd, context, Code.TG_ERROR)
         except TelegramError as exc:

@@ -5,7 +5,10 @@ message); on a pipe it reads one input per line and prints the replies, so a who
 session can be scripted. Lines between two lines of three double quotes (\"\"\") are
 sent as one message in both modes (for pasting a table). ``/file PATH`` sends a file
 (last year's report, or the filled-in workbook), as an attachment does in Telegram.
-Documents are written to ``--out`` (default: ``data/exports``).
+Documents are written to ``--out`` (default: ``data/exports``), under a safe file name
+that cannot leave it. What the officer types is cleaned of control and bidi characters
+before the engine sees it, and nothing printed carries them (a message queued earlier
+could hold old data).
 """
 
 from __future__ import annotations
@@ -19,11 +22,14 @@ from typing import TextIO
 
 from bot.conversation.types import Input
 from bot.format.catalogue import Code, message
+from bot.format.text_hygiene import clean_text, safe_filename
 from bot.service.turns import Outgoing, Service
+from bot.store.reports import StoreError
 
 BLOCK = '"""'
 FILE_COMMAND = "/file "  # /file PATH sends a file, as an attachment would in Telegram
 PASTE_WAIT = 0.05  # seconds: lines arriving together in a terminal are one paste
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # an export never writes through a symbolic link
 
 
 def read_inputs(stream: TextIO, interactive: bool) -> Iterator[str]:
@@ -60,24 +66,48 @@ def read_inputs(stream: TextIO, interactive: bool) -> Iterator[str]:
         yield line
 
 
+def export_path(out_dir: Path, name: str) -> Path:
+    """Where a document called ``name`` is written: a safe file name directly in ``out_dir``."""
+    path = out_dir / safe_filename(name)
+    if (out_dir.resolve() / path.name).parent != out_dir.resolve():  # not with a safe name
+        raise ValueError(f"export path {path} outside {out_dir}")
+    return path
+
+
+def write_document(out_dir: Path, name: str, data: bytes) -> str:
+    """Write a document into ``out_dir`` (readable by its owner only, never through a
+    symbolic link); the line that says where, or why it could not."""
+    path = export_path(out_dir, name)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return message(Code.IMP_WRITE_FAILED, path=str(path), reason=reason)
+    return str(path)
+
+
 def show(item: Outgoing, out_dir: Path, stream: TextIO) -> dict[str, str]:
     """Print one outgoing message; return the number → choice map it offers."""
+
+    def write(text: str) -> None:
+        stream.write(clean_text(text) + "\n")
+
     numbered: dict[str, str] = {}
     if item.document is not None:
         name, data = item.document
-        out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / name
-        path.write_bytes(data)
-        stream.write(f"{item.text} {path}\n")
+        write(f"{item.text} {write_document(out_dir, name, data)}")
         return numbered
     if item.draft:  # a terminal shows the whole draft at once: one message
-        stream.write(message(Code.CHAT_PREVIEW_HEADER, count=1) + "\n")
-        stream.write(item.text.strip("\n") + "\n")
+        write(message(Code.CHAT_PREVIEW_HEADER, count=1))
+        write(item.text.strip("\n"))
         return numbered
     if item.text:
-        stream.write(item.text + "\n")
+        write(item.text)
     for i, choice in enumerate(item.choices, 1):
-        stream.write(f"  {i}. {choice.label}\n")
+        write(f"  {i}. {choice.label}")
         numbered[str(i)] = choice.name
     return numbered
 
@@ -92,7 +122,13 @@ def run_chat(
 
     def send(inp: Input) -> None:
         nonlocal numbered, step, multi
-        for reply in service.handle(user, inp, "terminal"):
+        try:
+            replies = service.handle(user, inp, "terminal")
+        except StoreError:  # another process held the database past the busy timeout
+            out.write(message(Code.STORE_BUSY) + "\n")
+            out.flush()
+            return
+        for reply in replies:
             offered = show(reply, out_dir, out)
             if offered:
                 numbered, step, multi = offered, reply.step, reply.multi
@@ -100,7 +136,8 @@ def run_chat(
 
     send(Input(resume=True))
     try:
-        for text in read_inputs(stream, interactive):
+        for typed in read_inputs(stream, interactive):
+            text = clean_text(typed)  # nothing unclean reaches the engine or the store
             if not text.strip():
                 continue
             key = text.strip()

@@ -48,10 +48,11 @@ from bot.office.rules import (
     role_name,
     summary,
 )
-from bot.store.office import Version, WorkflowStore
+from bot.store.office import LastAdmin, Version, WorkflowStore
 from bot.store.reports import Store
 
 log = logging.getLogger(__name__)
+MAX_ID_DIGITS = 18  # an SQLite integer has at most 19 digits
 Management = Invite | Members | RemoveMember | RevokeInvite
 
 
@@ -81,10 +82,12 @@ class Workflow:
         if invite is None or invite.revoked or invite.used_by or invite.expires_at < now:
             log.info("invalid invite code used by %s", user)
             return [say(Code.REV_INVITE_INVALID)]
-        self.ws.use_invite(invite.code, user)
+        role = self.ws.use_invite(invite.code, user)
         agency = next(
             a.agency for a in self.ws.memberships(user) if a.agency_id == invite.agency_id
         )
+        if role != invite.role:  # a member already: the invite changes nobody's role
+            return [say(Code.REV_ALREADY_MEMBER, agency=agency, role=role_name(role))]
         return [say(Code.REV_JOINED, role=role_name(invite.role), agency=agency)]
 
     # --- commands -----------------------------------------------------------------------
@@ -126,7 +129,10 @@ class Workflow:
             case Members():
                 return self.members(agency_id)
             case RemoveMember(user=member):
-                removed = self.ws.remove_member(agency_id, member.strip())
+                try:
+                    removed = self.ws.remove_member(agency_id, member.strip())
+                except LastAdmin:
+                    return [say(Code.REV_LAST_ADMIN, user=member.strip())]
                 code = Code.REV_MEMBER_REMOVED if removed else Code.REV_NO_MEMBER
                 return [say(code, user=member.strip())]
             case RevokeInvite(code=invite_code):
@@ -293,16 +299,15 @@ class Workflow:
                     by=version.submitted_by,
                     summary="",
                 )
-                out += self.as_outgoing(self._request(version, text.strip()))
+                out += self.as_outgoing(user, self._request(version, text.strip()))
         return out or [say(Code.REV_NOTHING_TO_REVIEW)]
 
     def decision(self, user: str, session: Session, step: str, choice: str) -> list[Outgoing]:
         """A press of 通过 or 退回 on a review request, authorised here."""
-        version = (
-            self.ws.version(int(step.removeprefix(REVIEW_STEP)))
-            if step.removeprefix(REVIEW_STEP).isdigit()
-            else None
-        )
+        number = step.removeprefix(REVIEW_STEP)
+        # a version id as the store makes them: forged button data is no version at all
+        valid = number.isascii() and number.isdecimal() and len(number) <= MAX_ID_DIGITS
+        version = self.ws.version(int(number)) if valid else None
         role = None if version is None else self.role_for_report(user, version.report_id)
         if version is None or not can(role, "review") or choice not in ("approve", "return"):
             log.warning("refused review press %s|%s by %s", step, choice, user)
@@ -348,7 +353,9 @@ class Workflow:
             code, agency=report.agency, year=report.year, number=version.number, by=by, **params
         )
         for editor in self._editors(version.report_id, by):
-            self.ws.notify(editor, {"text": text, "code": code.value})
+            self.ws.notify(
+                editor, {"text": text, "code": code.value, "report": version.report_id}
+            )
 
     def _editors(self, report_id: int, besides: str) -> list[str]:
         agency_id = self.ws.agency_of_report(report_id)
@@ -361,8 +368,19 @@ class Workflow:
 
     # --- outbox and reminders -------------------------------------------------------------
 
-    def as_outgoing(self, notice: dict[str, Any]) -> list[Outgoing]:
-        """A queued message as front-end messages (the version's .docx with a request)."""
+    def deliverable(self, user: str, notice: dict[str, Any]) -> bool:
+        """Whether ``user`` may still receive a queued message: one about a report goes
+        only to a member of its agency (a member removed since it was queued gets nothing)."""
+        version = self.ws.version(notice["version"]) if notice.get("version") else None
+        report_id = version.report_id if version is not None else notice.get("report")
+        return report_id is None or self.role_for_report(user, int(report_id)) is not None
+
+    def as_outgoing(self, user: str, notice: dict[str, Any]) -> list[Outgoing]:
+        """A queued message as front-end messages (the version's .docx with a request);
+        nothing when ``user`` may no longer receive it."""
+        if not self.deliverable(user, notice):
+            log.info("dropped a queued message for %s, no longer a member", user)
+            return []
         choices = tuple(Choice(n, label) for n, label in notice.get("choices", []))
         code = Code(notice["code"]) if notice.get("code") else None
         out = [Outgoing(notice["text"], code, choices, notice.get("step"))]
@@ -377,7 +395,7 @@ class Workflow:
         """The user's queued messages, marked delivered."""
         out = []
         for notice in self.ws.undelivered(user):
-            out += self.as_outgoing(notice.message)
+            out += self.as_outgoing(user, notice.message)
             self.ws.delivered(notice.id)
         return out
 
@@ -401,9 +419,12 @@ class Workflow:
             parts = progress(flow(), report, Facts(), self.m)
             done = "，".join(f"{p.title[:2]}{p.done}/{p.total}" for p in parts)
             editors = [mb.user for mb in self.ws.members(agency_id) if can(mb.role, "edit")]
-            reminders += editor_reminders(
-                today, info.id, info.agency, info.year, done, editors, days
-            )
+            reminders += [
+                (r, info.id)
+                for r in editor_reminders(
+                    today, info.id, info.agency, info.year, done, editors, days
+                )
+            ]
         for version in self.ws.pending_versions():
             agency_id = self.ws.agency_of_report(version.report_id)
             assert agency_id is not None
@@ -413,17 +434,20 @@ class Workflow:
                 for mb in self.ws.members(agency_id)
                 if can(mb.role, "review") and mb.user != version.submitted_by
             ]
-            reminders += reviewer_reminders(
-                today,
-                version.id,
-                version.number,
-                info.agency,
-                info.year,
-                version.submitted_at.date(),
-                reviewers,
-            )
-        for reminder in reminders:
+            reminders += [
+                (r, version.report_id)
+                for r in reviewer_reminders(
+                    today,
+                    version.id,
+                    version.number,
+                    info.agency,
+                    info.year,
+                    version.submitted_at.date(),
+                    reviewers,
+                )
+            ]
+        for reminder, report_id in reminders:
             if self.ws.first_time(reminder.key):
-                self.ws.notify(reminder.user, {"text": reminder.text})
+                self.ws.notify(reminder.user, {"text": reminder.text, "report": report_id})
                 queued += 1
         return queued

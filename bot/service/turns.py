@@ -242,6 +242,8 @@ class Service:
             except AgencyExists:
                 session.restart()
                 return [say(Code.REV_AGENCY_TAKEN, agency=new.agency)]
+        else:  # the level is kept for the agency's next reports when it had none
+            self.workflow.ws.set_level(new.agency_id, new.agency_level)
         existing = self.store.find_report(new.agency, new.year)
         if existing is not None:
             session.report_id = existing
@@ -266,7 +268,8 @@ class Service:
         if if_queued and not ws.notified:
             return []
         ws.notified = False
-        return [(n.id, n.user, self.workflow.as_outgoing(n.message)) for n in ws.undelivered()]
+        as_outgoing = self.workflow.as_outgoing
+        return [(n.id, n.user, as_outgoing(n.user, n.message)) for n in ws.undelivered()]
 
     def delivered(self, notice_id: int) -> None:
         """Mark one queued message as delivered."""

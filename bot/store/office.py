@@ -18,6 +18,10 @@ from bot.store.reports import Store
 from bot.store.rows import ReportInfo, info_from_row, stamp_now
 
 
+class LastAdmin(Exception):
+    """The change would leave an agency with members but no admin."""
+
+
 class AgencyExists(Exception):
     """An agency of that name already exists."""
 
@@ -83,32 +87,41 @@ class WorkflowStore:
     # --- agencies and members ----------------------------------------------------------
 
     def create_agency(self, name: str, level: str, region: str, admin: str) -> int:
-        """Create the agency with ``admin`` as its first member; raises AgencyExists."""
+        """Create the agency with ``admin`` as its first member.
+
+        Raises AgencyExists when an agency of that name exists, with members or without
+        (one made for a loaded report, or whose members all left): a name never claims an
+        agency; joining is by invite, or by the operator's ``reportbot grant``.
+        """
         stamp = stamp_now()
-        with self.db.atomic():
-            row = self.db.execute("select id from agencies where name = ?", [name]).fetchone()
-            if row is not None:
-                members = self.db.execute(
-                    "select count(*) from members where agency_id = ? and removed_at is null",
-                    [row[0]],
-                ).fetchone()[0]
-                if members:
-                    raise AgencyExists(name)
-                agency_id = int(row[0])  # made for a loaded report: the creator claims it
-                self.db.execute(
-                    "update agencies set level = ?, region = ? where id = ?",
-                    [level, region, agency_id],
-                )
-            else:
-                cursor = self.db.execute(
-                    "insert into agencies (name, level, region, created_at, created_by)"
-                    " values (?, ?, ?, ?, ?)",
-                    [name, level, region, stamp, admin],
-                )
-                assert cursor.lastrowid is not None
-                agency_id = cursor.lastrowid
+        with self.store.transaction():
+            if self.agency_id(name) is not None:
+                raise AgencyExists(name)
+            cursor = self.db.execute(
+                "insert into agencies (name, level, region, created_at, created_by)"
+                " values (?, ?, ?, ?, ?)",
+                [name, level, region, stamp, admin],
+            )
+            assert cursor.lastrowid is not None
+            agency_id = cursor.lastrowid
             self._add_member(agency_id, admin, "admin", stamp)
         return agency_id
+
+    def grant(self, agency_id: int, user: str, role: str) -> None:
+        """The operator's grant: make ``user`` a member with ``role`` (the CLI's
+        ``reportbot grant``); raises LastAdmin rather than demote the only admin."""
+        with self.store.transaction():
+            if role != "admin" and self._only_admin(agency_id, user):
+                raise LastAdmin(user)
+            self._add_member(agency_id, user, role, stamp_now())
+
+    def set_level(self, agency_id: int, level: str) -> None:
+        """Record the agency's level if it has none (an agency made by loading a report)."""
+        with self.store.transaction():
+            self.db.execute(
+                "update agencies set level = ? where id = ? and coalesce(level, '') = ''",
+                [level, agency_id],
+            )
 
     def agency_id(self, name: str) -> int | None:
         """The id of the agency named ``name``."""
@@ -143,14 +156,25 @@ class WorkflowStore:
         return [Membership(int(i), name, role, user) for i, name, role, user in rows]
 
     def remove_member(self, agency_id: int, user: str) -> bool:
-        """Remove a member; False if they were not one."""
-        with self.db.atomic():
+        """Remove a member; False if they were not one. Raises LastAdmin for the only admin
+        of the agency (who would leave it to be claimed by nobody)."""
+        with self.store.transaction():
+            if self._only_admin(agency_id, user):
+                raise LastAdmin(user)
             cursor = self.db.execute(
                 'update members set removed_at = ? where agency_id = ? and "user" = ?'
                 " and removed_at is null",
                 [stamp_now(), agency_id, user],
             )
         return cursor.rowcount > 0
+
+    def _only_admin(self, agency_id: int, user: str) -> bool:
+        """Whether ``user`` is the agency's one admin."""
+        admins = self.db.execute(
+            'select "user" from members where agency_id = ? and role = ? and removed_at is null',
+            [agency_id, "admin"],
+        ).fetchall()
+        return [str(a) for (a,) in admins] == [user]
 
     def _add_member(self, agency_id: int, user: str, role: str, stamp: str) -> None:
         self.db.execute(
@@ -166,7 +190,7 @@ class WorkflowStore:
         self, code: str, agency_id: int, role: str, by: str, expires_at: datetime
     ) -> None:
         """Store a new invite code."""
-        with self.db.atomic():
+        with self.store.transaction():
             self.db.execute(
                 "insert into invites (code, agency_id, role, created_by, created_at, expires_at)"
                 " values (?, ?, ?, ?, ?, ?)",
@@ -192,20 +216,26 @@ class WorkflowStore:
             used_by,
         )
 
-    def use_invite(self, code: str, user: str) -> None:
-        """Make ``user`` a member by a valid invite (the caller has checked it)."""
+    def use_invite(self, code: str, user: str) -> str:
+        """Make ``user`` a member by a valid invite (the caller has checked it); returns
+        the role they now have. An invite never changes the role of a member: it is then
+        left unused, for the colleague it was meant for."""
         stamp = stamp_now()
-        with self.db.atomic():
+        with self.store.transaction():
             invite = self.invite(code)
             assert invite is not None
+            current = self.role(user, invite.agency_id)
+            if current is not None:
+                return current
             self.db.execute(
                 "update invites set used_by = ?, used_at = ? where code = ?", [user, stamp, code]
             )
             self._add_member(invite.agency_id, user, invite.role, stamp)
+            return invite.role
 
     def revoke_invite(self, code: str, agency_id: int) -> bool:
         """Revoke an unused invite of the agency; False if there is none."""
-        with self.db.atomic():
+        with self.store.transaction():
             cursor = self.db.execute(
                 "update invites set revoked_at = ? where code = ? and agency_id = ?"
                 " and revoked_at is null and used_by is null",
@@ -243,7 +273,7 @@ class WorkflowStore:
     def submit(self, report_id: int, data: str, digest: str, user: str) -> Version:
         """Append a submitted version (number = last + 1)."""
         stamp = stamp_now()
-        with self.db.atomic():
+        with self.store.transaction():
             last = self.db.execute(
                 "select max(number) from versions where report_id = ?", [report_id]
             ).fetchone()[0]
@@ -259,7 +289,7 @@ class WorkflowStore:
 
     def decide(self, version_id: int, status: str, user: str, comments: str | None) -> bool:
         """Record the decision on a submitted version; False if it was already decided."""
-        with self.db.atomic():
+        with self.store.transaction():
             cursor = self.db.execute(
                 "update versions set status = ?, decided_by = ?, decided_at = ?, comments = ?"
                 " where id = ? and status = 'submitted'",
@@ -306,7 +336,7 @@ class WorkflowStore:
 
     def notify(self, user: str, message: dict[str, Any]) -> None:
         """Queue a message for ``user`` (delivered by their front end)."""
-        with self.db.atomic():
+        with self.store.transaction():
             self.db.execute(
                 'insert into outbox ("user", message, created_at) values (?, ?, ?)',
                 [user, json.dumps(message, ensure_ascii=False), stamp_now()],
@@ -325,14 +355,14 @@ class WorkflowStore:
 
     def delivered(self, notice_id: int) -> None:
         """Mark one queued message as delivered."""
-        with self.db.atomic():
+        with self.store.transaction():
             self.db.execute(
                 "update outbox set delivered_at = ? where id = ?", [stamp_now(), notice_id]
             )
 
     def first_time(self, key: str) -> bool:
         """Record a reminder key; True the first time it is seen."""
-        with self.db.atomic():
+        with self.store.transaction():
             cursor = self.db.execute(
                 "insert or ignore into reminders_sent (key, at) values (?, ?)", [key, stamp_now()]
             )

@@ -19,6 +19,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from types import TracebackType
 
@@ -30,6 +31,7 @@ from bot.conversation.session import (
     Session,
     apply_change,
 )
+from bot.format.catalogue import Code, UserError
 from bot.format.report import Report
 from bot.store import migrations as schema
 from bot.store.rows import (
@@ -62,6 +64,26 @@ for _migration in (
 
 
 StoreError = sqlite3.Error  # what opening or reading the database raises besides OSError
+# how long a turn waits for another process's write (the terminal chat beside the bot)
+BUSY_TIMEOUT_MS = 10_000
+
+
+class NewerDatabase(Exception):
+    """The database holds migrations this version does not know."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
+
+
+class StoreRefused(UserError):
+    """A database the store will not open: not SQLite, damaged, or from a newer version."""
+
+
+@cache
+def known_migrations() -> frozenset[str]:
+    """The names of the migrations this version applies."""
+    return frozenset(m.name for m in migrations.pending(Database(memory=True)))
 
 
 class Store:
@@ -76,6 +98,7 @@ class Store:
         # assembled reports by id, with the stamp they are current for; least recently
         # used first, at most KEPT_REPORTS
         self._assembled: OrderedDict[int, tuple[datetime, Report]] = OrderedDict()
+        db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys=ON")
         if not db.memory:
             db.enable_wal()
@@ -84,13 +107,20 @@ class Store:
             # about 180 MB, and a turn touches pages of the report, the history and the
             # sessions all over it; kept here, they need no read() from the OS cache
             db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-        migrations.apply(db)
+        with self._atomic():  # two processes starting on a new database: one migrates
+            unknown = {m.name for m in migrations.applied(db)} - known_migrations()
+            if unknown:
+                raise NewerDatabase(sorted(unknown))
+            migrations.apply(db)
 
     @classmethod
     def open(cls, path: Path | str | None) -> Store:
         """Open (creating if needed) the database at ``path``; None or ":memory:" is in memory.
 
-        Creates missing parent directories. Safe to call on an existing database.
+        Creates missing parent directories. Safe to call on an existing database, and by
+        several processes at once. Raises :class:`StoreRefused` (a coded
+        :class:`~bot.format.catalogue.UserError`) for a file that is not a SQLite database,
+        one that fails SQLite's quick integrity check, or one written by a newer reportbot.
         """
         if path is None or str(path) == ":memory:":
             return cls(Database(memory=True))
@@ -98,7 +128,20 @@ class Store:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = Database(path)
         try:
+            verdict = db.execute("PRAGMA quick_check").fetchone()
+            if verdict is not None and verdict[0] != "ok":
+                lines = [s for s in str(verdict[0]).splitlines() if not s.startswith("***")]
+                reason = "；".join(lines)
+                raise StoreRefused(Code.STORE_DAMAGED, path=str(path), reason=reason)
             return cls(db)
+        except NewerDatabase as exc:
+            db.close()
+            raise StoreRefused(
+                Code.STORE_NEWER, path=str(path), names="、".join(exc.names)
+            ) from exc
+        except sqlite3.DatabaseError as exc:  # not a database at all, or unreadable
+            db.close()
+            raise StoreRefused(Code.STORE_UNREADABLE, path=str(path), reason=str(exc)) from exc
         except BaseException:
             db.close()
             raise
@@ -299,17 +342,22 @@ class Store:
 
     @contextmanager
     def _atomic(self) -> Iterator[None]:
-        """``db.atomic()``, or nothing inside a transaction already open; when it rolls
-        back, the assembled reports are forgotten (they may hold uncommitted changes)."""
+        """A write transaction, begun IMMEDIATE (it takes the write lock at once, waiting up
+        to :data:`BUSY_TIMEOUT_MS` for another process, so that no read can later fail to
+        become a write), or nothing inside a transaction already open. When it rolls back,
+        the assembled reports are forgotten (they may hold uncommitted changes)."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            if self.db.conn.in_transaction:
-                yield
-            else:
-                with self.db.atomic():
-                    yield
+            yield
         except BaseException:
             self._assembled.clear()
+            conn.rollback()
             raise
+        conn.commit()
 
     def seen_update(self, key: str) -> bool:
         """Record an update key; True if it was already recorded. Atomic, committed."""

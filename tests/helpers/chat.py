@@ -15,6 +15,7 @@ from bot.conversation.types import Input
 from bot.format.catalogue import Code
 from bot.format.datafile import Report, from_data, parse_text
 from bot.service.turns import Drafter, Outgoing, Service
+from bot.store.office import WorkflowStore
 from bot.store.reports import Store
 
 USER = "cli:officer"
@@ -84,3 +85,11 @@ QUESTIONS = (Code.CHAT_QUESTION, Code.CHAT_ASK_AGENCY, Code.REV_ASK_REGION)
 def last_question(out: list[Outgoing]) -> str:
     """The last question the officer was asked (a question, a set-up prompt, a choice)."""
     return [m.text for m in out if m.code in QUESTIONS or m.choices][-1]
+
+
+def grant(store: Store, agency: str, user: str = USER, role: str = "admin") -> None:
+    """The operator's ``reportbot grant``: ``user`` joins the existing ``agency``."""
+    offices = WorkflowStore(store)
+    agency_id = offices.agency_id(agency)
+    assert agency_id is not None
+    offices.grant(agency_id, user, role)
