@@ -162,13 +162,21 @@ def test_other_digits_at_the_year_prompt_are_refused_politely(store: Store, digi
     assert Code.CHAT_BAD_YEAR in codes(out)
 
 
-def test_other_digits_at_the_level_report_and_export_prompts(store: Store) -> None:
+def test_other_digits_at_a_choice_are_refused_politely(store: Store) -> None:
     svc = chat.service(store)
-    out = chat.play(svc, [SEED_SESSION[0], "²"])
+    out = chat.play(svc, [SEED_SESSION[0], "²"])  # the level, chosen by its number
     assert Code.CHAT_ASK_LEVEL in codes(out)
-    out = chat.play(svc, [LEVEL, REGION, YEAR, "导出", "²"])
+
+
+def test_other_digits_at_the_export_prompt_are_refused_politely(store: Store) -> None:
+    svc = chat.service(store)
+    out = chat.play(svc, [SEED_SESSION[0], LEVEL, REGION, YEAR, "导出", "²"])
     assert Code.CHAT_EXPORT_UNKNOWN in codes(out)
-    out = chat.play(svc, ["/report", "²"])
+
+
+def test_other_digits_at_the_report_choice_are_refused_politely(store: Store) -> None:
+    svc = chat.service(store)
+    out = chat.play(svc, [SEED_SESSION[0], LEVEL, REGION, YEAR, "/report", "²"])
     assert Code.CHAT_BAD_CHOICE in codes(out)
 
 

@@ -357,3 +357,47 @@ def test_webhook_mode_takes_updates_with_the_secret_only(api: FakeBotApi, tmp_pa
         proc.send_signal(signal.SIGTERM)
         proc.wait(20)
     assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.mark.slow
+async def test_replayed_and_forged_presses_are_accepted_by_telegram(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    """A press replayed on a message whose keyboard is gone, and one forged by another
+    officer on this officer's message: the bot asks Telegram nothing it refuses, answers
+    each press in the presser's chat, and leaves the other officer's keyboard alone."""
+    from bot.frontends.settings import Settings
+    from bot.frontends.telegram_bot import Deps, build_application
+    from bot.service.turns import Service
+    from bot.store.reports import Store
+    from tests.helpers.chat import TODAY, fake_drafter
+    from tests.helpers.telegram_fakes import as_update
+
+    other = USER_ID + 1
+    store = Store.open(tmp_path / "r.db")
+    service = Service(store, drafter=fake_drafter(), today=lambda: TODAY)
+    settings = Settings(TOKEN, base_url=api.base_url, base_file_url=api.file_url)
+    app = build_application(settings, Deps(store, service))
+    try:
+        async with app:
+            for text in ("/start", SEED_SESSION[0]):
+                await app.process_update(as_update(api.say(text), app.bot))
+            [level] = [s for s in api.state.sent if s.keyboard]
+            data = level.keyboard["inline_keyboard"][2][0]["callback_data"]  # type: ignore[index]
+            forged = api.replay(level, data, user_id=other)
+            await app.process_update(as_update(forged, app.bot))
+            assert level.keyboard is not None  # the officer's keyboard is still there
+            assert {s.chat_id for s in api.state.sent} == {USER_ID, other}
+            pressed = api.press(level, level.labels()[2])
+            await app.process_update(as_update(pressed, app.bot))
+            assert level.keyboard is None  # removed by the officer's own press
+            before = len(api.state.sent)
+            await app.process_update(as_update(api.replay(level, data), app.bot))
+            [again] = api.state.sent[before:]
+            assert again.chat_id == USER_ID
+            assert again.begins(message(Code.CHAT_EXPIRED))
+    finally:
+        store.close()
+    assert api.state.refused == []  # Telegram accepted every request
+    assert all(api.state.queries.values())  # every press was answered
+    assert message(Code.TG_ERROR) not in [s.text for s in api.state.sent]

@@ -6,7 +6,8 @@ the bot long-polls ``getUpdates`` for it, and every reply is kept with its keybo
 Like Telegram, it refuses (400 ``Bad Request: ...``) what the real API would refuse:
 HTML that is not well formed or uses other tags than Telegram's, texts over 4096
 characters (captions over 1024) after entity parsing, callback data over 64 bytes,
-buttons without text, a callback query answered twice, an edit that changes nothing.
+buttons without text, a callback query answered twice, an edit that changes nothing
+(removing the keyboard of a message that has none), an edit of a message in another chat.
 
 Methods: getMe, deleteWebhook, setWebhook, getUpdates, sendMessage, sendDocument (multipart; the
 file's bytes are kept), answerCallbackQuery, editMessageReplyMarkup, setMyCommands.
@@ -16,6 +17,8 @@ of a method are answered 429 with ``parameters.retry_after`` (Telegram's flood c
 500 (or another status), slowly, not at all (the connection is held, then closed: the
 bot's request times out) or by dropping the connection. A faulty call is not carried
 out. Several officers can talk to the bot, each in their own private chat (``user_id``).
+:meth:`FakeBotApi.replay` sends a press the way a client can forge or replay one: any
+callback data, under a message as it stands now (its keyboard perhaps gone), by anyone.
 """
 
 from __future__ import annotations
@@ -336,6 +339,21 @@ class FakeBotApi:
             }
         return self._queue("callback_query", query)
 
+    def replay(self, sent: Sent, data: str, user_id: int | None = None) -> dict[str, Any]:
+        """A press of ``data`` under ``sent`` as it stands now, button or not: a replayed
+        or forged press, by ``user_id`` (default: the officer of ``sent``'s chat)."""
+        with self.cond:
+            query_id = str(next(self._ids))
+            self.state.queries[query_id] = False
+            query = {
+                "id": query_id,
+                "from": officer_data(sent.chat_id if user_id is None else user_id),
+                "chat_instance": "ci",
+                "message": sent.as_message(),
+                "data": data,
+            }
+        return self._queue("callback_query", query)
+
     def redeliver(self, update: dict[str, Any]) -> None:
         """Deliver an update again, as Telegram does when it was not confirmed."""
         with self.cond:
@@ -598,10 +616,13 @@ class FakeBotApi:
                 if s.message_id == int(params.get("message_id", 0))
                 and s.chat_id == int(params.get("chat_id", 0))
             ]
-            if not found:
+            if not found:  # also a message of another chat
                 raise BadRequest("message to edit not found")
-            if found[0].keyboard == markup:
-                raise BadRequest("message is not modified")
+            if found[0].keyboard == markup:  # e.g. removing a keyboard that is not there
+                raise BadRequest(
+                    "message is not modified: specified new message content and reply markup"
+                    " are exactly the same as a current content and reply markup of the message"
+                )
             found[0].keyboard = markup
             self.cond.notify_all()
             return found[0].as_message()
