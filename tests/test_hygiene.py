@@ -237,6 +237,31 @@ def test_chat_database_wal_and_exported_document_are_the_owners_only(
     assert mode(out_dir) == 0o700
 
 
+def current_umask() -> int:
+    umask = os.umask(0o077)
+    os.umask(umask)
+    return umask
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_the_bot_run_as_its_module_creates_private_files(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``python -m bot.frontends.telegram_bot run`` (not through ``reportbot``) too."""
+    from bot.frontends import telegram_bot
+
+    seen: list[int] = []
+
+    def run(args: argparse.Namespace) -> int:
+        seen.append(current_umask())
+        return 0
+
+    monkeypatch.setattr(telegram_bot, "cmd_run", run)
+    assert telegram_bot.main(["run", "--db", str(tmp_path / "r.db")]) == 0
+    assert seen == [0o077]
+    assert current_umask() == 0o022
+
+
 def token_args(path: Path) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     add_run_parser(parser.add_subparsers(dest="command"))

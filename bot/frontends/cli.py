@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.format.catalogue import UserError
-from bot.frontends.settings import DEFAULT_DB, add_run_parser
+from bot.frontends.settings import DEFAULT_DB, PRIVATE_UMASK, add_run_parser
 
 if TYPE_CHECKING:
     from bot.format.findings import Finding
@@ -25,9 +25,6 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 EXIT_MISSING = 1  # import: cells missing
 DEFAULT_AGENCY = "汇总"  # the name of a summary report (aggregate)
-# files a command creates (the database, its WAL, exports) are its owner's only: the
-# database holds live invite codes
-PRIVATE_UMASK = 0o077
 
 
 def _read(path: str) -> tuple[Report, list[Finding]] | None:

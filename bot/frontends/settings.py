@@ -24,6 +24,9 @@ from bot.format.catalogue import Code, UserError, message
 from bot.office.rules import REMIND_DAYS
 
 DEFAULT_DB = Path("data") / "reportbot.db"
+# the umask of every command: the files it creates (the database, its WAL, exports) are
+# its owner's only, for the database holds live invite codes
+PRIVATE_UMASK = 0o077
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 BASE_URL_ENV = "TELEGRAM_API_BASE_URL"

@@ -37,7 +37,13 @@ from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.format.catalogue import Code, UserError, message
 from bot.format.yaml_loading import PromptError
-from bot.frontends.settings import Settings, TokenRedactor, add_run_parser, settings_from_args
+from bot.frontends.settings import (
+    PRIVATE_UMASK,
+    Settings,
+    TokenRedactor,
+    add_run_parser,
+    settings_from_args,
+)
 from bot.frontends.telegram_format import menu_commands
 from bot.frontends.telegram_handlers import (
     DEPS,
@@ -261,10 +267,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="reportbot")
     add_run_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
+    umask = os.umask(PRIVATE_UMASK)  # the database and its WAL: the owner's only
     try:
         return cmd_run(args)
     except KeyboardInterrupt:
         return 130
+    finally:
+        os.umask(umask)
 
 
 if __name__ == "__main__":
