@@ -10,8 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from bot.drafting.render import Drafter
 from bot.format.catalogue import Code
+from bot.format.report import Report
+from bot.service import turns
+from bot.service.intake import Read
+from bot.service.turns import Service
 from bot.store.reports import Store, StoreRefused
+from tests.helpers import chat
+from tests.helpers.chat import codes
+from tests.helpers.chat_script import SEED_SESSION
 from tests.helpers.paths import ROOT
 
 # an officer of their own agency playing the whole report, then asking for the
@@ -143,3 +151,44 @@ def test_the_command_line_says_so_in_one_line(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_no_file_is_read_and_no_draft_made_while_holding_the_write_lock(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Other officers' turns wait for the write lock: reading a file (seconds for a big
+    one) and rendering a draft happen outside the turn's transaction."""
+    seen: list[str] = []
+    locked: list[str] = []
+
+    def watch(what: str) -> None:
+        seen.append(what)
+        if store.db.conn.in_transaction:
+            locked.append(what)
+
+    real_read = turns.read_file
+
+    def read_file(name: str, data: bytes) -> Read:
+        watch("read")
+        return real_read(name, data)
+
+    def preview(report: Report) -> str:
+        watch("preview")
+        return "草稿"
+
+    def render(report: Report, fmt: str) -> bytes:
+        watch(f"render {fmt}")
+        return b"draft"
+
+    monkeypatch.setattr(turns, "read_file", read_file)
+    svc = Service(store, drafter=Drafter(preview, render), today=lambda: chat.TODAY)
+    chat.play(svc, SEED_SESSION[:4])
+    assert Code.IMP_CHAT_ASK in codes(chat.say(svc, "导入上年报告"))
+    pasted = chat.say(svc, f"{SEED_SESSION[0]}2022年政府信息公开工作年度报告\n一、总体情况")
+    assert codes(pasted)[0] is Code.IMP_CHAT_UNREADABLE  # read, and found no tables
+    chat.send_file(svc, "报告.txt", "不是报告".encode())
+    chat.say(svc, "预览")
+    chat.say(svc, "导出")
+    assert any(m.document for m in chat.say(svc, "docx"))
+    assert seen == ["read", "read", "preview", "render docx"]
+    assert locked == []

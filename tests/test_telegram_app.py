@@ -72,9 +72,9 @@ class Officer:
         handle = service.handle
 
         def spy(
-            user: str, inp: Input, frontend: str, update_key: str | None = None
+            user: str, inp: Input, frontend: str, update_key: str | None = None, read: Any = None
         ) -> list[Outgoing]:
-            out = handle(user, inp, frontend, update_key)
+            out = handle(user, inp, frontend, update_key, read)
             self.turns.append((user, inp, frontend, out))
             return out
 
@@ -521,7 +521,9 @@ def test_replies_share_a_message_where_they_fit() -> None:
 async def test_error_in_a_handler_is_logged_without_the_token_and_answered(
     officer: Officer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def boom(user: str, inp: Input, frontend: str, update_key: str | None = None) -> list[Any]:
+    def boom(
+        user: str, inp: Input, frontend: str, update_key: str | None = None, read: Any = None
+    ) -> list[Any]:
         raise RuntimeError(f"database gone while calling https://api.telegram.org/bot{TOKEN}/x")
 
     redactor = TokenRedactor(TOKEN).install()
@@ -666,20 +668,133 @@ async def test_a_turn_that_failed_is_handled_when_delivered_again(officer: Offic
     await officer.play(SEED_SESSION[:4])
     store = officer.service.store
     before = len(store.history(1))
-    real = officer.service.workflow.inbox
+    real = officer.service.workflow.take_inbox
 
-    def crash(user: str) -> list[Outgoing]:  # fails after the answer was applied
+    def crash(user: str) -> list[dict[str, object]]:  # fails after the answer was applied
         raise RuntimeError("process died")
 
-    officer.service.workflow.inbox = crash  # type: ignore[method-assign]
+    officer.service.workflow.take_inbox = crash  # type: ignore[method-assign]
     update = text_data("本年度政务公开工作稳步推进。")
     calls = await officer.send(update)
     assert said(calls, Code.TG_ERROR)
     assert len(store.history(1)) == before  # the whole turn was rolled back
     assert not store.update_seen(str(update["update_id"]))
-    officer.service.workflow.inbox = real  # type: ignore[method-assign]
+    officer.service.workflow.take_inbox = real  # type: ignore[method-assign]
     calls = await officer.send(update)  # Telegram delivers it again
     assert said(calls, Code.CHAT_SAVED)
     assert len(store.history(1)) == before + 1
     assert store.update_seen(str(update["update_id"]))
     assert await officer.send(update) == []  # and once handled, never again
+
+
+# --- forged, replayed and orphaned presses (issue 13) ---------------------------------
+
+OTHER_USER = USER_ID + 1
+
+
+async def test_forged_review_press_with_a_huge_version_is_refused_politely(
+    officer: Officer,
+) -> None:
+    await officer.play(SEED_SESSION[:1])
+    level = officer.keyboard_call("国务院部门")
+    data = "c|review:99999999999999999999|approve"
+    calls = await officer.send(button_data(data, level.result))
+    assert calls[0].method == "answerCallbackQuery"
+    assert calls[0].params["text"] == message(Code.TG_BAD_BUTTON)
+    assert not said(calls, Code.TG_ERROR)
+    assert officer.session_step() == "setup_level"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "c|review:99999999999999999999|approve",  # no version id is that long
+        "c|review:²|approve",
+        "c|setup_year|20231111111111111111111",
+        "c|../setup_level|county",
+        "c|setup level|county",
+        "c|setup_level|county\x1b[2J",
+        "c|setup_level|\u202ecounty",
+        "c|setup_level| ",
+    ],
+)
+def test_parse_callback_refuses_what_no_button_of_ours_carries(data: str) -> None:
+    assert parse_callback(data) is None
+
+
+def test_parse_callback_takes_review_presses() -> None:
+    assert parse_callback("c|review:123456789012345678|return") == (
+        "review:123456789012345678",
+        "return",
+    )
+
+
+@pytest.mark.parametrize("message_kind", ["absent", "inaccessible"])
+async def test_press_without_its_message_is_answered_in_the_pressers_chat(
+    officer: Officer, message_kind: str
+) -> None:
+    """Telegram leaves the message out of a press on a message too old to send, or sends
+    it as inaccessible (date 0): the press is still taken, answered in the presser's chat."""
+    await officer.play(SEED_SESSION[:1])
+    level = officer.keyboard_call("国务院部门")
+    data = next(b["callback_data"] for b in buttons(level) if b["text"] == "国务院部门")
+    update = button_data(data, level.result)
+    if message_kind == "absent":
+        del update["callback_query"]["message"]
+    else:
+        update["callback_query"]["message"] = {
+            "chat": level.result["chat"],
+            "message_id": level.result["message_id"],
+            "date": 0,
+        }
+    calls = await officer.send(update)
+    assert calls[0].method == "answerCallbackQuery"
+    assert "editMessageReplyMarkup" not in [c.method for c in calls]
+    assert said(calls, Code.REV_ASK_REGION)
+    assert not said(calls, Code.TG_ERROR)
+    assert {c.params["chat_id"] for c in calls if c.method == "sendMessage"} == {USER_ID}
+
+
+async def test_press_on_a_message_without_keyboard_edits_nothing(officer: Officer) -> None:
+    """A replayed press names a message whose keyboard is gone: Telegram would refuse to
+    remove it again ("message is not modified"), so the bot does not ask."""
+    await officer.play(SEED_SESSION[:1])
+    level = officer.keyboard_call("国务院部门")
+    data = next(b["callback_data"] for b in buttons(level) if b["text"] == "国务院部门")
+    bare = {k: v for k, v in level.result.items() if k != "reply_markup"}
+    calls = await officer.send(button_data(data, bare))
+    assert calls[0].method == "answerCallbackQuery"
+    assert "editMessageReplyMarkup" not in [c.method for c in calls]
+    assert said(calls, Code.REV_ASK_REGION)
+
+
+async def test_forged_press_on_another_users_message_stays_in_the_pressers_chat(
+    officer: Officer,
+) -> None:
+    await officer.play(SEED_SESSION[:1])
+    level = officer.keyboard_call("国务院部门")
+    data = next(b["callback_data"] for b in buttons(level) if b["text"] == "国务院部门")
+    calls = await officer.send(button_data(data, level.result, user_id=OTHER_USER))
+    assert calls[0].method == "answerCallbackQuery"
+    assert "editMessageReplyMarkup" not in [c.method for c in calls]  # their keyboard stays
+    chats = {c.params["chat_id"] for c in calls if c.method in ("sendMessage", "sendDocument")}
+    assert chats == {OTHER_USER}
+    assert officer.session_step() == "setup_level"  # the officer's own session is untouched
+
+
+async def test_typed_control_and_bidi_characters_never_reach_the_engine(
+    officer: Officer,
+) -> None:
+    await officer.say("/start")
+    await officer.say("某某县\x1b[2J农业\u202e农村局\x07")
+    [*_, (_, inp, _, _)] = officer.turns
+    assert inp == Input(text="某某县[2J农业农村局")
+
+
+async def test_document_names_are_safe_file_names(officer: Officer) -> None:
+    await officer.play(["../../某局/x", "4", "贵州省某某县", "2023"])
+    await officer.say("导出")
+    calls = await officer.press("docx")
+    [doc] = [c for c in calls if c.method == "sendDocument"]
+    name = doc.files["document"][0]
+    assert name == "_.._某局_x2023年政府信息公开工作年度报告.docx"

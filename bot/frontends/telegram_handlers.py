@@ -16,6 +16,7 @@ keyboard is removed only when the message is in that chat and still has one.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ from bot.format.catalogue import Code, message
 from bot.format.text_hygiene import clean_text
 from bot.frontends.telegram_format import Button, Document, messages, parse_callback
 from bot.office.rules import REMIND_DAYS
+from bot.service.intake import read_file
 from bot.service.turns import Outgoing, Service
 from bot.store.reports import Store
 
@@ -133,7 +135,11 @@ async def turn(update: Update, context: Context, inp: Input) -> None:
     (:func:`mark_handled` would only write it again).
     """
     service = deps(context).service
-    out = service.handle(user_key(update), inp, FRONTEND, str(update.update_id))
+    user = user_key(update)
+    sent = service.file_to_read(user, inp)
+    # reading a file may take seconds: in a thread, so the bot answers others meanwhile
+    read = await asyncio.to_thread(read_file, *sent) if sent is not None else None
+    out = service.handle(user, inp, FRONTEND, str(update.update_id), read)
     await send(context.bot, reply_chat(update), out)
     await deliver(context.bot, service, if_queued=True)
     raise ApplicationHandlerStop

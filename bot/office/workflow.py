@@ -391,13 +391,13 @@ class Workflow:
             out.insert(0, Outgoing(document=(name, self.drafter.render(report, "docx"))))
         return out
 
-    def inbox(self, user: str) -> list[Outgoing]:
-        """The user's queued messages, marked delivered."""
-        out = []
-        for notice in self.ws.undelivered(user):
-            out += self.as_outgoing(user, notice.message)
+    def take_inbox(self, user: str) -> list[dict[str, Any]]:
+        """The user's queued messages, marked delivered (make them messages with
+        :meth:`as_outgoing` once the transaction is committed: a request renders a .docx)."""
+        notices = self.ws.undelivered(user)
+        for notice in notices:
             self.ws.delivered(notice.id)
-        return out
+        return [n.message for n in notices]
 
     def queue_reminders(self, today: date, days: tuple[int, ...] = REMIND_DAYS) -> int:
         """Queue the reminders due today (each once); returns how many were queued."""

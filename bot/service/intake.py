@@ -19,10 +19,23 @@ from bot.conversation.types import Outgoing, say
 from bot.format.catalogue import Code, UserError
 from bot.format.model import ReportModel
 from bot.format.report import Report
-from bot.importing.importer import ImportResult, describe, import_bytes
+from bot.importing.files import read_document
+from bot.importing.importer import ImportResult, describe, import_document
+from bot.importing.text import Document
 from bot.store.reports import Store
 
 NO_YEAR = Code.IMP_NO_TITLE
+Read = Document | UserError  # a file read into lines, or why it could not be
+
+
+def read_file(name: str, data: bytes) -> Read:
+    """Read a file sent in the chat into lines (the slow part of an import); touches no
+    database, so a front end may run it in another thread, and the service runs it before
+    a turn's transaction."""
+    try:
+        return read_document(name, data)
+    except UserError as exc:
+        return exc
 
 
 @dataclass
@@ -33,12 +46,14 @@ class Intake:
     m: ReportModel
 
     def receive(
-        self, user: str, report_id: int, name: str, data: bytes, frontend: str
+        self, user: str, report_id: int, name: str, read: Read, frontend: str
     ) -> list[Outgoing]:
-        """Import ``data`` (a file called ``name``) against the open report."""
+        """Import the file ``name``, already read (:func:`read_file`), into the open report."""
         report = self.store.get_report(report_id)
         try:
-            result = self.read(name, data, report)
+            if isinstance(read, UserError):
+                raise read
+            result = self.interpret(read, name, report)
         except UserError as exc:
             return [say(Code.IMP_CHAT_UNREADABLE, name=name, reason=exc.message())]
         year = result.report.year
@@ -50,14 +65,15 @@ class Intake:
             say(Code.IMP_CHAT_OTHER_YEAR, found=year, year=report.year, previous=report.year - 1)
         ]
 
-    def read(self, name: str, data: bytes, report: Report) -> ImportResult:
-        """The file as a report of the open report's agency (last year when no year shows)."""
+    def interpret(self, doc: Document, name: str, report: Report) -> ImportResult:
+        """The document as a report of the open report's agency (last year when no year
+        shows)."""
         try:
-            return import_bytes(name, data, agency=report.agency)
+            return import_document(doc, name, agency=report.agency)
         except UserError as exc:
             if exc.code is not NO_YEAR:
                 raise
-            return import_bytes(name, data, agency=report.agency, year=report.year - 1)
+            return import_document(doc, name, agency=report.agency, year=report.year - 1)
 
     def previous(self, user: str, result: ImportResult, frontend: str) -> list[Outgoing]:
         """Store last year's report, unless the store already has one."""

@@ -38,7 +38,7 @@ from bot.conversation.effects import (
     ShowReviews,
     Submit,
 )
-from bot.conversation.engine import handle
+from bot.conversation.engine import file_of, handle
 from bot.conversation.flows import Flow, flow
 from bot.conversation.session import Change, Explanations, Session
 from bot.conversation.types import (
@@ -58,7 +58,7 @@ from bot.format.report import Report
 from bot.office.rules import can
 from bot.office.workflow import Workflow
 from bot.service.drafts import draft
-from bot.service.intake import Intake
+from bot.service.intake import Intake, Read, read_file
 from bot.store.office import AgencyExists
 from bot.store.reports import Store
 
@@ -67,6 +67,7 @@ __all__ = ["Drafter", "Outgoing", "Service", "load_prompts"]
 # report, joining an agency, reading a file); never more than this many times a turn
 MAX_ROUNDS = 4
 Done = tuple[list[Outgoing], bool]  # an effect's messages, and whether to resume after it
+Later = Outgoing | Callable[[], list[Outgoing]]  # a message, or one made after the commit
 
 
 def load_prompts() -> None:
@@ -125,7 +126,12 @@ class Service:
     # --- one turn --------------------------------------------------------------------------
 
     def handle(
-        self, user: str, inp: Input, frontend: str, update_key: str | None = None
+        self,
+        user: str,
+        inp: Input,
+        frontend: str,
+        update_key: str | None = None,
+        read: Read | None = None,
     ) -> list[Outgoing]:
         """One turn for ``user``, in one transaction committed before this returns.
 
@@ -134,16 +140,33 @@ class Service:
         all, and then handled when Telegram delivers it again. The user's queued messages
         (a review request, a decision, a reminder) come last, so that a request's choices
         are the ones a numbered answer picks.
+
+        A file is read before the transaction (``read``, when the front end has read it
+        already, in another thread), and drafts are made after it: no parse and no render
+        holds the database's write lock, which every other officer's turn waits for.
         """
+        if read is None:
+            sent = self.file_to_read(user, inp)
+            read = read_file(*sent) if sent is not None else None
         with self.store.transaction():
             if update_key is not None:
                 self.store.seen_update(update_key)
-            return self.turn(user, inp, frontend) + self.workflow.inbox(user)
+            out = self.turn(user, inp, frontend, read)
+            notices = self.workflow.take_inbox(user)
+        made = [m for item in out for m in (item() if callable(item) else [item])]
+        return made + [m for n in notices for m in self.workflow.as_outgoing(user, n)]
 
-    def turn(self, user: str, inp: Input, frontend: str) -> list[Outgoing]:
+    def file_to_read(self, user: str, inp: Input) -> tuple[str, bytes] | None:
+        """The file ``inp`` gives, if any (see :func:`~bot.conversation.engine.file_of`)."""
+        if inp.document is not None or inp.resume or inp.choice is not None:
+            return inp.document
+        session = self.store.load_session(user)
+        return file_of(session, inp) if session is not None else None
+
+    def turn(self, user: str, inp: Input, frontend: str, read: Read | None = None) -> list[Later]:
         """The replies to one input: the engine, then its effects, in one loop."""
         session = self.store.load_session(user) or Session(user)
-        out: list[Outgoing] = []
+        out: list[Later] = []
         following: Input | None = inp
         for _ in range(MAX_ROUNDS):
             if following is None:
@@ -159,26 +182,45 @@ class Service:
                 if isinstance(item, Reply):
                     out.append(Outgoing(item.text, item.code, item.choices, item.step, item.multi))
                     continue
-                done, resume = self.carry_out(item, user, session, ctx, frontend)
+                if isinstance(item, Preview | Check | Export):
+                    out.append(self.draft_later(item, session.report_id))
+                    continue
+                if isinstance(item, ReadFile) and read is None:
+                    read = read_file(item.name, item.data)  # not foreseen before the turn
+                done, resume = self.carry_out(item, user, session, ctx, frontend, read)
                 out += done
                 following = Input(resume=True) if resume else following
             if session != stored:
                 self.store.save_session(session)
         return out
 
+    def draft_later(self, asked: Preview | Check | Export, report_id: int | None) -> Later:
+        """A check, preview or export, made once the turn is committed."""
+
+        def make() -> list[Outgoing]:
+            if report_id is None:
+                return []
+            report = self.store.get_report(report_id)
+            previous = self.previous(report) if isinstance(asked, Check) else None
+            return draft(asked, report, previous, self.drafter, self.m)
+
+        return make
+
     def carry_out(
-        self, effect: Effect, user: str, session: Session, ctx: Context, frontend: str
+        self,
+        effect: Effect,
+        user: str,
+        session: Session,
+        ctx: Context,
+        frontend: str,
+        read: Read | None = None,
     ) -> Done:
         """Carry out one effect of a turn; the session may change (a submission that waits
         for explanations, a return that waits for comments, a report opened)."""
         wf = self.workflow
         match effect:
-            case Preview() | Check() | Export():
-                if session.report_id is None:
-                    return [], False
-                report = self.store.get_report(session.report_id)
-                previous = self.previous(report) if isinstance(effect, Check) else None
-                return draft(effect, report, previous, self.drafter, self.m), False
+            case Preview() | Check() | Export():  # made after the turn: see draft_later
+                raise ValueError(f"{effect} is drafted after the turn")
             case Submit():
                 return wf.submit_open(user, session, ctx.previous), False
             case Explain(text=text):
@@ -201,7 +243,8 @@ class Service:
                 return [], True
             case ReadFile(name=name, data=data):
                 assert session.report_id is not None  # the engine reads files into a report
-                return self.intake.receive(user, session.report_id, name, data, frontend), True
+                found = read if read is not None else read_file(name, data)
+                return self.intake.receive(user, session.report_id, name, found, frontend), True
 
     def explain(self, user: str, session: Session, text: str, ctx: Context, frontend: str) -> Done:
         """An explanation of a warning that blocks submission; submit when none is left."""
