@@ -227,6 +227,7 @@ class Code(StrEnum):
     TG_BAD_REMIND_DAYS = "TG016"
     TG_FILE_TOO_LARGE = "TG017"
     TG_TOKEN_FILE_OPEN = "TG018"
+    TG_FLOOD = "TG030"
 
     # importing (bot/importing/importer.py)
     IMP_UNREADABLE = "IMP001"
@@ -268,6 +269,13 @@ class Code(StrEnum):
     IMP_CHAT_NO_REPORT = "IMP037"
     IMP_CHAT_FIGURES_REFUSED = "IMP038"
     IMP_CHAT_UNREADABLE = "IMP039"
+    # what no report is: refused before or while it is read (bot/importing/files.py, worker.py)
+    IMP_UNZIPPED_TOO_LARGE = "IMP040"
+    IMP_ZIP_RATIO = "IMP041"
+    IMP_TOO_COMPLEX = "IMP042"
+    IMP_READ_TIMEOUT = "IMP043"
+    IMP_READ_MEMORY = "IMP044"
+    IMP_READ_FAILED = "IMP045"
 
 
 MESSAGES_DIR = PROMPTS_DIR / "messages"

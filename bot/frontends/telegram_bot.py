@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import sys
@@ -49,8 +50,10 @@ from bot.frontends.telegram_handlers import (
     DEPS,
     REMIND_DAYS_KEY,
     REMIND_EVERY_KEY,
+    Context,
     Deps,
     deliver_queued,
+    deps,
     guard,
     log,
     mark_handled,
@@ -63,6 +66,7 @@ from bot.frontends.telegram_handlers import (
     remind,
 )
 from bot.service.turns import Service, load_prompts
+from bot.store.inbox import Inbox
 from bot.store.reports import Store, StoreError
 
 __all__ = ["App", "Deps", "add_run_parser", "build_application", "cmd_run", "main", "remind"]
@@ -72,6 +76,8 @@ RATE_LIMIT_RETRIES = 5  # a 429 is waited out (its retry_after) and sent again, 
 NETWORK_RETRIES = 6  # a 5xx, a timeout or a dropped connection: tried again this often,
 RETRY_DELAY, RETRY_DELAY_MAX = 0.5, 10.0  # after 0.5, 1, 2, 4, 8, 10 s (25.5 s in all)
 DELIVER_EVERY = 5.0  # seconds between two looks at the outbox by the delivery job
+PRUNE_EVERY = 24 * 3600.0  # seconds between two prunings of old updates and messages
+CONCURRENT_UPDATES = 64  # updates handled at once (of different chats; see Deps.lock)
 App = Application[Any, Any, Any, Any, Any, Any]
 
 
@@ -127,14 +133,54 @@ class RetryingRequest(HTTPXRequest):
             delay = min(2 * delay, RETRY_DELAY_MAX)
 
 
+class DurableQueue(asyncio.Queue[object]):
+    """PTB's update queue, keeping every update in the store's inbox as it is put.
+
+    The updater puts each update it fetches here before it asks Telegram for the next
+    ones (which confirms these), and the webhook server before it answers Telegram: so an
+    update Telegram hands over is in SQLite before Telegram forgets it, and a process
+    killed before handling it handles it at the next start (:func:`replay`).
+    """
+
+    def __init__(self, inbox: Inbox) -> None:
+        super().__init__()
+        self.inbox = inbox
+
+    def put_nowait(self, item: object) -> None:
+        if isinstance(item, Update):
+            self.inbox.keep(item.update_id, json.dumps(item.to_dict(), ensure_ascii=False))
+        super().put_nowait(item)
+
+
+def replay(app: App, inbox: Inbox) -> int:
+    """Queue the updates kept but never handled (a killed process); how many."""
+    unhandled = inbox.unhandled()
+    for _, data in unhandled:
+        update = Update.de_json(json.loads(data), app.bot)
+        if update is not None:
+            app.update_queue.put_nowait(update)
+    if unhandled:
+        log.info("%d updates kept before a stop are handled now", len(unhandled))
+    return len(unhandled)
+
+
+async def prune(context: Context) -> None:
+    """Daily: forget processed updates and delivered messages older than a month."""
+    pruned = Inbox(deps(context).store).prune()
+    log.info("pruned %s", pruned)
+
+
 async def post_init(app: App) -> None:
-    """Publish the command menu; invite links name this bot; look for due reminders."""
+    """Publish the command menu; invite links name this bot; handle the updates a stop
+    left; look for due reminders."""
     await app.bot.set_my_commands(menu_commands())
     found = app.bot_data.get(DEPS)
     if isinstance(found, Deps):
         username = app.bot.username
         found.service.workflow.invite_link = lambda code: f"https://t.me/{username}?start={code}"
+        replay(app, Inbox(found.store))
     if app.job_queue is not None:
+        app.job_queue.run_repeating(prune, interval=PRUNE_EVERY, first=60.0, name="pruning")
         every = float(app.bot_data.get(REMIND_EVERY_KEY, 3600.0))
         app.job_queue.run_repeating(remind, interval=every, first=1.0, name="reminders")
         app.job_queue.run_repeating(
@@ -168,9 +214,10 @@ def build_application(
         .token(settings.token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
-        # One update at a time, in the order received (PTB's default, kept on purpose):
-        # a turn reads and writes the officer's session, so turns must not interleave.
-        .concurrent_updates(False)
+        # Updates of different chats at once, so that one officer's flood or upload never
+        # keeps another waiting; each chat's in order, under its lock (telegram_handlers).
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .update_queue(DurableQueue(Inbox(found.store)))
         .rate_limiter(rate_limiter)
         .post_init(post_init)
         .post_shutdown(post_shutdown)

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from telegram import (
@@ -41,6 +42,7 @@ from telegram.ext import (
 
 from bot.conversation.command_words import spec
 from bot.conversation.types import Input
+from bot.conversation.types import say as say_out
 from bot.format.catalogue import Code, message
 from bot.format.text_hygiene import clean_text
 from bot.frontends.telegram_format import Button, Document, messages, parse_callback
@@ -54,6 +56,9 @@ USER_PREFIX = "tg:"
 REMIND_DAYS_KEY = "remind_days"
 REMIND_EVERY_KEY = "remind_every"
 DEPS = "deps"
+# updates of one chat that may wait for their turn: a person typing or pasting never has
+# this many waiting at once; a flood (a script, a stuck key) has, and the rest is dropped
+FLOOD_BACKLOG = 30
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 log = logging.getLogger("bot.frontends.telegram_bot")  # the front end's log, one name
 Context = ContextTypes.DEFAULT_TYPE
@@ -61,10 +66,20 @@ Context = ContextTypes.DEFAULT_TYPE
 
 @dataclass
 class Deps:
-    """What the handlers share, kept in ``application.bot_data``."""
+    """What the handlers share, kept in ``application.bot_data``: the store, the service,
+    one lock per chat (updates of different chats are handled at once, each chat's in
+    order) and how many updates each chat has waiting (a flood is answered once and the
+    rest dropped, so that it never fills the bot's hands)."""
 
     store: Store
     service: Service
+    locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+    waiting: Counter[int] = field(default_factory=Counter)
+    warned: set[int] = field(default_factory=set)
+
+    def lock(self, chat_id: int) -> asyncio.Lock:
+        """The lock of one chat (made when first needed)."""
+        return self.locks.setdefault(chat_id, asyncio.Lock())
 
 
 def deps(context: Context) -> Deps:
@@ -134,13 +149,26 @@ async def turn(update: Update, context: Context, inp: Input) -> None:
     The turn recorded its update in its own transaction, so no later handler group runs
     (:func:`mark_handled` would only write it again).
     """
-    service = deps(context).service
-    user = user_key(update)
-    sent = service.file_to_read(user, inp)
-    # reading a file may take seconds: in a thread, so the bot answers others meanwhile
-    read = await asyncio.to_thread(read_file, *sent) if sent is not None else None
-    out = service.handle(user, inp, FRONTEND, str(update.update_id), read)
-    await send(context.bot, reply_chat(update), out)
+    found = deps(context)
+    service, chat_id = found.service, reply_chat(update)
+    if found.waiting[chat_id] >= FLOOD_BACKLOG:  # said once; dropped, and recorded as such
+        found.store.seen_update(str(update.update_id))
+        if chat_id not in found.warned:
+            found.warned.add(chat_id)
+            await send(context.bot, chat_id, [say_out(Code.TG_FLOOD, count=FLOOD_BACKLOG)])
+        raise ApplicationHandlerStop
+    found.waiting[chat_id] += 1
+    try:
+        async with found.lock(chat_id):
+            # reading a file may take seconds: in a thread, so others are answered meanwhile
+            sent = inp.document
+            read = await asyncio.to_thread(read_file, *sent) if sent is not None else None
+            out = service.handle(user_key(update), inp, FRONTEND, str(update.update_id), read)
+            await send(context.bot, chat_id, out)
+    finally:
+        found.waiting[chat_id] -= 1
+        if not found.waiting[chat_id]:
+            found.warned.discard(chat_id)
     await deliver(context.bot, service, if_queued=True)
     raise ApplicationHandlerStop
 

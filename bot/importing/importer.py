@@ -8,7 +8,9 @@ report (missing, never 0); what was found but cannot be mapped (the 2019 trial f
 row with too few figures) is explained in :attr:`ImportResult.notes`. Totals are kept as
 printed, so ``reportbot check`` finds the printed arithmetic errors.
 
-A file that is not a readable report raises :class:`~bot.importing.text.ImportFailed`.
+A file that is not a readable report raises :class:`~bot.importing.text.ImportFailed`, and
+so does one that is too large or too complex to be one, before it takes much memory or
+time (:mod:`bot.importing.files`, :mod:`bot.importing.worker`).
 ``reportbot import FILE -o OUT`` (:mod:`bot.frontends.cli`) writes the result to a report
 data file and prints :func:`describe`.
 """
@@ -23,10 +25,11 @@ from bot.format.catalogue import Code, message
 from bot.format.model import Grid, ReportModel, model
 from bot.format.report import Report
 from bot.importing.cells import Note, clean_text, full_width_punctuation, label_key
-from bot.importing.files import read_document
+from bot.importing.files import read_file
 from bot.importing.labels import ANCHORS, CHROME, HEADING_WORDS
 from bot.importing.tables import Tables, read_active, read_applications, read_review, tokens
 from bot.importing.text import Document, ImportFailed, Line
+from bot.importing.worker import read_document_bounded
 
 _HEADING = re.compile(r"^\s*([一二三四五六])\s*[、.．,，]\s*(.+)$")
 _TITLE = re.compile(
@@ -241,21 +244,19 @@ def _put_rows(result: ImportResult, grid: Grid, found: dict[str, list[int | None
 def import_bytes(
     filename: str, data: bytes, *, agency: str | None = None, year: int | None = None
 ) -> ImportResult:
-    """Import an uploaded file; ``filename`` gives its type and names it in messages."""
-    return import_document(read_document(filename, data), filename, agency=agency, year=year)
+    """Import an uploaded file; ``filename`` gives its type and names it in messages. It
+    is read in a separate process, bounded in memory and time (:mod:`bot.importing.worker`)."""
+    doc = read_document_bounded(filename, data)
+    return import_document(doc, filename, agency=agency, year=year)
 
 
 def import_report(
     path: Path, *, agency: str | None = None, year: int | None = None
 ) -> ImportResult:
-    """Import the report in ``path`` (.txt, .html, .docx or .xlsx)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFailed(
-            Code.IMP_UNREADABLE, path=str(path), reason=exc.strerror or str(exc)
-        ) from exc
-    return import_document(read_document(str(path), data), str(path), agency=agency, year=year)
+    """Import the report in ``path`` (.txt, .html, .docx or .xlsx), refused by its size
+    before it is read, then read as :func:`import_bytes` reads."""
+    doc = read_document_bounded(str(path), read_file(path))
+    return import_document(doc, str(path), agency=agency, year=year)
 
 
 def describe(result: ImportResult, m: ReportModel | None = None) -> list[str]:

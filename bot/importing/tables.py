@@ -195,7 +195,8 @@ def read_active(toks: list[Tok], m: ReportModel, tables: Tables) -> None:
             if is_article(text):
                 columns, in_header = [], True
             elif kinds:
-                columns = (columns if in_header else []) + kinds
+                columns = columns if in_header else []
+                columns.extend(kinds)  # in place: a header of many cells stays linear
                 in_header = True
             continue
         frag = ""
@@ -335,16 +336,23 @@ def _counts(
 
 def _review_by_grid(toks: list[Tok], keys: list[str]) -> dict[str, list[Tok | None]] | None:
     """Table 四 located by its header cells' grid columns, when every column is named."""
-    groups = [t for t in toks if t.value is None and t.col is not None
-              and review_group(t.text) and review_column(t.text) is None]  # fmt: skip
+    above: dict[int, Tok] = {}  # grid column -> the last group cell over it on a line above
+    pending: list[Tok] = []  # the group cells of the current line
     where: dict[tuple[str, int], int] = {}
     last = -1
     for t in toks:
+        if pending and t.line != pending[0].line:
+            for g in pending:
+                assert g.col is not None
+                above.update(dict.fromkeys(range(g.col, g.col + g.span), g))
+            pending = []
         col = review_column(t.text) if t.value is None and t.col is not None else None
+        if col is None and t.value is None and t.col is not None and review_group(t.text):
+            pending.append(t)
         if col is None or t.col is None:
             continue
-        above = [g for g in groups if g.line < t.line and g.covers(t.col)]
-        group = review_group(t.text) or (review_group(above[-1].text) if above else None)
+        over = above.get(t.col)
+        group = review_group(t.text) or (review_group(over.text) if over else None)
         if group is not None:
             where[(group, col)] = t.col
             last = max(last, t.line)

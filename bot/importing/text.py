@@ -21,6 +21,15 @@ from html.parser import HTMLParser
 from bot.format.catalogue import UserError
 from bot.importing.cells import read_value, squeeze
 
+# What no report comes near (a report has about 300 cells and 50,000 characters); a
+# reader stops at these with TooComplex instead of building lines without end.
+MAX_CELLS = 50_000  # cells and paragraphs of one document
+MAX_CHARS = 4_000_000  # characters of text in them
+# Columns or rows of one merged cell. Not 20: the label 三、本年度办理结果 of table 三 spans
+# 22 rows (our own HTML draft too), and a page saved from Word has Word's finer grid (a
+# table has at most 63 columns there).
+MAX_SPAN = 64
+
 _MD_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?")
 # A page footer copied along with the text: — 3 —, - 3 -, 第3页 共5页.
 _PAGE_NUMBER = re.compile(
@@ -31,6 +40,11 @@ _VALUE_SEP = re.compile(r"\s*[/／、，,;；]\s*|\s+")
 
 class ImportFailed(UserError):
     """The file cannot be read as a report at all (one coded line for the officer)."""
+
+
+class TooComplex(Exception):
+    """A document with more cells or text than :data:`MAX_CELLS` or :data:`MAX_CHARS`
+    (:func:`~bot.importing.files.read_document` names the file in the refusal)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +73,26 @@ class Document:
     kind: str
     blank_is_gap: bool = False
     title: str = ""  # the HTML <title>, a fallback for the report title
+
+
+class Budget:
+    """The cells and characters a reader has built so far, stopped at the limits."""
+
+    def __init__(self, cells: int = MAX_CELLS, chars: int = MAX_CHARS) -> None:
+        self.cells, self.chars = cells, chars
+
+    def take(self, cells: int, chars: int) -> None:
+        """Count ``cells`` more cells holding ``chars`` characters; raise TooComplex past
+        either limit."""
+        self.cells -= cells
+        self.chars -= chars
+        if self.cells < 0 or self.chars < 0:
+            raise TooComplex
+
+    def line(self, line: Line) -> Line:
+        """Count ``line`` (and give it back)."""
+        self.take(len(line.cells), len(line.text))
+        return line
 
 
 def paragraph(text: str) -> Line | None:
@@ -106,9 +140,15 @@ def split_line(text: str) -> Line | None:
     return paragraph(text)
 
 
-def text_lines(text: str) -> list[Line]:
+def text_lines(text: str, budget: Budget | None = None) -> list[Line]:
     """The lines of a text file (as copied from a web page)."""
-    return [line for raw in text.splitlines() if (line := split_line(raw)) is not None]
+    budget = budget or Budget()
+    lines = []
+    for raw in text.splitlines():
+        budget.take(sum(map(raw.count, ("\t", "|", "｜"))), 0)  # before a row is split
+        if (line := split_line(raw)) is not None:
+            lines.append(budget.line(line))
+    return lines
 
 
 # --- HTML ----------------------------------------------------------------------------
@@ -125,7 +165,7 @@ _SKIP = {"script", "style", "noscript", "template", "svg", "select", "button", "
 def _span(attrs: list[tuple[str, str | None]], name: str) -> int:
     value = dict(attrs).get(name) or "1"
     digits = re.match(r"\s*(\d+)", value)
-    return max(1, min(int(digits.group(1)), 200)) if digits else 1
+    return max(1, min(int(digits.group(1)[:4]), MAX_SPAN)) if digits else 1
 
 
 class _Table:
@@ -143,8 +183,9 @@ class _Table:
 class _HtmlReader(HTMLParser):
     """Paragraphs and table rows of a page; a cell holding a table is prose (layout)."""
 
-    def __init__(self) -> None:
+    def __init__(self, budget: Budget) -> None:
         super().__init__(convert_charrefs=True)
+        self.budget = budget
         self.lines: list[Line] = []
         self.prose: list[str] = []
         self.tables: list[_Table] = []
@@ -156,7 +197,7 @@ class _HtmlReader(HTMLParser):
     def flush(self) -> None:
         line = paragraph(squeeze("".join(self.prose)))
         if line is not None:
-            self.lines.append(line)
+            self.lines.append(self.budget.line(line))
         self.prose = []
 
     def _open_cell(self) -> _Table | None:
@@ -177,8 +218,12 @@ class _HtmlReader(HTMLParser):
             rowspan, colspan = table.cell_spans
             text = squeeze("".join(table.cell).replace(_BREAK, " "))
             table.row.append(Cell(text, col, colspan))
-            for c in range(col, col + colspan):
-                table.held[c] = max(table.held.get(c, 0), rowspan)
+            # Columns held for the rows below (no need in this row: its cells go right
+            # on), each copied row by row: the area counts against the budget.
+            self.budget.take(1 + (rowspan * colspan if rowspan > 1 else 0), len(text))
+            if rowspan > 1:
+                for c in range(col, col + colspan):
+                    table.held[c] = max(table.held.get(c, 0), rowspan)
             table.next_col = col + colspan
         table.cell, table.container = None, False
 
@@ -204,6 +249,7 @@ class _HtmlReader(HTMLParser):
                     self.flush()
                 outer.container = True
             self.flush()
+            self.budget.take(1, 0)
             self.tables.append(_Table())
         elif tag in ("td", "th") and self.tables:
             table = self.tables[-1]
@@ -252,9 +298,9 @@ class _HtmlReader(HTMLParser):
         return self.lines
 
 
-def html_document(text: str) -> Document:
+def html_document(text: str, budget: Budget | None = None) -> Document:
     """The lines of an HTML page (tables with their grid columns)."""
-    reader = _HtmlReader()
+    reader = _HtmlReader(budget or Budget())
     reader.feed(text)
     reader.close()
     lines = reader.finish()

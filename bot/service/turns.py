@@ -38,7 +38,7 @@ from bot.conversation.effects import (
     ShowReviews,
     Submit,
 )
-from bot.conversation.engine import file_of, handle
+from bot.conversation.engine import handle
 from bot.conversation.flows import Flow, flow
 from bot.conversation.session import Change, Explanations, Session
 from bot.conversation.types import (
@@ -141,27 +141,20 @@ class Service:
         (a review request, a decision, a reminder) come last, so that a request's choices
         are the ones a numbered answer picks.
 
-        A file is read before the transaction (``read``, when the front end has read it
-        already, in another thread), and drafts are made after it: no parse and no render
-        holds the database's write lock, which every other officer's turn waits for.
+        A file sent is read before the transaction (``read``, when the front end has read
+        it already, in another thread), and drafts are made after it: no file parse and no
+        render holds the database's write lock, which every other officer's turn waits
+        for. (Text pasted after 导入上年报告 is read in the turn: a message is short.)
         """
-        if read is None:
-            sent = self.file_to_read(user, inp)
-            read = read_file(*sent) if sent is not None else None
+        if read is None and inp.document is not None:
+            read = read_file(*inp.document)
         with self.store.transaction():
-            if update_key is not None:
-                self.store.seen_update(update_key)
+            if update_key is not None and self.store.seen_update(update_key):
+                return []  # handled already (delivered twice, or kept and replayed)
             out = self.turn(user, inp, frontend, read)
             notices = self.workflow.take_inbox(user)
         made = [m for item in out for m in (item() if callable(item) else [item])]
         return made + [m for n in notices for m in self.workflow.as_outgoing(user, n)]
-
-    def file_to_read(self, user: str, inp: Input) -> tuple[str, bytes] | None:
-        """The file ``inp`` gives, if any (see :func:`~bot.conversation.engine.file_of`)."""
-        if inp.document is not None or inp.resume or inp.choice is not None:
-            return inp.document
-        session = self.store.load_session(user)
-        return file_of(session, inp) if session is not None else None
 
     def turn(self, user: str, inp: Input, frontend: str, read: Read | None = None) -> list[Later]:
         """The replies to one input: the engine, then its effects, in one loop."""

@@ -184,3 +184,16 @@ def m004_without_rowid(db: Any) -> None:
         db.execute(f"insert into {name}_m004 select * from {name}")
         db.execute(f"drop table {name}")
         db.execute(f"alter table {name}_m004 rename to {name}")
+
+
+def m005_inbox(db: Any) -> None:
+    """Updates as Telegram handed them over, kept before they are acknowledged.
+
+    A row is written before the bot asks Telegram for the next updates (which confirms
+    these) or answers the webhook; it is handled from there, so a killed process loses no
+    update: at the next start, the rows not yet in ``processed_updates`` are handled.
+    """
+    db.execute(
+        "create table inbox (update_id integer primary key, data text not null,"
+        " received_at text not null) strict"
+    )

@@ -59,6 +59,7 @@ for _migration in (
     schema.m002_review_workflow,
     schema.m003_indexes,
     schema.m004_without_rowid,
+    schema.m005_inbox,
 ):
     migrations()(_migration)
 

@@ -467,6 +467,9 @@ class FakeBotApi:
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
+                if len(body) < length:  # the sender died mid-request: as Telegram, drop it
+                    self.close_connection = True
+                    return
                 prefix, _, method = parts.path.rpartition("/")
                 fault = api._take_fault(method) if prefix == f"/bot{api.token}" else None
                 if fault is not None and fault.kind in ("hang", "drop"):

@@ -1,0 +1,139 @@
+"""Every update Telegram hands over is kept before it is acknowledged and answered once,
+even across a crash; one officer's flood or slow replies never keep another waiting
+(issue 13, parts 4 and 5). The real PTB Application, its update queue and its update
+processing, on a SQLite file, with a recording request instead of the network."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+from bot.format.catalogue import Code
+from bot.frontends.settings import Settings
+from bot.frontends.telegram_bot import App, Deps, build_application, replay
+from bot.frontends.telegram_handlers import FLOOD_BACKLOG
+from bot.service.turns import Service
+from bot.store.inbox import Inbox
+from bot.store.reports import Store
+from tests.helpers.chat_script import SEED_SESSION
+from tests.helpers.telegram_fakes import (
+    TOKEN,
+    USER_ID,
+    RecordingRequest,
+    as_update,
+    said,
+    text_data,
+)
+
+OTHER = USER_ID + 1
+LINES = ["/start", *SEED_SESSION[:3]]
+
+
+class SlowChat(RecordingRequest):
+    """Telegram answering slowly for one chat's messages (a flood's, say)."""
+
+    def __init__(self, slow_chat: int, delay: float) -> None:
+        super().__init__()
+        self.slow_chat, self.delay = slow_chat, delay
+        self.at: dict[int, float] = {}  # chat id -> when its last message was sent
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        params = request_data.parameters if request_data else {}
+        chat = int(params.get("chat_id", 0))
+        if url.endswith("/sendMessage") and chat == self.slow_chat:
+            await asyncio.sleep(self.delay)
+        if url.endswith("/sendMessage"):
+            self.at[chat] = time.monotonic()
+        return await super().do_request(url, method, request_data)
+
+
+def bot_on(path: Path, request: RecordingRequest) -> tuple[App, Store]:
+    store = Store.open(path)
+    service = Service(store, today=lambda: date(2024, 12, 20))
+    return build_application(Settings(TOKEN), Deps(store, service), request=request), store
+
+
+async def until(condition: Any, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
+async def test_updates_kept_before_a_crash_are_answered_once_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    first, store = bot_on(path, RecordingRequest())
+    updates = [text_data(line) for line in LINES]
+    async with first:  # the updater puts what it fetched; the process dies before handling
+        for data in updates:
+            await first.update_queue.put(as_update(data, first.bot))
+    assert Inbox(store).unhandled() != []  # kept, and no turn ran
+    store.close()
+
+    request = RecordingRequest()
+    second, store = bot_on(path, request)
+    async with second:
+        assert replay(second, Inbox(store)) == len(LINES)
+        await second.start()
+        await until(lambda: all(store.update_seen(str(u["update_id"])) for u in updates))
+        # Telegram delivers them again (they were never confirmed): nothing more is said
+        answered = len(request.of("sendMessage"))
+        for data in updates:
+            await second.update_queue.put(as_update(data, second.bot))
+        await asyncio.sleep(0.3)
+        assert len(request.of("sendMessage")) == answered
+        await second.stop()
+    assert [r.agency for r in store.list_reports()] == []  # the script stopped at the level
+    assert said(request.calls, Code.REV_ASK_REGION)  # the last line, the level, was answered
+    assert Inbox(store).unhandled() == []
+    store.close()
+
+
+async def test_a_flood_is_answered_once_and_keeps_nobody_waiting(tmp_path: Path) -> None:
+    request = SlowChat(USER_ID, delay=0.2)
+    app, store = bot_on(tmp_path / "r.db", request)
+    flood = [text_data("进度") for _ in range(3 * FLOOD_BACKLOG)]
+    async with app:
+        await app.start()
+        for data in flood:
+            await app.update_queue.put(as_update(data, app.bot))
+        await asyncio.sleep(0.05)
+        asked = time.monotonic()
+        other = text_data("/start", user_id=OTHER)
+        await app.update_queue.put(as_update(other, app.bot))
+        await until(lambda: OTHER in request.at)
+        assert request.at[OTHER] - asked < 3.0  # not behind 90 slow replies (18 s)
+        await until(lambda: all(store.update_seen(str(u["update_id"])) for u in flood), 30)
+        await app.stop()
+    warnings = [c for c in request.of("sendMessage") if c.params["chat_id"] == USER_ID]
+    flood_notices = [c for c in warnings if said([c], Code.TG_FLOOD, count=FLOOD_BACKLOG)]
+    assert len(flood_notices) == 1
+    assert Inbox(store).unhandled() == []  # dropped updates are recorded, never replayed
+    store.close()
+
+
+def test_old_handled_updates_and_delivered_messages_are_pruned(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "r.db")
+    inbox = Inbox(store)
+    inbox.keep(1, "{}")
+    inbox.keep(2, "{}")
+    store.seen_update("1")
+    later = datetime.now(UTC) + timedelta(days=40)
+    pruned = inbox.prune(days=30, now=later)
+    assert (pruned.inbox, pruned.processed_updates) == (1, 1)  # 2 was never handled: kept
+    assert [i for i, _ in inbox.unhandled()] == [2]
+    store.close()
