@@ -21,6 +21,7 @@ from bot.conversation.types import Input
 from bot.drafting.render import render
 from bot.format.catalogue import Code, message
 from bot.format.datafile import save
+from bot.format.report import Report
 from bot.format.text_hygiene import FILENAME_BYTES, clean_text, safe_filename
 from bot.frontends.cli import main, year
 from bot.frontends.settings import add_run_parser, read_token
@@ -294,3 +295,19 @@ def test_nothing_unclean_reaches_the_engine_from_the_terminal(
     service.handle = spy  # type: ignore[method-assign]
     run_chat(service, "cli:t", io.StringIO(f"某{UNCLEAN}局\n"), io.StringIO(), tmp_path, False)
     assert seen[-1] == Input(text="某[2J]0;title局")
+
+
+def test_a_loaded_or_imported_report_keeps_no_control_or_bidi_characters(store: Store) -> None:
+    """Files are an entry too: names and prose of a loaded report are cleaned as typed
+    text is (published HTML often carries U+200E)."""
+    report = Report(
+        "某\u202e局\x1b[2J",
+        2023,
+        narrative={"overview": "本年度\u200e工作\x07稳步推进。"},
+        extra={"answers": {"problems": ["公开\u2066形式单一"]}},
+    )
+    report_id = store.import_report(report, user="cli:test", frontend="test")
+    kept = store.get_report(report_id)
+    assert kept.agency == "某局[2J"
+    assert kept.narrative["overview"] == "本年度工作稳步推进。"
+    assert kept.extra["answers"]["problems"] == ["公开形式单一"]

@@ -11,6 +11,7 @@ makes a name that cannot leave the folder it is written to.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # C0 and C1 controls and DEL, but for \t and \n; the bidi controls: embeddings and
 # overrides (U+202A-U+202E), isolates (U+2066-U+2069) and the marks LRM, RLM and ALM
@@ -28,6 +29,18 @@ def clean_text(text: str) -> str:
     A carriage return goes too: a pasted Windows line end becomes a plain line break.
     """
     return _UNCLEAN.sub("", text)
+
+
+def clean_data(value: Any) -> Any:
+    """``value`` (data as YAML and JSON hold it) with :func:`clean_text` applied to every
+    string in it, keys included."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_data(k): clean_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_data(v) for v in value]
+    return value
 
 
 def _truncate(text: str, limit: int) -> str:

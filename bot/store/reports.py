@@ -33,6 +33,7 @@ from bot.conversation.session import (
 )
 from bot.format.catalogue import Code, UserError
 from bot.format.report import Report
+from bot.format.text_hygiene import clean_data, clean_text
 from bot.store import migrations as schema
 from bot.store.rows import (
     HistoryEntry,
@@ -85,6 +86,19 @@ class StoreRefused(UserError):
 def known_migrations() -> frozenset[str]:
     """The names of the migrations this version applies."""
     return frozenset(m.name for m in migrations.pending(Database(memory=True)))
+
+
+def cleaned(report: Report) -> Report:
+    """``report`` without control or bidi characters in its names and prose."""
+    return Report(
+        clean_text(report.agency),
+        report.year,
+        dict(report.active),
+        {k: list(v) for k, v in report.applications.items()},
+        {k: list(v) for k, v in report.review_litigation.items()},
+        clean_data(report.narrative),
+        clean_data(report.extra),
+    )
 
 
 class Store:
@@ -251,6 +265,7 @@ class Store:
         are not stored. Raises ReportExists (and writes nothing) when it exists and
         ``replace`` is False; ValueError for a value JSON cannot hold.
         """
+        report = cleaned(report)  # a file's names and prose, as the chat keeps typed text
         wanted = [encode_change(c) for c in report_changes(report)]
         stamp = stamp_now()
         with self._atomic():
