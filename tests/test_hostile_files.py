@@ -20,6 +20,7 @@ import time
 import tracemalloc
 import zipfile
 from collections.abc import Callable
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from openpyxl import Workbook
 
 from bot.drafting.render import render
 from bot.format.catalogue import Code
-from bot.importing import files, text
+from bot.importing import files, text, worker
 from bot.importing.files import read_document
 from bot.importing.importer import import_bytes, import_report
 from bot.importing.text import ImportFailed
@@ -336,7 +337,7 @@ def test_a_reader_over_its_time_is_killed() -> None:
     page = b"<html>" + b"<a b='" * 20_000
     start = time.monotonic()
     with pytest.raises(ImportFailed) as caught:
-        read_document_bounded("r.html", page, timeout=1)
+        read_document_bounded("r.html", page, timeout=0.5)
     refusal(caught, Code.IMP_READ_TIMEOUT, "r.html")
     assert time.monotonic() - start < 5
 
@@ -364,6 +365,7 @@ def test_a_reader_that_dies_is_one_coded_line(monkeypatch: pytest.MonkeyPatch) -
     refusal(caught, Code.IMP_READ_FAILED, "r.txt")
 
 
+@cache
 def cases() -> dict[str, tuple[str, bytes]]:
     report = distinct_report()
     out = {
@@ -445,6 +447,26 @@ def test_reportbot_import_stats_a_200_mb_file_before_reading_it(tmp_path: Path) 
 @pytest.fixture
 def svc(store: Store) -> Service:
     return service(store)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bot/service/intake.py read_file calls files.read_document in this process; "
+    "it should call worker.read_document_bounded (drop this mark when it does)",
+)
+def test_a_file_sent_in_the_chat_is_read_within_the_time_limit(
+    svc: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page html.parser takes 2 s over (see above), with the limit at 0.3 s."""
+    monkeypatch.setattr(worker, "TIMEOUT", 0.3)
+    play(svc, SEED_SESSION[:4])
+    before = svc.store.get_report(1)
+    start = time.monotonic()
+    out = send_file(svc, "上年报告.html", b"<html>" + b"<a b='" * 6_000)
+    assert time.monotonic() - start < 1.5
+    assert out[0].code is Code.IMP_CHAT_UNREADABLE
+    assert re.search(pattern(Code.IMP_READ_TIMEOUT, path="上年报告.html").pattern, out[0].text)
+    assert svc.store.get_report(1) == before
 
 
 def test_a_zip_bomb_sent_in_the_chat_is_refused_and_nothing_stored(

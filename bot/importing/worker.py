@@ -69,11 +69,13 @@ def from_json(data: dict[str, Any]) -> Document:
 
 
 def read_document_bounded(
-    name: str, data: bytes, *, timeout: float = TIMEOUT, memory: int = MEMORY
+    name: str, data: bytes, *, timeout: float | None = None, memory: int | None = None
 ) -> Document:
     """:func:`~bot.importing.files.read_document` in a child process of at most ``memory``
-    bytes of address space, killed after ``timeout`` seconds; every failure is an
-    :class:`~bot.importing.text.ImportFailed`."""
+    bytes of address space (:data:`MEMORY`), killed after ``timeout`` seconds
+    (:data:`TIMEOUT`); every failure is an :class:`~bot.importing.text.ImportFailed`."""
+    timeout = TIMEOUT if timeout is None else timeout
+    memory = MEMORY if memory is None else memory
     if len(data) > files.MAX_BYTES:  # before the bytes are copied anywhere
         raise files.too_large(name, len(data))
     header = json.dumps({"name": name, "memory": memory, "cpu": int(timeout) + 5})
