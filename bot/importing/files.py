@@ -186,7 +186,7 @@ def xlsx_document(data: bytes, budget: Budget | None = None) -> Document:
                 lines.append(budget.line(line))
             ws.reset_dimensions()  # the sheet's declared size may lie: go by its cells
             texts: dict[tuple[int, int], str] = {}
-            height = width = 0
+            width = 0
             for r, row in enumerate(ws.iter_rows(), start=1):
                 rows_left -= 1
                 places_left -= max(1, len(row))
@@ -194,7 +194,7 @@ def xlsx_document(data: bytes, budget: Budget | None = None) -> Document:
                     raise TooComplex
                 for c in row:
                     if isinstance(c, ReadOnlyCell):  # a cell of the file, not a filler
-                        height, width = max(height, r), max(width, c.column)
+                        width = max(width, c.column)
                         if text := squeeze(_xlsx_text(c.value)):
                             texts[r, c.column] = text
             with ws._get_source() as source:  # read-only openpyxl gives no merges: read them
@@ -206,10 +206,10 @@ def xlsx_document(data: bytes, budget: Budget | None = None) -> Document:
                 if places_left < 0:
                     raise TooComplex
                 spans[min_row, min_col] = max_col - min_col + 1
-                covered |= {(r, c) for r in range(min_row, max_row + 1)
-                            for c in range(min_col, max_col + 1)}  # fmt: skip
-                covered.discard((min_row, min_col))
-                height, width = max(height, max_row), max(width, max_col)
+                area = {(r, c) for r in range(min_row, max_row + 1)
+                        for c in range(min_col, max_col + 1)}  # fmt: skip
+                covered |= area - {(min_row, min_col)}  # as openpyxl: overlaps stay covered
+                width = max(width, max_col)
             for r in sorted({r for r, c in texts if (r, c) not in covered}):
                 budget.take(width, 0)
                 cells = tuple(
