@@ -449,11 +449,6 @@ def svc(store: Store) -> Service:
     return service(store)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/service/intake.py read_file calls files.read_document in this process; "
-    "it should call worker.read_document_bounded (drop this mark when it does)",
-)
 def test_a_file_sent_in_the_chat_is_read_within_the_time_limit(
     svc: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -19,9 +19,9 @@ from bot.conversation.types import Outgoing, say
 from bot.format.catalogue import Code, UserError
 from bot.format.model import ReportModel
 from bot.format.report import Report
-from bot.importing.files import read_document
 from bot.importing.importer import ImportResult, describe, import_document
 from bot.importing.text import Document
+from bot.importing.worker import read_document_bounded
 from bot.store.reports import Store
 
 NO_YEAR = Code.IMP_NO_TITLE
@@ -33,7 +33,7 @@ def read_file(name: str, data: bytes) -> Read:
     database, so a front end may run it in another thread, and the service runs it before
     a turn's transaction."""
     try:
-        return read_document(name, data)
+        return read_document_bounded(name, data)  # a child process, bounded in memory and time
     except UserError as exc:
         return exc
 
