@@ -11,12 +11,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from telegram.request import BaseRequest, RequestData
 
 from bot.format.catalogue import Code
+from bot.frontends import telegram_handlers as handlers
 from bot.frontends.settings import Settings
 from bot.frontends.telegram_bot import App, Deps, build_application, replay
 from bot.frontends.telegram_handlers import FLOOD_BACKLOG
+from bot.service.intake import Read
 from bot.service.turns import Service
 from bot.store.inbox import Inbox
 from bot.store.reports import Store
@@ -26,6 +29,7 @@ from tests.helpers.telegram_fakes import (
     USER_ID,
     RecordingRequest,
     as_update,
+    document_data,
     said,
     text_data,
 )
@@ -136,4 +140,36 @@ def test_old_handled_updates_and_delivered_messages_are_pruned(tmp_path: Path) -
     pruned = inbox.prune(days=30, now=later)
     assert (pruned.inbox, pruned.processed_updates) == (1, 1)  # 2 was never handled: kept
     assert [i for i, _ in inbox.unhandled()] == [2]
+    store.close()
+
+
+async def test_a_slow_upload_keeps_nobody_waiting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that takes seconds to read (a hostile one, up to the worker's timeout) is
+    read in a thread: another officer is answered meanwhile."""
+    real = handlers.read_file
+
+    def slow_read(name: str, data: bytes) -> Read:
+        time.sleep(2.0)
+        return real(name, data)
+
+    monkeypatch.setattr(handlers, "read_file", slow_read)
+    request = SlowChat(USER_ID, delay=0.0)
+    request.uploads["F1"] = "不是报告".encode()
+    app, store = bot_on(tmp_path / "r.db", request)
+    async with app:
+        await app.start()
+        for data in [text_data(line) for line in LINES]:  # a report open to send it to
+            await app.update_queue.put(as_update(data, app.bot))
+        upload = document_data("上年报告.txt")
+        await app.update_queue.put(as_update(upload, app.bot))
+        await asyncio.sleep(0.2)
+        asked = time.monotonic()
+        await app.update_queue.put(as_update(text_data("/start", user_id=OTHER), app.bot))
+        await until(lambda: OTHER in request.at)
+        assert request.at[OTHER] - asked < 1.0  # not after the 2 s read
+        await until(lambda: store.update_seen(str(upload["update_id"])))
+        await until(lambda: request.at[USER_ID] > request.at[OTHER])  # its reply came later
+        await app.stop()
     store.close()
