@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from telegram.request import BaseRequest, RequestData
 
+from bot.conversation.session import Change
 from bot.format.catalogue import Code
 from bot.frontends import telegram_handlers as handlers
 from bot.frontends.settings import Settings
@@ -22,6 +23,7 @@ from bot.frontends.telegram_handlers import FLOOD_BACKLOG
 from bot.service.intake import Read
 from bot.service.turns import Service
 from bot.store.inbox import Inbox
+from bot.store.pruning import prune
 from bot.store.reports import Store
 from tests.helpers.chat_script import SEED_SESSION
 from tests.helpers.telegram_fakes import (
@@ -130,16 +132,23 @@ async def test_a_flood_is_answered_once_and_keeps_nobody_waiting(tmp_path: Path)
     store.close()
 
 
-def test_old_handled_updates_and_delivered_messages_are_pruned(tmp_path: Path) -> None:
+def test_old_handled_updates_messages_and_history_are_pruned(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "r.db")
     inbox = Inbox(store)
     inbox.keep(1, "{}")
     inbox.keep(2, "{}")
     store.seen_update("1")
-    later = datetime.now(UTC) + timedelta(days=40)
-    pruned = inbox.prune(days=30, now=later)
+    old = store.create_report("甲局", 2020, None, user="u", frontend="test")
+    new = store.create_report("甲局", 2024, None, user="u", frontend="test")
+    for rid in (old, new):
+        store.apply(rid, [Change("active", "licensing", 1)], None, user="u", frontend="test")
+    later = datetime.now(UTC) + timedelta(days=40)  # 2020 is more than 3 years back
+    pruned = prune(store, days=30, history_years=3, now=later)
     assert (pruned.inbox, pruned.processed_updates) == (1, 1)  # 2 was never handled: kept
     assert [i for i, _ in inbox.unhandled()] == [2]
+    assert store.history(old) == []  # its history goes, its answers stay
+    assert store.get_report(old).active == {"licensing": 1}
+    assert len(store.history(new)) == 1
     store.close()
 
 

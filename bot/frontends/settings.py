@@ -22,6 +22,7 @@ from urllib.parse import quote, urlsplit
 
 from bot.format.catalogue import Code, UserError, message
 from bot.office.rules import REMIND_DAYS
+from bot.store.pruning import KEEP_DAYS, KEEP_HISTORY_YEARS
 
 DEFAULT_DB = Path("data") / "reportbot.db"
 # the umask of every command: the files it creates (the database, its WAL, exports) are
@@ -61,6 +62,8 @@ class Settings:
     webhook: Webhook | None = None
     remind_days: tuple[int, ...] = REMIND_DAYS  # days before 31 January editors are reminded
     remind_every: float = 3600.0  # seconds between two looks for reminders due
+    keep_days: int = KEEP_DAYS  # handled updates and delivered messages, then pruned
+    keep_history_years: int = KEEP_HISTORY_YEARS  # a report's change history, by its year
 
 
 def _url(option: str, value: str) -> str:
@@ -116,7 +119,16 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> 
         raise UserError(Code.TG_BAD_REMIND_DAYS, value=args.remind_days) from exc
     if not days or min(days) < 0:
         raise UserError(Code.TG_BAD_REMIND_DAYS, value=args.remind_days)
-    return Settings(token, Path(args.db), base_url, file_url, webhook, days)
+    return Settings(
+        token,
+        Path(args.db),
+        base_url,
+        file_url,
+        webhook,
+        days,
+        keep_days=max(1, int(args.keep_days)),
+        keep_history_years=max(1, int(args.keep_history_years)),
+    )
 
 
 def add_run_parser(
@@ -155,6 +167,18 @@ def add_run_parser(
         default=",".join(map(str, REMIND_DAYS)),
         metavar="DAYS",
         help="days before the 31 January deadline to remind editors (default: %(default)s)",
+    )
+    p.add_argument(
+        "--keep-days",
+        type=int,
+        default=KEEP_DAYS,
+        help="days handled updates and delivered messages are kept (default: %(default)s)",
+    )
+    p.add_argument(
+        "--keep-history-years",
+        type=int,
+        default=KEEP_HISTORY_YEARS,
+        help="years a report's change history is kept after its year (default: %(default)s)",
     )
     return p
 

@@ -67,6 +67,7 @@ from bot.frontends.telegram_handlers import (
 )
 from bot.service.turns import Service, load_prompts
 from bot.store.inbox import Inbox
+from bot.store.pruning import KEEP_DAYS, KEEP_HISTORY_YEARS, prune
 from bot.store.reports import Store, StoreError
 
 __all__ = ["App", "Deps", "add_run_parser", "build_application", "cmd_run", "main", "remind"]
@@ -76,6 +77,7 @@ RATE_LIMIT_RETRIES = 5  # a 429 is waited out (its retry_after) and sent again, 
 NETWORK_RETRIES = 6  # a 5xx, a timeout or a dropped connection: tried again this often,
 RETRY_DELAY, RETRY_DELAY_MAX = 0.5, 10.0  # after 0.5, 1, 2, 4, 8, 10 s (25.5 s in all)
 DELIVER_EVERY = 5.0  # seconds between two looks at the outbox by the delivery job
+KEEP_KEY = "keep"
 PRUNE_EVERY = 24 * 3600.0  # seconds between two prunings of old updates and messages
 CONCURRENT_UPDATES = 64  # updates handled at once (of different chats; see Deps.lock)
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -164,10 +166,10 @@ def replay(app: App, inbox: Inbox) -> int:
     return len(unhandled)
 
 
-async def prune(context: Context) -> None:
-    """Daily: forget processed updates and delivered messages older than a month."""
-    pruned = Inbox(deps(context).store).prune()
-    log.info("pruned %s", pruned)
+async def prune_daily(context: Context) -> None:
+    """Daily: forget handled updates, delivered messages and old history (the settings')."""
+    days, years = context.bot_data.get(KEEP_KEY, (KEEP_DAYS, KEEP_HISTORY_YEARS))
+    log.info("pruned %s", prune(deps(context).store, days, years))
 
 
 async def post_init(app: App) -> None:
@@ -180,7 +182,7 @@ async def post_init(app: App) -> None:
         found.service.workflow.invite_link = lambda code: f"https://t.me/{username}?start={code}"
         replay(app, Inbox(found.store))
     if app.job_queue is not None:
-        app.job_queue.run_repeating(prune, interval=PRUNE_EVERY, first=60.0, name="pruning")
+        app.job_queue.run_repeating(prune_daily, interval=PRUNE_EVERY, first=60.0, name="pruning")
         every = float(app.bot_data.get(REMIND_EVERY_KEY, 3600.0))
         app.job_queue.run_repeating(remind, interval=every, first=1.0, name="reminders")
         app.job_queue.run_repeating(
@@ -230,6 +232,7 @@ def build_application(
     app.bot_data[DEPS] = found
     app.bot_data[REMIND_DAYS_KEY] = settings.remind_days
     app.bot_data[REMIND_EVERY_KEY] = settings.remind_every
+    app.bot_data[KEEP_KEY] = (settings.keep_days, settings.keep_history_years)
     app.add_handler(TypeHandler(Update, guard), group=-1)
     app.add_handler(TypeHandler(Update, mark_handled), group=1)
     message_only = filters.UpdateType.MESSAGE

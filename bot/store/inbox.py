@@ -1,4 +1,4 @@
-"""The durable inbox of Telegram updates, and the pruning of what is no longer needed.
+"""The durable inbox of Telegram updates (pruned by :mod:`bot.store.pruning`).
 
 Telegram forgets an update once the bot has confirmed it (by asking for the next ones,
 or by answering the webhook). :class:`Inbox` keeps each update in SQLite before that
@@ -10,22 +10,8 @@ of a :class:`~bot.store.reports.Store`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-
 from bot.store.reports import Store
 from bot.store.rows import stamp_now
-
-KEEP_DAYS = 30  # processed updates and delivered messages are pruned after this long
-
-
-@dataclass(frozen=True, slots=True)
-class Pruned:
-    """How many rows a pruning removed, by table."""
-
-    inbox: int
-    processed_updates: int
-    outbox: int
 
 
 class Inbox:
@@ -52,23 +38,3 @@ class Inbox:
             " (select update_key from processed_updates) order by update_id"
         ).fetchall()
         return [(int(i), str(d)) for i, d in rows]
-
-    def prune(self, days: int = KEEP_DAYS, now: datetime | None = None) -> Pruned:
-        """Remove processed updates and delivered messages older than ``days``."""
-        cutoff = ((now or datetime.now(UTC)) - timedelta(days=days)).isoformat()
-        with self.store.transaction():
-            inbox = self.db.execute(
-                "delete from inbox where received_at < ? and cast(update_id as text) in"
-                " (select update_key from processed_updates)",
-                [cutoff],
-            ).rowcount
-            processed = self.db.execute(
-                "delete from processed_updates where at < ? and update_key not in"
-                " (select cast(update_id as text) from inbox)",
-                [cutoff],
-            ).rowcount
-            outbox = self.db.execute(
-                "delete from outbox where delivered_at is not null and delivered_at < ?",
-                [cutoff],
-            ).rowcount
-        return Pruned(inbox, processed, outbox)
