@@ -157,7 +157,8 @@ def test_no_file_is_read_and_no_draft_made_while_holding_the_write_lock(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Other officers' turns wait for the write lock: reading a file sent (seconds for a
-    big one) and rendering a draft happen outside the turn's transaction."""
+    big one), rendering a draft and composing a submission happen outside the turn's
+    transaction."""
     seen: list[str] = []
     locked: list[str] = []
 
@@ -180,8 +181,12 @@ def test_no_file_is_read_and_no_draft_made_while_holding_the_write_lock(
         watch(f"render {fmt}")
         return b"draft"
 
+    def narrative(report: Report) -> Report:
+        watch("compose")
+        return report
+
     monkeypatch.setattr(turns, "read_file", read_file)
-    svc = Service(store, drafter=Drafter(preview, render), today=lambda: chat.TODAY)
+    svc = Service(store, drafter=Drafter(preview, render, narrative), today=lambda: chat.TODAY)
     chat.play(svc, SEED_SESSION[:4])
     assert Code.IMP_CHAT_ASK in codes(chat.say(svc, "导入上年报告"))
     pasted = chat.say(svc, f"{SEED_SESSION[0]}2022年政府信息公开工作年度报告\n一、总体情况")
@@ -190,5 +195,6 @@ def test_no_file_is_read_and_no_draft_made_while_holding_the_write_lock(
     chat.say(svc, "预览")
     chat.say(svc, "导出")
     assert any(m.document for m in chat.say(svc, "docx"))
-    assert seen == ["read", "read", "preview", "render docx"]
+    assert codes(chat.say(svc, "提交"))[0] is Code.REV_SUBMIT_ERRORS  # checked, composed
+    assert seen == ["read", "read", "preview", "render docx", "compose"]
     assert locked == ["read"]  # only the pasted text, a message's length, is read in the turn

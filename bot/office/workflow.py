@@ -30,7 +30,7 @@ from bot.drafting.compliance import check_draft
 from bot.drafting.render import Drafter
 from bot.format.catalogue import Code, message
 from bot.format.datafile import dumps, from_data, parse_text
-from bot.format.findings import Severity
+from bot.format.findings import Finding, Severity
 from bot.format.model import ReportModel
 from bot.format.report import Report
 from bot.office.rules import (
@@ -54,6 +54,16 @@ from bot.store.reports import Store
 log = logging.getLogger(__name__)
 MAX_ID_DIGITS = 18  # an SQLite integer has at most 19 digits
 Management = Invite | Members | RemoveMember | RevokeInvite
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A submission made ready outside the write lock: the report as checked, the
+    findings, and the data file of the version."""
+
+    report: Report
+    findings: list[Finding]
+    data: str
 
 
 @dataclass
@@ -99,14 +109,19 @@ class Workflow:
         return self.history(session.report_id)
 
     def submit_open(
-        self, user: str, session: Session, previous: Report | None
+        self,
+        user: str,
+        session: Session,
+        previous: Report | None,
+        prepared: Prepared | None = None,
     ) -> list[Outgoing]:
         """提交 the open report."""
         if session.report_id is None:
             return [say(Code.CHAT_NO_REPORT)]
         role = self.role_for_report(user, session.report_id)
-        assert role is not None  # the service opens only a member's report
-        return self.submit(user, session, role, previous)
+        if role is None:  # no longer a member
+            return [say(Code.CHAT_NO_REPORT)]
+        return self.submit(user, session, role, previous, prepared)
 
     def manage(self, user: str, session: Session, command: Management) -> list[Outgoing]:
         """Manage the members of the open report's agency, or of the user's only agency."""
@@ -201,15 +216,32 @@ class Workflow:
 
     # --- submission and review ------------------------------------------------------------
 
+    def prepare(self, report_id: int, previous: Report | None) -> Prepared:
+        """The checks and the snapshot of a submission, made before the write lock is
+        taken (they compose the whole draft)."""
+        report = self.store.get_report(report_id)
+        data = dumps(self.drafter.narrative(report))
+        return Prepared(report, check_draft(report, previous, self.m), data)
+
     def submit(
-        self, user: str, session: Session, role: str, previous: Report | None
+        self,
+        user: str,
+        session: Session,
+        role: str,
+        previous: Report | None,
+        prepared: Prepared | None = None,
     ) -> list[Outgoing]:
-        """Submit the open report: errors block, warnings need their explanations."""
+        """Submit the open report: errors block, warnings need their explanations.
+
+        ``prepared`` (:meth:`prepare`) is used when the report has not changed since."""
         if not can(role, "submit"):
             return [Outgoing(forbidden(role, "submit"), Code.REV_FORBIDDEN)]
         assert session.report_id is not None
         report = self.store.get_report(session.report_id)
-        findings = check_draft(report, previous, self.m)
+        if prepared is None or prepared.report != report:  # changed meanwhile: again
+            prepared = self.prepare(session.report_id, previous)
+            report = prepared.report
+        findings = prepared.findings
         errors = [f for f in findings if f.severity is Severity.ERROR]
         if errors:
             return [say(Code.REV_SUBMIT_ERRORS, errors=len(errors))]
@@ -221,7 +253,7 @@ class Workflow:
                 say(Code.REV_SUBMIT_UNEXPLAINED, count=len(unexplained)),
                 Outgoing(unexplained[0].message(), Code.CHAT_WARNING_ASK),
             ]
-        return self._submit(user, session.report_id, report, findings)
+        return self._submit(user, session.report_id, report, findings, prepared.data)
 
     def explanation_needed(
         self, session: Session, report: Report, previous: Report | None
@@ -236,9 +268,8 @@ class Workflow:
         return None
 
     def _submit(
-        self, user: str, report_id: int, report: Report, findings: list[Any]
+        self, user: str, report_id: int, report: Report, findings: list[Any], data: str
     ) -> list[Outgoing]:
-        data = dumps(self.drafter.narrative(report))
         versions = self.ws.versions(report_id)
         version = self.ws.submit(report_id, data, content_hash(data), user)
         last = versions[-1] if versions else None

@@ -12,7 +12,7 @@ user's queued messages come last. Front ends only translate inputs and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -66,8 +66,8 @@ __all__ = ["Drafter", "Outgoing", "Service", "load_prompts"]
 # an input, then the engine again after each effect that moved the officer (opening a
 # report, joining an agency, reading a file); never more than this many times a turn
 MAX_ROUNDS = 4
-Done = tuple[list[Outgoing], bool]  # an effect's messages, and whether to resume after it
 Later = Outgoing | Callable[[], list[Outgoing]]  # a message, or one made after the commit
+Done = tuple[Sequence[Later], bool]  # an effect's messages, and whether to resume after it
 
 
 def load_prompts() -> None:
@@ -199,6 +199,20 @@ class Service:
 
         return make
 
+    def submit_later(self, user: str, report_id: int | None, previous: Report | None) -> Later:
+        """A submission, made once the turn is committed: checked and composed before
+        the write lock, then recorded in a transaction of its own."""
+
+        def make() -> list[Outgoing]:
+            prepared = None if report_id is None else self.workflow.prepare(report_id, previous)
+            with self.store.transaction():
+                session = self.store.load_session(user) or Session(user)
+                out = self.workflow.submit_open(user, session, previous, prepared)
+                self.store.save_session(session)
+            return out
+
+        return make
+
     def carry_out(
         self,
         effect: Effect,
@@ -215,7 +229,7 @@ class Service:
             case Preview() | Check() | Export():  # made after the turn: see draft_later
                 raise ValueError(f"{effect} is drafted after the turn")
             case Submit():
-                return wf.submit_open(user, session, ctx.previous), False
+                return [self.submit_later(user, session.report_id, ctx.previous)], False
             case Explain(text=text):
                 return self.explain(user, session, text, ctx, frontend)
             case History():
@@ -263,8 +277,7 @@ class Service:
         if following is not None:
             return [*out, following], False
         session.restart()
-        role = self.workflow.role_for_report(user, session.report_id)
-        return out + self.workflow.submit(user, session, role or "", ctx.previous), False
+        return [*out, self.submit_later(user, session.report_id, ctx.previous)], False
 
     def create(self, new: NewReport, session: Session, user: str, frontend: str) -> list[Outgoing]:
         """Create (or open, if it exists) the report the engine asked for.
