@@ -18,6 +18,7 @@ import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -90,14 +91,11 @@ def known_migrations() -> frozenset[str]:
 
 def cleaned(report: Report) -> Report:
     """``report`` without control or bidi characters in its names and prose."""
-    return Report(
-        clean_text(report.agency),
-        report.year,
-        dict(report.active),
-        {k: list(v) for k, v in report.applications.items()},
-        {k: list(v) for k, v in report.review_litigation.items()},
-        clean_data(report.narrative),
-        clean_data(report.extra),
+    return replace(
+        report,
+        agency=clean_text(report.agency),
+        narrative=clean_data(report.narrative),
+        extra=clean_data(report.extra),
     )
 
 
