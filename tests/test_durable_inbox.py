@@ -19,10 +19,11 @@ from bot.format.catalogue import Code
 from bot.frontends import telegram_handlers as handlers
 from bot.frontends.settings import Settings
 from bot.frontends.telegram_bot import App, Deps, build_application, replay
-from bot.frontends.telegram_handlers import FLOOD_BACKLOG
+from bot.frontends.telegram_handlers import FLOOD_BACKLOG, deliver
 from bot.service.intake import Read
 from bot.service.turns import Service
 from bot.store.inbox import Inbox
+from bot.store.office import WorkflowStore
 from bot.store.pruning import prune
 from bot.store.reports import Store
 from tests.helpers.chat_script import SEED_SESSION
@@ -181,4 +182,29 @@ async def test_a_slow_upload_keeps_nobody_waiting(
         await until(lambda: store.update_seen(str(upload["update_id"])))
         await until(lambda: request.at[USER_ID] > request.at[OTHER])  # its reply came later
         await app.stop()
+    store.close()
+
+
+async def test_two_deliveries_at_once_send_each_queued_message_once(tmp_path: Path) -> None:
+    """After a turn and in the delivery job, two deliveries may run at once (each awaits
+    Telegram between messages): a queued message is taken by one of them only, and one
+    Telegram refused for a passing reason goes with the next delivery."""
+    request = SlowChat(OTHER, delay=0.05)
+    app, store = bot_on(tmp_path / "r.db", request)
+    offices = WorkflowStore(store)
+    for i in range(5):
+        offices.notify(f"tg:{OTHER}", {"text": f"提醒{i}"})
+    offices.notify("cli:zhang", {"text": "终端的消息"})
+    service = app.bot_data["deps"].service
+    async with app:
+        await asyncio.gather(deliver(app.bot, service), deliver(app.bot, service))
+        sent = [c.params["text"] for c in request.of("sendMessage")]
+        assert sorted(sent) == [f"提醒{i}" for i in range(5)]
+        assert [n.message["text"] for n in offices.undelivered()] == ["终端的消息"]
+        request.failures["sendMessage"] = (500, "Internal Server Error")
+        offices.notify(f"tg:{OTHER}", {"text": "稍后送达"})
+        await deliver(app.bot, service)
+        del request.failures["sendMessage"]
+        await deliver(app.bot, service)
+        assert [c.params["text"] for c in request.of("sendMessage")][-1] == "稍后送达"
     store.close()

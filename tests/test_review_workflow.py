@@ -173,6 +173,16 @@ def test_return_fix_resubmit_approve(team: Desk) -> None:
     found = version.fullmatch(first)
     assert found is not None
     assert comments in found["decision"]
+    # every decision says who and when (issue 16: the time was empty)
+    returned_at = ws.versions(1)[0].decided_at
+    assert returned_at is not None
+    detail = message(
+        Code.REV_DECISION_DETAIL,
+        by=REVIEWER,
+        at=returned_at.strftime("%Y-%m-%d %H:%M"),
+        comments=f"：{comments}",
+    )
+    assert found["decision"] == detail
     approved_status = message(Code.REV_STATUS_APPROVED)
     version = pattern(Code.REV_HISTORY_VERSION, number=2, by=EDITOR, status=approved_status)
     assert version.fullmatch(second)

@@ -178,21 +178,20 @@ async def deliver(bot: Bot, service: Service, *, if_queued: bool = False) -> Non
 
     After a turn (``if_queued``) only when the turn queued one; the delivery job looks
     every :data:`DELIVER_EVERY` seconds anyway (messages queued by another process, such
-    as the terminal chat, and those that failed). A message is marked delivered once
-    Telegram took it (or the officer blocked the bot); on any other failure it stays
-    queued and goes with the next delivery.
+    as the terminal chat, and those that failed). Each message is taken from the queue
+    before it is sent, so two deliveries at once never send it twice; when Telegram
+    refuses it for a passing reason it goes back, and with the next delivery (a message
+    for an officer who blocked the bot is dropped). Terminal users' messages stay queued:
+    they are shown when they next open the chat.
     """
-    for notice_id, user, out in service.undelivered(if_queued=if_queued):
-        if not user.startswith(USER_PREFIX):
-            continue  # a terminal user: shown when they next open the chat
+    for notice_id, user, out in service.claim_queued(USER_PREFIX, if_queued=if_queued):
         try:
             await send(bot, int(user.removeprefix(USER_PREFIX)), out)
         except Forbidden:
             log.info("user %s blocked the bot; their message %s is dropped", user, notice_id)
         except TelegramError as exc:
             log.warning("message %s for %s not delivered yet: %s", notice_id, user, exc)
-            continue
-        service.delivered(notice_id)
+            service.release(notice_id)
 
 
 async def deliver_queued(context: Context) -> None:

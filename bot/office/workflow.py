@@ -194,7 +194,7 @@ class Workflow:
                 else message(
                     Code.REV_DECISION_DETAIL,
                     by=v.decided_by,
-                    at="",
+                    at=v.decided_at.strftime("%Y-%m-%d %H:%M") if v.decided_at else "",
                     comments=f"：{v.comments}" if v.comments else "",
                 )
             )

@@ -307,8 +307,12 @@ class Service:
 
     # --- messages for other users (Telegram delivers them as they are queued) --------------
 
-    def undelivered(self, *, if_queued: bool = False) -> list[tuple[int, str, list[Outgoing]]]:
-        """Every queued message: (id, user, messages); mark each with :meth:`delivered`.
+    def claim_queued(
+        self, prefix: str, *, if_queued: bool = False
+    ) -> list[tuple[int, str, list[Outgoing]]]:
+        """The queued messages of the users whose id starts with ``prefix`` (a front
+        end's), taken for sending: (id, user, messages). Each is taken once, even by two
+        deliveries at once; give back one that could not be sent with :meth:`release`.
 
         With ``if_queued``, the outbox is read only if this process queued a message since
         it was last read (after a turn: most turns queue nothing for anyone).
@@ -318,8 +322,8 @@ class Service:
             return []
         ws.notified = False
         as_outgoing = self.workflow.as_outgoing
-        return [(n.id, n.user, as_outgoing(n.user, n.message)) for n in ws.undelivered()]
+        return [(n.id, n.user, as_outgoing(n.user, n.message)) for n in ws.claim(prefix)]
 
-    def delivered(self, notice_id: int) -> None:
-        """Mark one queued message as delivered."""
-        self.workflow.ws.delivered(notice_id)
+    def release(self, notice_id: int) -> None:
+        """Put back a queued message whose sending failed; the next delivery sends it."""
+        self.workflow.ws.release(notice_id)

@@ -63,6 +63,7 @@ class Version:
     submitted_at: datetime
     decided_by: str | None
     comments: str | None
+    decided_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +314,7 @@ class WorkflowStore:
     def _versions(self, where: str, params: list[Any]) -> list[Version]:
         rows = self.db.execute(
             "select id, report_id, number, status, data, hash, submitted_by, submitted_at,"
-            f" decided_by, comments from versions where {where} order by id",
+            f" decided_by, comments, decided_at from versions where {where} order by id",
             params,
         ).fetchall()
         return [
@@ -328,6 +329,7 @@ class WorkflowStore:
                 datetime.fromisoformat(r[7]),
                 r[8],
                 r[9],
+                datetime.fromisoformat(r[10]) if r[10] else None,
             )
             for r in rows
         ]
@@ -352,6 +354,30 @@ class WorkflowStore:
             params,
         ).fetchall()
         return [Notice(int(i), u, json.loads(m)) for i, u, m in rows]
+
+    def claim(self, prefix: str) -> list[Notice]:
+        """Take the queued messages of the users whose id starts with ``prefix`` for
+        sending: marked delivered in the same transaction that reads them, so that two
+        deliveries at once (after a turn, and the delivery job) never send one twice.
+        A message whose sending failed is put back with :meth:`release`."""
+        with self.store.transaction():
+            rows = self.db.execute(
+                'select id, "user", message from outbox where delivered_at is null'
+                ' and substr("user", 1, ?) = ? order by id',
+                [len(prefix), prefix],
+            ).fetchall()
+            if rows:
+                self.db.execute(
+                    "update outbox set delivered_at = ? where id in"
+                    f" ({', '.join('?' * len(rows))})",
+                    [stamp_now(), *(int(r[0]) for r in rows)],
+                )
+        return [Notice(int(i), u, json.loads(m)) for i, u, m in rows]
+
+    def release(self, notice_id: int) -> None:
+        """Put a claimed message back in the queue (its sending failed)."""
+        with self.store.transaction():
+            self.db.execute("update outbox set delivered_at = null where id = ?", [notice_id])
 
     def delivered(self, notice_id: int) -> None:
         """Mark one queued message as delivered."""
