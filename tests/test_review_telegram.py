@@ -133,8 +133,9 @@ async def test_two_editors_a_reviewer_and_an_outsider(office: Office) -> None:
     for data in forged:
         calls = await office.send(data)
         assert message(Code.CHAT_EXPIRED) in text(calls)
-    calls = await office.press(EDITOR, first, APPROVE)  # an editor may not approve
-    assert message(Code.CHAT_EXPIRED) in text(calls)
+    calls = await office.press(EDITOR, first, APPROVE)  # an editor may not approve: told why
+    role, action = message(Code.REV_ROLE_EDITOR), message(Code.REV_ACTION_REVIEW)
+    assert message(Code.REV_FORBIDDEN, role=role, action=action) in text(calls)
     assert ws.versions(1)[0].status == "submitted"
 
     # 退回 with comments: both editors are told

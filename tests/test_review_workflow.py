@@ -84,7 +84,9 @@ def test_outsider_learns_nothing(team: Desk) -> None:
     # forged and replayed review presses do nothing
     assert codes(team.press(OUTSIDER, step, "approve")) == [Code.CHAT_EXPIRED]
     assert codes(team.press(OUTSIDER, "review:999", "approve")) == [Code.CHAT_EXPIRED]
-    assert codes(team.press(EDITOR, step, "approve")) == [Code.CHAT_EXPIRED]
+    # a member who may not review is told why, in terms of the role (issue 16)
+    assert codes(team.press(EDITOR, step, "approve")) == [Code.REV_FORBIDDEN]
+    assert codes(team.say(EDITOR, "审核"))[0] is Code.REV_FORBIDDEN
     assert WorkflowStore(team.store).versions(1)[0].status == "submitted"
     # an outsider cannot claim the agency by typing its name
     team.say(OUTSIDER, "黔西南州工业和信息化局")
@@ -209,3 +211,14 @@ def test_reminders_fire_after_a_restart(tmp_path: Path) -> None:
     due = pattern(Code.REV_REMIND_EDITORS, agency=AGENCY, year=YEAR, deadline="2024年1月31日")
     assert [bool(due.fullmatch(m.text)) for m in inbox if m.code is None] == [True, True]
     store.close()
+
+
+def test_every_member_sees_the_history(team: Desk) -> None:
+    """历史 also for a reviewer, who has no report open (issue 16)."""
+    team.say(EDITOR, "/report")
+    team.say(EDITOR, f"{AGENCY}{YEAR}年")
+    assert codes(team.say(EDITOR, "提交"))[0] is Code.REV_SUBMITTED
+    for member in (REVIEWER, EDITOR, ADMIN):
+        out = team.say(member, "历史")
+        assert out[0].code is Code.REV_HISTORY_HEADER, member
+    assert codes(team.say(OUTSIDER, "历史"))[0] is Code.CHAT_NO_REPORT

@@ -102,11 +102,16 @@ class Workflow:
 
     # --- commands -----------------------------------------------------------------------
 
-    def history_of(self, session: Session) -> list[Outgoing]:
-        """历史 of the open report."""
-        if session.report_id is None:
+    def history_of(self, user: str, session: Session) -> list[Outgoing]:
+        """历史 of the open report, or (with none open, as a reviewer's) of the user's
+        agency's report changed last."""
+        report_id = session.report_id
+        if report_id is None:
+            found = self.ws.reports_and_roles(user)
+            report_id = found[0][0].id if found else None
+        if report_id is None:
             return [say(Code.CHAT_NO_REPORT)]
-        return self.history(session.report_id)
+        return self.history(report_id)
 
     def submit_open(
         self,
@@ -316,7 +321,11 @@ class Workflow:
         return report
 
     def review_list(self, user: str) -> list[Outgoing]:
-        """Show again every version waiting for this user's decision."""
+        """Show again every version waiting for this user's decision; a member who may
+        not review is told so, in terms of their role."""
+        roles = [m.role for m in self.ws.memberships(user)]
+        if roles and not any(can(r, "review") for r in roles):
+            return [Outgoing(forbidden(roles[0], "review"), Code.REV_FORBIDDEN)]
         out = []
         for version in self.ws.pending_versions():
             role = self.role_for_report(user, version.report_id)
@@ -340,9 +349,11 @@ class Workflow:
         valid = number.isascii() and number.isdecimal() and len(number) <= MAX_ID_DIGITS
         version = self.ws.version(int(number)) if valid else None
         role = None if version is None else self.role_for_report(user, version.report_id)
-        if version is None or not can(role, "review") or choice not in ("approve", "return"):
+        if version is None or role is None or choice not in ("approve", "return"):
             log.warning("refused review press %s|%s by %s", step, choice, user)
-            return [say(Code.CHAT_EXPIRED)]
+            return [say(Code.CHAT_EXPIRED)]  # an outsider learns nothing
+        if not can(role, "review"):  # a member: told why, in terms of their role
+            return [Outgoing(forbidden(role, "review"), Code.REV_FORBIDDEN)]
         if version.status != "submitted":
             return [
                 say(

@@ -233,7 +233,7 @@ class Service:
             case Explain(text=text):
                 return self.explain(user, session, text, ctx, frontend)
             case History():
-                return wf.history_of(session), False
+                return wf.history_of(user, session), False
             case ShowReviews():
                 return wf.review_list(user), False
             case Invite() | Members() | RemoveMember() | RevokeInvite():
