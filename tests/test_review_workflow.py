@@ -222,3 +222,31 @@ def test_every_member_sees_the_history(team: Desk) -> None:
         out = team.say(member, "历史")
         assert out[0].code is Code.REV_HISTORY_HEADER, member
     assert codes(team.say(OUTSIDER, "历史"))[0] is Code.CHAT_NO_REPORT
+
+
+def test_a_reviewer_lands_on_the_review_queue_and_never_on_a_new_report(team: Desk) -> None:
+    """Issue 16: reviewers were offered 新建报告 after joining and after every 审核."""
+    code = team.invite(ADMIN, "审核人")
+    joined = team.say("cli:reviewer2", f"/start {code}")
+    assert codes(joined)[0] is Code.REV_JOINED
+    assert Code.REV_NOTHING_TO_REVIEW in codes(joined)
+    offered = [c.label for m in joined for c in m.choices]
+    assert message(Code.CHAT_NEW_REPORT) not in offered
+    assert Code.CHAT_ASK_AGENCY not in codes(joined)
+    refused = team.say("cli:reviewer2", message(Code.CHAT_NEW_REPORT))
+    assert codes(refused)[0] is Code.REV_FORBIDDEN
+
+
+def test_review_again_repeats_the_whole_request(team: Desk) -> None:
+    """Issue 16: 审核 re-sent a 46-character line instead of the notice with the key
+    figures, the findings and what changed."""
+    team.say(EDITOR, "/report")
+    team.say(EDITOR, f"{AGENCY}{YEAR}年")
+    team.say(EDITOR, "提交")
+    first = [m for m in team.resume(REVIEWER) if m.code is Code.REV_REQUEST]
+    again = team.say(REVIEWER, "审核")
+    requests = [m for m in again if m.code is Code.REV_REQUEST]
+    assert [m.text for m in requests] == [first[-1].text]
+    assert requests[0].choices
+    assert any(m.document for m in again)
+    assert again[-1].code is Code.REV_REQUEST  # its buttons are the ones at hand

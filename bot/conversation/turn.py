@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot.conversation.answers import check_carry_forward
 from bot.conversation.command_words import spec
-from bot.conversation.effects import EXPORT_FORMATS, Effect
+from bot.conversation.effects import EXPORT_FORMATS, Effect, ShowReviews
 from bot.conversation.flows import Choice, Flow
 from bot.conversation.flows import Step as Question
 from bot.conversation.journey import (
@@ -250,6 +250,8 @@ class Turn:
             self.ask_agency()
         elif where is Step.SETUP_AGENCY:
             self.say(Code.CHAT_ASK_AGENCY)
+        elif not self.ctx.can_create:
+            self.reviewer_home()
         elif self.ctx.reports:
             choices = (
                 *(Choice(str(r.id), f"{r.agency}{r.year}年") for r in self.ctx.reports),
@@ -260,8 +262,28 @@ class Turn:
         else:
             self.new_report()
 
+    def reviewer_home(self) -> None:
+        """A reviewer's landing: the reports to read, then the versions waiting for them
+        (last, so that their buttons are the ones at hand); never a new report. After
+        审核 the queue alone."""
+        if any(isinstance(e, ShowReviews) for e in self.out.effects):
+            self.session.to(Step.START)
+            return
+        if self.ctx.reports:
+            choices = tuple(Choice(str(r.id), f"{r.agency}{r.year}年") for r in self.ctx.reports)
+            self.session.to(Step.CHOOSE_REPORT)
+            self.choose(Code.CHAT_CHOOSE_REPORT_TO_READ, choices, Step.CHOOSE_REPORT)
+        else:
+            self.session.to(Step.START)
+        self.effect(ShowReviews())
+
     def new_report(self) -> None:
         """Start a new report: for the user's agency, or for an agency they create."""
+        if not self.ctx.can_create:
+            role, action = message(Code.REV_ROLE_REVIEWER), message(Code.REV_ACTION_EDIT)
+            self.say(Code.REV_FORBIDDEN, role=role, action=action)
+            self.reviewer_home()
+            return
         agencies = self.ctx.agencies
         if len(agencies) == 1:
             self.pick_agency(agencies[0].id)

@@ -68,6 +68,7 @@ class Context:
     today: date = field(default_factory=date.today)
     agencies: tuple[AgencyRef, ...] = ()  # where the user may create reports
     can_edit: bool = True  # whether the user may change the open report
+    can_create: bool = True  # whether the user may start reports (false: a reviewer only)
 
 
 @dataclass

@@ -125,6 +125,7 @@ class Code(StrEnum):
     CHAT_LAST_CARRY_FORWARD = "CHAT060"
     CHAT_LAST_IN_FORCE = "CHAT061"
     CHAT_LAST_PROBLEMS = "CHAT062"
+    CHAT_CHOOSE_REPORT_TO_READ = "CHAT063"
 
     # review workflow (bot/office/rules.py, bot/office/workflow.py)
     REV_FORBIDDEN = "REV001"

@@ -330,16 +330,19 @@ class Workflow:
         for version in self.ws.pending_versions():
             role = self.role_for_report(user, version.report_id)
             if can(role, "review") and version.submitted_by != user:
-                report = self._snapshot(version)
-                text = message(
-                    Code.REV_REQUEST,
-                    agency=report.agency,
-                    year=report.year,
-                    number=version.number,
-                    by=version.submitted_by,
-                    summary="",
-                )
-                out += self.as_outgoing(user, self._request(version, text.strip()))
+                # the request as first sent (key figures, findings, changes), else brief
+                text = self.ws.request_text(version.id)
+                if text is None:
+                    report = self._snapshot(version)
+                    text = message(
+                        Code.REV_REQUEST,
+                        agency=report.agency,
+                        year=report.year,
+                        number=version.number,
+                        by=version.submitted_by,
+                        summary="",
+                    ).strip()
+                out += self.as_outgoing(user, self._request(version, text))
         return out or [say(Code.REV_NOTHING_TO_REVIEW)]
 
     def decision(self, user: str, session: Session, step: str, choice: str) -> list[Outgoing]:

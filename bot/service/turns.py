@@ -19,6 +19,7 @@ from datetime import date
 from bot.conversation.answers import words
 from bot.conversation.command_words import commands
 from bot.conversation.effects import (
+    REVIEW_STEP,
     Check,
     Decide,
     Effect,
@@ -104,18 +105,25 @@ class Service:
         ws = self.workflow.ws
         found = ws.reports_and_roles(user)
         reports = tuple(ReportRef(r.id, r.agency, r.year) for r, _ in found)
+        memberships = ws.memberships(user)
         agencies = tuple(
-            AgencyRef(a.agency_id, a.agency, a.level)
-            for a in ws.memberships(user)
-            if can(a.role, "edit")
+            AgencyRef(a.agency_id, a.agency, a.level) for a in memberships if can(a.role, "edit")
         )
+        # a member only where they review starts nothing (a newcomer may create an agency)
+        can_create = bool(agencies) or not memberships
         info, role = next(((r, x) for r, x in found if r.id == session.report_id), (None, ""))
         if info is None:  # no report open, or not one of the user's agencies (any more)
             session.report_id = None
-            return Context(None, reports, None, self.today(), agencies)
+            return Context(None, reports, None, self.today(), agencies, can_create=can_create)
         report = self.store.assembled(info)  # its row was just read with the others
         return Context(
-            report, reports, self.previous(report), self.today(), agencies, can(role, "edit")
+            report,
+            reports,
+            self.previous(report),
+            self.today(),
+            agencies,
+            can(role, "edit"),
+            can_create,
         )
 
     def previous(self, report: Report) -> Report | None:
@@ -154,7 +162,11 @@ class Service:
             out = self.turn(user, inp, frontend, read)
             notices = self.workflow.take_inbox(user)
         made = [m for item in out for m in (item() if callable(item) else [item])]
-        return made + [m for n in notices for m in self.workflow.as_outgoing(user, n)]
+        shown = {m.step for m in made if m.step is not None and m.step.startswith(REVIEW_STEP)}
+        for notice in notices:  # a request the review queue just showed is not repeated
+            if notice.get("step") not in shown:
+                made += self.workflow.as_outgoing(user, notice)
+        return made
 
     def turn(self, user: str, inp: Input, frontend: str, read: Read | None = None) -> list[Later]:
         """The replies to one input: the engine, then its effects, in one loop."""

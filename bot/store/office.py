@@ -374,6 +374,15 @@ class WorkflowStore:
                 )
         return [Notice(int(i), u, json.loads(m)) for i, u, m in rows]
 
+    def request_text(self, version_id: int) -> str | None:
+        """The text of the review request first queued for a version, if any."""
+        row = self.db.execute(
+            "select json_extract(message, '$.text') from outbox"
+            " where json_extract(message, '$.version') = ? order by id limit 1",
+            [version_id],
+        ).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
     def release(self, notice_id: int) -> None:
         """Put a claimed message back in the queue (its sending failed)."""
         with self.store.transaction():
