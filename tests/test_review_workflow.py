@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -175,13 +175,13 @@ def test_return_fix_resubmit_approve(team: Desk) -> None:
     found = version.fullmatch(first)
     assert found is not None
     assert comments in found["decision"]
-    # every decision says who and when (issue 16: the time was empty)
+    # every decision says who and when, in China's time (issue 16: the time was empty)
     returned_at = ws.versions(1)[0].decided_at
     assert returned_at is not None
     detail = message(
         Code.REV_DECISION_DETAIL,
         by=REVIEWER,
-        at=returned_at.strftime("%Y-%m-%d %H:%M"),
+        at=returned_at.astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M"),
         comments=f"：{comments}",
     )
     assert found["decision"] == detail

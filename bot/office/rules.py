@@ -9,12 +9,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from bot.format.catalogue import Code, message
 from bot.format.findings import Finding, Severity
 from bot.format.model import ReportModel
 from bot.format.report import Report
+
+# The time officers read: UTC+8 all year (China has no daylight saving time).
+CHINA_TIME = timezone(timedelta(hours=8), "CST")
 
 # What each role may do. Reviewers read and decide; editors fill in and submit; the
 # admin (who created the agency) does both and manages the members.
@@ -52,6 +55,11 @@ def can(role: str | None, action: str) -> bool:
 def role_name(role: str) -> str:
     """The Chinese name of a role."""
     return message(ROLE_NAMES[role])
+
+
+def local_time(at: datetime) -> str:
+    """A stored (UTC) time as officers read it: China Standard Time, to the minute."""
+    return at.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
 
 
 def forbidden(role: str, action: str) -> str:

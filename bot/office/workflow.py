@@ -43,6 +43,7 @@ from bot.office.rules import (
     deadline,
     editor_reminders,
     forbidden,
+    local_time,
     reviewer_reminders,
     role_from_text,
     role_name,
@@ -199,7 +200,7 @@ class Workflow:
                 else message(
                     Code.REV_DECISION_DETAIL,
                     by=v.decided_by,
-                    at=v.decided_at.strftime("%Y-%m-%d %H:%M") if v.decided_at else "",
+                    at=local_time(v.decided_at) if v.decided_at else "",
                     comments=f"：{v.comments}" if v.comments else "",
                 )
             )
@@ -207,7 +208,7 @@ class Workflow:
                 message(
                     Code.REV_HISTORY_VERSION,
                     number=v.number,
-                    submitted_at=v.submitted_at.strftime("%Y-%m-%d %H:%M"),
+                    submitted_at=local_time(v.submitted_at),
                     by=v.submitted_by,
                     status=message(STATUS_NAMES[v.status]),
                     decision=decision,
