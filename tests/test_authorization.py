@@ -59,8 +59,9 @@ def test_an_editors_file_is_still_read(team: Desk) -> None:
 def test_a_name_never_claims_an_agency_without_members(store: Store) -> None:
     store.import_report(Report(AGENCY, YEAR - 1), user="cli:operator", frontend="cli")
     svc = chat.service(store)
-    out = chat.play(svc, SEED_SESSION[:4])  # agency, level, region, year
-    assert codes(out)[0] is Code.REV_AGENCY_TAKEN
+    out = chat.play(svc, SEED_SESSION[:1])  # the name: told at once (issue 16)
+    assert codes(out) == [Code.REV_AGENCY_TAKEN]
+    assert codes(chat.play(svc, SEED_SESSION[1:4]))[0] is not Code.CHAT_REPORT_CREATED
     assert WorkflowStore(store).memberships(chat.USER) == []
     assert [r.year for r in store.list_reports()] == [YEAR - 1]
 

@@ -27,9 +27,12 @@ def answer_setup(t: Turn, text: str) -> None:
     elif where is Step.SETUP_CHOOSE_AGENCY:
         choose_agency(t, value)
     elif where is Step.SETUP_AGENCY:
-        agency = " ".join(text.split())
+        agency = agency_name(text)
         if not 2 <= len(agency) <= MAX_AGENCY:
             t.say(Code.CHAT_BAD_AGENCY)
+            return
+        if t.ctx.name_taken:  # said at once, not after three more questions
+            t.say(Code.REV_AGENCY_TAKEN, agency=agency)
             return
         t.session.pending = SetupAnswers(agency)
         t.session.to(Step.SETUP_LEVEL)
@@ -49,6 +52,11 @@ def answer_setup(t: Turn, text: str) -> None:
         t.ask_year()
     else:
         choose_year(t, answers, value)
+
+
+def agency_name(text: str) -> str:
+    """An agency's name as typed, as it is kept (single spaces, trimmed)."""
+    return " ".join(text.split())
 
 
 def choose_agency(t: Turn, value: str) -> None:

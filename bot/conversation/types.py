@@ -69,6 +69,7 @@ class Context:
     agencies: tuple[AgencyRef, ...] = ()  # where the user may create reports
     can_edit: bool = True  # whether the user may change the open report
     can_create: bool = True  # whether the user may start reports (false: a reviewer only)
+    name_taken: bool = False  # the agency name just typed belongs to an existing agency
 
 
 @dataclass

@@ -41,7 +41,8 @@ from bot.conversation.effects import (
 )
 from bot.conversation.engine import handle
 from bot.conversation.flows import Flow, flow
-from bot.conversation.session import Change, Explanations, Session
+from bot.conversation.session import Change, Explanations, Session, Step
+from bot.conversation.setup import agency_name
 from bot.conversation.types import (
     AgencyRef,
     Context,
@@ -100,8 +101,9 @@ class Service:
 
     # --- what the user may see -----------------------------------------------------------
 
-    def context(self, user: str, session: Session) -> Context:
-        """What the engine needs to know, limited to the user's own agencies."""
+    def context(self, user: str, session: Session, inp: Input | None = None) -> Context:
+        """What the engine needs to know, limited to the user's own agencies (and, for a
+        new agency's name, whether it is taken)."""
         ws = self.workflow.ws
         found = ws.reports_and_roles(user)
         reports = tuple(ReportRef(r.id, r.agency, r.year) for r, _ in found)
@@ -114,7 +116,20 @@ class Service:
         info, role = next(((r, x) for r, x in found if r.id == session.report_id), (None, ""))
         if info is None:  # no report open, or not one of the user's agencies (any more)
             session.report_id = None
-            return Context(None, reports, None, self.today(), agencies, can_create=can_create)
+            taken = (
+                inp is not None
+                and session.step is Step.SETUP_AGENCY
+                and ws.agency_id(agency_name(inp.text)) is not None
+            )
+            return Context(
+                None,
+                reports,
+                None,
+                self.today(),
+                agencies,
+                can_create=can_create,
+                name_taken=taken,
+            )
         report = self.store.assembled(info)  # its row was just read with the others
         return Context(
             report,
@@ -176,7 +191,7 @@ class Service:
         for _ in range(MAX_ROUNDS):
             if following is None:
                 break
-            ctx = self.context(user, session)
+            ctx = self.context(user, session, following)
             outcome = handle(self.flow, session, following, ctx, self.m)
             session, following = outcome.session, None
             self.store.apply(
