@@ -200,7 +200,8 @@ class Turn:
         elif self.session.step is Step.MENU:
             self.menu()
         elif self.session.step is Step.DONE:
-            self.go(None, remember=False)
+            if not self.out.replies:  # said once; again only when nothing else answers
+                self.go(None, remember=False)
         elif self.session.step is Step.EXPORT:
             self.ask_export()
         else:
