@@ -294,7 +294,7 @@ def test_nothing_unclean_reaches_the_engine_from_the_terminal(
 
     service.handle = spy  # type: ignore[method-assign]
     run_chat(service, "cli:t", io.StringIO(f"某{UNCLEAN}局\n"), io.StringIO(), tmp_path, False)
-    assert seen[-1] == Input(text="某[2J]0;title局")
+    assert seen[-1].text == "某[2J]0;title局"
 
 
 def test_a_loaded_or_imported_report_keeps_no_control_or_bidi_characters(store: Store) -> None:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.conversation.types import Input
 from bot.format.catalogue import Code, message
+from bot.service.turns import Outgoing
 from bot.store.office import WorkflowStore
 from bot.store.reports import Store
 from tests.helpers.catalogue import pattern
@@ -247,3 +249,35 @@ def test_review_again_repeats_the_whole_request(team: Desk) -> None:
     assert requests[0].choices
     assert any(m.document for m in again)
     assert again[-1].code is Code.REV_REQUEST  # its buttons are the ones at hand
+
+
+def test_colleagues_are_named_as_people(store: Store) -> None:
+    """Issue 16: members, submissions, requests and history named ids (tg:100000002)."""
+    desk = Desk(store)
+    svc = desk.svc
+    names = {ADMIN: "张主任", EDITOR: "李科员", REVIEWER: "王审核"}
+
+    def say(user: str, text: str) -> list[Outgoing]:
+        return svc.handle(user, Input(text=text, name=names.get(user, "")), "test")
+
+    desk.say = say  # type: ignore[method-assign]
+    say(ADMIN, "/start")
+    for line in SEED_SESSION:
+        say(ADMIN, line)
+    desk.join(ADMIN, EDITOR, "填报人")
+    desk.join(ADMIN, REVIEWER, "审核人")
+    members = say(ADMIN, "成员")[0].text
+    assert "李科员" in members
+    assert EDITOR in members  # the id an admin acts on is still there
+    submitted = say(ADMIN, "提交")[0]
+    assert submitted.code is Code.REV_SUBMITTED
+    assert "王审核" in submitted.text
+    assert REVIEWER not in submitted.text
+    request = next(m for m in say(REVIEWER, "审核") if m.code is Code.REV_REQUEST)
+    assert "张主任" in request.text
+    assert ADMIN not in request.text
+    history = say(REVIEWER, "历史")[0].text
+    assert "张主任" in history
+    assert ADMIN not in history
+    assert say(ADMIN, "移除成员 李科员")[0].code is Code.REV_MEMBER_REMOVED
+    assert EDITOR not in say(ADMIN, "成员")[0].text

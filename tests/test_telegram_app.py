@@ -61,6 +61,7 @@ from tests.helpers.telegram_fakes import (
 )
 
 LONG_PARAGRAPH = "本年度依法公开政府信息，" * 100  # 1,200 characters
+OFFICER_NAME = "王"  # the fakes' officer's Telegram first name, as colleagues read it
 
 
 class Officer:
@@ -167,7 +168,8 @@ async def test_post_shutdown_closes_the_store(store: Store) -> None:
 async def test_start_asks_for_the_agency_in_html(officer: Officer, word: str) -> None:
     [call] = await officer.say(word)
     [(user, inp, frontend, _)] = officer.turns
-    assert (user, inp, frontend) == (f"tg:{USER_ID}", Input(text=word), "telegram")
+    expected = Input(text=word, name=OFFICER_NAME)
+    assert (user, inp, frontend) == (f"tg:{USER_ID}", expected, "telegram")
     assert call.method == "sendMessage"
     assert call.params["chat_id"] == USER_ID
     assert call.params["parse_mode"] == "HTML"
@@ -183,7 +185,8 @@ async def test_level_and_year_buttons_create_the_report(officer: Officer) -> Non
     assert all(len(row) == 1 for row in markup)  # long labels: one button per row
     assert [b["callback_data"] for b in buttons(level_call)][3] == "c|setup_level|county"
     calls = await officer.press("县级（县、不设区的市、市辖区及其部门）")
-    assert officer.turns[-1][1] == Input(choice="county", choice_step="setup_level")
+    pressed = Input(choice="county", choice_step="setup_level", name=OFFICER_NAME)
+    assert officer.turns[-1][1] == pressed
     assert [c.method for c in calls[:2]] == ["answerCallbackQuery", "editMessageReplyMarkup"]
     assert calls[1].params == {
         "chat_id": USER_ID,
@@ -280,7 +283,8 @@ async def test_report_lists_the_reports(officer: Officer, word: str) -> None:
     calls = await officer.say(word)
     assert said(calls, Code.CHAT_CHOOSE_REPORT)
     await officer.press(f"{SEED_SESSION[0]}2023年")
-    assert officer.turns[-1][1] == Input(choice="1", choice_step="choose_report")
+    chosen = Input(choice="1", choice_step="choose_report", name=OFFICER_NAME)
+    assert officer.turns[-1][1] == chosen
     assert officer.codes() == {Code.CHAT_QUESTION}
     assert officer.session_step() == "overview_intro"
 
@@ -788,7 +792,7 @@ async def test_typed_control_and_bidi_characters_never_reach_the_engine(
     await officer.say("/start")
     await officer.say("某某县\x1b[2J农业\u202e农村局\x07")
     [*_, (_, inp, _, _)] = officer.turns
-    assert inp == Input(text="某某县[2J农业农村局")
+    assert inp == Input(text="某某县[2J农业农村局", name=OFFICER_NAME)
 
 
 async def test_document_names_are_safe_file_names(officer: Officer) -> None:

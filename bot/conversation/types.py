@@ -27,6 +27,7 @@ class Input:
     choice_step: str | None = None
     resume: bool = False
     document: tuple[str, bytes] | None = None  # a file the user sent: (name, content)
+    name: str = ""  # how the user is called (Telegram's first and last name), if known
 
 
 @dataclass(frozen=True, slots=True)

@@ -184,6 +184,7 @@ class Code(StrEnum):
     REV_ACTION_MANAGE = "REV054"
     REV_LAST_ADMIN = "REV055"
     REV_ALREADY_MEMBER = "REV056"
+    REV_MEMBER_LINE_NAMED = "REV057"
 
     # the database (bot/store)
     STORE_UNREADABLE = "STO001"

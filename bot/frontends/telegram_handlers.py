@@ -20,7 +20,7 @@ import asyncio
 import logging
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from telegram import (
@@ -56,6 +56,7 @@ USER_PREFIX = "tg:"
 REMIND_DAYS_KEY = "remind_days"
 REMIND_EVERY_KEY = "remind_every"
 DEPS = "deps"
+MAX_NAME = 40  # characters of a display name kept
 # updates of one chat that may wait for their turn: a person typing or pasting never has
 # this many waiting at once; a flood (a script, a stuck key) has, and the rest is dropped
 FLOOD_BACKLOG = 30
@@ -93,6 +94,17 @@ def user_key(update: Update) -> str:
     """The officer's id for the service."""
     assert update.effective_user is not None
     return f"{USER_PREFIX}{update.effective_user.id}"
+
+
+def display_name(update: Update) -> str:
+    """How colleagues will read the officer: their Telegram name (and @username)."""
+    who = update.effective_user
+    if who is None:
+        return ""
+    name = " ".join(p for p in (who.first_name, who.last_name) if p)
+    if who.username:
+        name = f"{name} @{who.username}" if name else f"@{who.username}"
+    return clean_text(name).strip()[:MAX_NAME]
 
 
 def reply_chat(update: Update) -> int:
@@ -151,6 +163,7 @@ async def turn(update: Update, context: Context, inp: Input) -> None:
     """
     found = deps(context)
     service, chat_id = found.service, reply_chat(update)
+    inp = replace(inp, name=display_name(update))
     if found.waiting[chat_id] >= FLOOD_BACKLOG:  # said once; dropped, and recorded as such
         found.store.seen_update(str(update.update_id))
         if chat_id not in found.warned:

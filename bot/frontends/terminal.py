@@ -17,6 +17,7 @@ import os
 import select
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -123,7 +124,8 @@ def run_chat(
     def send(inp: Input) -> None:
         nonlocal numbered, step, multi
         try:
-            replies = service.handle(user, inp, "terminal")
+            named = replace(inp, name=user.removeprefix("cli:"))
+            replies = service.handle(user, named, "terminal")
         except StoreError:  # another process held the database past the busy timeout
             out.write(message(Code.STORE_BUSY) + "\n")
             out.flush()

@@ -81,6 +81,19 @@ class Workflow:
 
     # --- who is who -------------------------------------------------------------------
 
+    def called(self, *users: str) -> str:
+        """How colleagues read ``users``: their names (an id only for one without)."""
+        names = self.ws.names(users)
+        return "、".join(names.get(u, u) for u in users)
+
+    def member_named(self, agency_id: int, text: str) -> str:
+        """The member ``text`` names: their id, or their name (as the member list shows)."""
+        members = [mb.user for mb in self.ws.members(agency_id)]
+        if text in members:
+            return text
+        named = [u for u, n in self.ws.names(members).items() if n == text]
+        return named[0] if len(named) == 1 else text
+
     def role_for_report(self, user: str, report_id: int) -> str | None:
         """The user's role in the agency of the report (None: an outsider)."""
         agency_id = self.ws.agency_of_report(report_id)
@@ -150,12 +163,13 @@ class Workflow:
             case Members():
                 return self.members(agency_id)
             case RemoveMember(user=member):
+                member = self.member_named(agency_id, member.strip())
                 try:
-                    removed = self.ws.remove_member(agency_id, member.strip())
+                    removed = self.ws.remove_member(agency_id, member)
                 except LastAdmin:
-                    return [say(Code.REV_LAST_ADMIN, user=member.strip())]
+                    return [say(Code.REV_LAST_ADMIN, user=self.called(member))]
                 code = Code.REV_MEMBER_REMOVED if removed else Code.REV_NO_MEMBER
-                return [say(code, user=member.strip())]
+                return [say(code, user=self.called(member))]
             case RevokeInvite(code=invite_code):
                 revoked = self.ws.revoke_invite(invite_code.strip(), agency_id)
                 code = Code.REV_INVITE_REVOKED if revoked else Code.REV_NO_INVITE
@@ -183,9 +197,14 @@ class Workflow:
     def members(self, agency_id: int) -> list[Outgoing]:
         """The members of the agency."""
         members = self.ws.members(agency_id)
+        names = self.ws.names(mb.user for mb in members)
         lines = [message(Code.REV_MEMBERS_HEADER, agency=members[0].agency if members else "")]
         lines += [
-            message(Code.REV_MEMBER_LINE, user=mb.user, role=role_name(mb.role)) for mb in members
+            message(Code.REV_MEMBER_LINE_NAMED, name=names[mb.user], role=role, user=mb.user)
+            if mb.user in names
+            else message(Code.REV_MEMBER_LINE, user=mb.user, role=role)
+            for mb in members
+            for role in [role_name(mb.role)]
         ]
         return [Outgoing("\n".join(lines), Code.REV_MEMBERS_HEADER)]
 
@@ -199,7 +218,7 @@ class Workflow:
                 if v.decided_by is None
                 else message(
                     Code.REV_DECISION_DETAIL,
-                    by=v.decided_by,
+                    by=self.called(v.decided_by),
                     at=local_time(v.decided_at) if v.decided_at else "",
                     comments=f"：{v.comments}" if v.comments else "",
                 )
@@ -209,7 +228,7 @@ class Workflow:
                     Code.REV_HISTORY_VERSION,
                     number=v.number,
                     submitted_at=local_time(v.submitted_at),
-                    by=v.submitted_by,
+                    by=self.called(v.submitted_by),
                     status=message(STATUS_NAMES[v.status]),
                     decision=decision,
                 )
@@ -217,7 +236,10 @@ class Workflow:
         counts: dict[str, int] = {}
         for entry in self.store.history(report_id):
             counts[entry.user] = counts.get(entry.user, 0) + 1
-        lines += [message(Code.REV_HISTORY_EDITS, user=u, count=n) for u, n in counts.items()]
+        lines += [
+            message(Code.REV_HISTORY_EDITS, user=self.called(u), count=n)
+            for u, n in counts.items()
+        ]
         return [Outgoing("\n".join(lines), Code.REV_HISTORY_HEADER)]
 
     # --- submission and review ------------------------------------------------------------
@@ -289,7 +311,7 @@ class Workflow:
             agency=report.agency,
             year=report.year,
             number=version.number,
-            by=user,
+            by=self.called(user),
             summary=summary(
                 report, findings, report.explanations, changes, last.number if last else None
             ),
@@ -305,7 +327,7 @@ class Workflow:
             self.ws.notify(reviewer, self._request(version, text))
         if not reviewers:
             return [say(Code.REV_SUBMITTED_NO_REVIEWER, number=version.number)]
-        return [say(Code.REV_SUBMITTED, number=version.number, reviewers="、".join(reviewers))]
+        return [say(Code.REV_SUBMITTED, number=version.number, reviewers=self.called(*reviewers))]
 
     def _request(self, version: Version, text: str) -> dict[str, Any]:
         choices = [["approve", message(Code.REV_APPROVE)], ["return", message(Code.REV_RETURN)]]
@@ -340,7 +362,7 @@ class Workflow:
                         agency=report.agency,
                         year=report.year,
                         number=version.number,
-                        by=version.submitted_by,
+                        by=self.called(version.submitted_by),
                         summary="",
                     ).strip()
                 out += self.as_outgoing(user, self._request(version, text))
@@ -396,7 +418,12 @@ class Workflow:
         """Queue a decision on ``version`` for every editor of its report but ``by``."""
         report = self._snapshot(version)
         text = message(
-            code, agency=report.agency, year=report.year, number=version.number, by=by, **params
+            code,
+            agency=report.agency,
+            year=report.year,
+            number=version.number,
+            by=self.called(by),
+            **params,
         )
         for editor in self._editors(version.report_id, by):
             self.ws.notify(

@@ -97,6 +97,7 @@ class Service:
 
     def __post_init__(self) -> None:
         self.workflow = Workflow(self.store, self.m, self.drafter, self.invite_link)
+        self.known_names: dict[str, str] = {}  # names recorded by this process
         self.intake = Intake(self.store, self.m)
 
     # --- what the user may see -----------------------------------------------------------
@@ -174,8 +175,13 @@ class Service:
         with self.store.transaction():
             if update_key is not None and self.store.seen_update(update_key):
                 return []  # handled already (delivered twice, or kept and replayed)
+            named = bool(inp.name) and self.known_names.get(user) != inp.name
+            if named:
+                self.workflow.ws.set_name(user, inp.name)  # colleagues read it, not the id
             out = self.turn(user, inp, frontend, read)
             notices = self.workflow.take_inbox(user)
+        if named:
+            self.known_names[user] = inp.name
         made = [m for item in out for m in (item() if callable(item) else [item])]
         shown = {m.step for m in made if m.step is not None and m.step.startswith(REVIEW_STEP)}
         for notice in notices:  # a request the review queue just showed is not repeated

@@ -197,3 +197,9 @@ def m005_inbox(db: Any) -> None:
         "create table inbox (update_id integer primary key, data text not null,"
         " received_at text not null) strict"
     )
+
+
+def m006_member_names(db: Any) -> None:
+    """Members' display names (from Telegram, or the terminal's --user), so that
+    colleagues are named as people, not by ids."""
+    db.execute("create table names (\"user\" text primary key, name text not null) strict")

@@ -10,6 +10,7 @@ the decision on a submitted version is recorded, once.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -155,6 +156,26 @@ class WorkflowStore:
             [agency_id],
         ).fetchall()
         return [Membership(int(i), name, role, user) for i, name, role, user in rows]
+
+    def set_name(self, user: str, name: str) -> None:
+        """Record how ``user`` is called (their Telegram name, or the terminal's --user)."""
+        with self.store.transaction():
+            self.db.execute(
+                'insert into names ("user", name) values (?, ?)'
+                ' on conflict ("user") do update set name = excluded.name',
+                [user, name],
+            )
+
+    def names(self, users: Iterable[str]) -> dict[str, str]:
+        """The recorded names of ``users`` (those without one are left out)."""
+        wanted = sorted(set(users))
+        if not wanted:
+            return {}
+        rows = self.db.execute(
+            f'select "user", name from names where "user" in ({", ".join("?" * len(wanted))})',
+            wanted,
+        ).fetchall()
+        return {str(u): str(n) for u, n in rows}
 
     def remove_member(self, agency_id: int, user: str) -> bool:
         """Remove a member; False if they were not one. Raises LastAdmin for the only admin

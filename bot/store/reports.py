@@ -62,6 +62,7 @@ for _migration in (
     schema.m003_indexes,
     schema.m004_without_rowid,
     schema.m005_inbox,
+    schema.m006_member_names,
 ):
     migrations()(_migration)
 
