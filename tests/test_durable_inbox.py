@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram.request import BaseRequest, RequestData
 
 from bot.conversation.session import Change
 from bot.format.catalogue import Code
@@ -39,33 +38,6 @@ from tests.helpers.telegram_fakes import (
 
 OTHER = USER_ID + 1
 LINES = ["/start", *SEED_SESSION[:3]]
-
-
-class SlowChat(RecordingRequest):
-    """Telegram answering slowly for one chat's messages (a flood's, say)."""
-
-    def __init__(self, slow_chat: int, delay: float) -> None:
-        super().__init__()
-        self.slow_chat, self.delay = slow_chat, delay
-        self.at: dict[int, float] = {}  # chat id -> when its last message was sent
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE,
-        write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
-        params = request_data.parameters if request_data else {}
-        chat = int(params.get("chat_id", 0))
-        if url.endswith("/sendMessage") and chat == self.slow_chat:
-            await asyncio.sleep(self.delay)
-        if url.endswith("/sendMessage"):
-            self.at[chat] = time.monotonic()
-        return await super().do_request(url, method, request_data)
 
 
 def bot_on(path: Path, request: RecordingRequest) -> tuple[App, Store]:
@@ -111,7 +83,8 @@ async def test_updates_kept_before_a_crash_are_answered_once_after_it(tmp_path: 
 
 
 async def test_a_flood_is_answered_once_and_keeps_nobody_waiting(tmp_path: Path) -> None:
-    request = SlowChat(USER_ID, delay=0.2)
+    request = RecordingRequest()
+    request.slow[USER_ID] = 0.2
     app, store = bot_on(tmp_path / "r.db", request)
     flood = [text_data("进度") for _ in range(3 * FLOOD_BACKLOG)]
     async with app:
@@ -165,7 +138,7 @@ async def test_a_slow_upload_keeps_nobody_waiting(
         return real(name, data)
 
     monkeypatch.setattr(handlers, "read_file", slow_read)
-    request = SlowChat(USER_ID, delay=0.0)
+    request = RecordingRequest()
     request.uploads["F1"] = "不是报告".encode()
     app, store = bot_on(tmp_path / "r.db", request)
     async with app:
@@ -189,7 +162,8 @@ async def test_two_deliveries_at_once_send_each_queued_message_once(tmp_path: Pa
     """After a turn and in the delivery job, two deliveries may run at once (each awaits
     Telegram between messages): a queued message is taken by one of them only, and one
     Telegram refused for a passing reason goes with the next delivery."""
-    request = SlowChat(OTHER, delay=0.05)
+    request = RecordingRequest()
+    request.slow[OTHER] = 0.05
     app, store = bot_on(tmp_path / "r.db", request)
     offices = WorkflowStore(store)
     for i in range(5):

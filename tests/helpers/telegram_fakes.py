@@ -10,9 +10,11 @@ one into a ``telegram.Update`` bound to a bot, as PTB does with real updates.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import itertools
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,6 +140,8 @@ class RecordingRequest(BaseRequest):
         self.calls: list[Call] = []
         self.failures: dict[str, tuple[int, str]] = {}  # method -> (HTTP status, description)
         self.uploads: dict[str, bytes] = {}  # file_id -> content the officer "sent"
+        self.slow: dict[int, float] = {}  # chat id -> seconds Telegram takes per message
+        self.at: dict[int, float] = {}  # chat id -> when its last message was sent
         self._message_ids = itertools.count(5000)
 
     @property
@@ -168,6 +172,11 @@ class RecordingRequest(BaseRequest):
         if request_data is not None and request_data.contains_files:
             for key, value in request_data.multipart_data.items():
                 files[key] = (str(value[0]), bytes(value[1]))  # type: ignore[arg-type]
+        if name == "sendMessage":
+            chat = int(params["chat_id"])
+            if chat in self.slow:
+                await asyncio.sleep(self.slow[chat])
+            self.at[chat] = time.monotonic()
         call = Call(name, params, files)
         self.calls.append(call)
         if name in self.failures:
