@@ -220,6 +220,10 @@ def test_every_member_sees_the_history(team: Desk) -> None:
     for member in (REVIEWER, EDITOR, ADMIN):
         out = team.say(member, "历史")
         assert out[0].code is Code.REV_HISTORY_HEADER, member
+    # an aside does not send the reviewer their queue (and its .docx) again
+    out = team.say(REVIEWER, "历史")
+    assert Code.REV_REQUEST not in codes(out)
+    assert not any(m.document for m in out)
     assert codes(team.say(OUTSIDER, "历史"))[0] is Code.CHAT_NO_REPORT
 
 

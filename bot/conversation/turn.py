@@ -195,7 +195,9 @@ class Turn:
 
     def reask_if_open(self) -> None:
         """After an aside, show the current question (or the menu) again."""
-        if self.report is None:
+        if self.report is None and not self.ctx.can_create:
+            self.reviewer_home(queue=False)  # the queue was shown on arrival, and by 审核
+        elif self.report is None:
             self.resume()
         elif self.session.step is Step.MENU:
             self.menu()
@@ -263,7 +265,7 @@ class Turn:
         else:
             self.new_report()
 
-    def reviewer_home(self) -> None:
+    def reviewer_home(self, *, queue: bool = True) -> None:
         """A reviewer's landing: the reports to read, then the versions waiting for them
         (last, so that their buttons are the ones at hand); never a new report. After
         审核 the queue alone."""
@@ -276,7 +278,8 @@ class Turn:
             self.choose(Code.CHAT_CHOOSE_REPORT_TO_READ, choices, Step.CHOOSE_REPORT)
         else:
             self.session.to(Step.START)
-        self.effect(ShowReviews())
+        if queue:
+            self.effect(ShowReviews())
 
     def new_report(self) -> None:
         """Start a new report: for the user's agency, or for an agency they create."""
