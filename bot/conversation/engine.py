@@ -54,19 +54,6 @@ def handle(
     return t.out
 
 
-def file_of(session: Session, inp: Input) -> tuple[str, bytes] | None:
-    """The file ``inp`` gives to be read, as (name, content): a document sent, or the text
-    pasted after 导入上年报告. The service reads it before the turn, outside any
-    transaction, since reading a file may take seconds."""
-    if inp.document is not None:
-        return inp.document
-    if inp.resume or inp.choice is not None or session.step is not Step.IMPORT_PASTE:
-        return None
-    if parse_command(inp.text) is not None:
-        return None
-    return (PASTED, inp.text.encode("utf-8"))
-
-
 def route(t: Turn, inp: Input) -> None:
     """What ``inp`` means where the session is, for every step."""
     session = t.session
@@ -89,9 +76,8 @@ def route(t: Turn, inp: Input) -> None:
         t.effect(Join(command.argument))
         return
     answer = not inp.resume and inp.choice is None and command is None
-    sent = file_of(session, inp)
-    if sent is not None:
-        receive(t, *sent)
+    if inp.document is not None or (answer and session.step is Step.IMPORT_PASTE):
+        receive(t, *(inp.document or (PASTED, text.encode("utf-8"))))  # a file, or a paste
     elif command is not None:
         run_command(t, command)
     elif answer and session.step is Step.REVIEW_COMMENT:

@@ -180,7 +180,8 @@ async def turn(update: Update, context: Context, inp: Input) -> None:
             await send(context.bot, chat_id, out)
     finally:
         found.waiting[chat_id] -= 1
-        if not found.waiting[chat_id]:
+        if not found.waiting[chat_id]:  # nothing waiting: forget the chat's count and warning
+            del found.waiting[chat_id]
             found.warned.discard(chat_id)
     await deliver(context.bot, service, if_queued=True)
     raise ApplicationHandlerStop

@@ -284,15 +284,16 @@ class Workflow:
         return self._submit(user, session.report_id, report, findings, prepared.data)
 
     def explanation_needed(
-        self, session: Session, report: Report, previous: Report | None
+        self, session: Session, report: Report, findings: list[Finding]
     ) -> Outgoing | None:
-        """The next warning awaiting an explanation before submission, if any."""
+        """The next warning awaiting an explanation before submission, if any, among the
+        ``findings`` of the report's checks."""
         pending = session.pending
         keys = pending.keys if isinstance(pending, Explanations) else ()
-        findings = {f.key: f for f in check_draft(report, previous, self.m)}
+        by_key = {f.key: f for f in findings}
         for key in keys:
-            if key in findings and key not in report.explanations:
-                return Outgoing(findings[key].message(), Code.CHAT_WARNING_ASK)
+            if key in by_key and key not in report.explanations:
+                return Outgoing(by_key[key].message(), Code.CHAT_WARNING_ASK)
         return None
 
     def _submit(
@@ -441,23 +442,18 @@ class Workflow:
 
     # --- outbox and reminders -------------------------------------------------------------
 
-    def deliverable(self, user: str, notice: dict[str, Any]) -> bool:
-        """Whether ``user`` may still receive a queued message: one about a report goes
-        only to a member of its agency (a member removed since it was queued gets nothing)."""
-        version = self.ws.version(notice["version"]) if notice.get("version") else None
-        report_id = version.report_id if version is not None else notice.get("report")
-        return report_id is None or self.role_for_report(user, int(report_id)) is not None
-
     def as_outgoing(self, user: str, notice: dict[str, Any]) -> list[Outgoing]:
         """A queued message as front-end messages (the version's .docx with a request);
-        nothing when ``user`` may no longer receive it."""
-        if not self.deliverable(user, notice):
+        nothing when ``user`` may no longer receive it: one about a report goes only to a
+        member of its agency (a member removed since it was queued gets nothing)."""
+        version = self.ws.version(notice["version"]) if notice.get("version") else None
+        report_id = version.report_id if version is not None else notice.get("report")
+        if report_id is not None and self.role_for_report(user, int(report_id)) is None:
             log.info("dropped a queued message for %s, no longer a member", user)
             return []
         choices = tuple(Choice(n, label) for n, label in notice.get("choices", []))
         code = Code(notice["code"]) if notice.get("code") else None
         out = [Outgoing(notice["text"], code, choices, notice.get("step"))]
-        version = self.ws.version(notice["version"]) if notice.get("version") else None
         if version is not None:
             report = self._snapshot(version)
             name = f"{report.agency}{report.year}年报告第{version.number}版.docx"

@@ -53,6 +53,7 @@ from bot.conversation.types import (
     level_changes,
     say,
 )
+from bot.drafting.compliance import check_draft
 from bot.drafting.render import Drafter
 from bot.format.catalogue import Code, catalogue
 from bot.format.model import ReportModel, model
@@ -208,11 +209,6 @@ class Service:
                 if isinstance(item, Reply):
                     out.append(Outgoing(item.text, item.code, item.choices, item.step, item.multi))
                     continue
-                if isinstance(item, Preview | Check | Export):
-                    out.append(self.draft_later(item, session.report_id))
-                    continue
-                if isinstance(item, ReadFile) and read is None:
-                    read = read_file(item.name, item.data)  # not foreseen before the turn
                 done, resume = self.carry_out(item, user, session, ctx, frontend, read)
                 out += done
                 following = Input(resume=True) if resume else following
@@ -259,8 +255,8 @@ class Service:
         for explanations, a return that waits for comments, a report opened)."""
         wf = self.workflow
         match effect:
-            case Preview() | Check() | Export():  # made after the turn: see draft_later
-                raise ValueError(f"{effect} is drafted after the turn")
+            case Preview() | Check() | Export():
+                return [self.draft_later(effect, session.report_id)], False
             case Submit():
                 return [self.submit_later(user, session.report_id, ctx.previous)], False
             case Explain(text=text):
@@ -283,14 +279,16 @@ class Service:
                 return [], True
             case ReadFile(name=name, data=data):
                 assert session.report_id is not None  # the engine reads files into a report
-                found = read if read is not None else read_file(name, data)
+                found = read if read is not None else read_file(name, data)  # a paste
                 return self.intake.receive(user, session.report_id, name, found, frontend), True
 
     def explain(self, user: str, session: Session, text: str, ctx: Context, frontend: str) -> Done:
         """An explanation of a warning that blocks submission; submit when none is left."""
         assert ctx.report is not None
         assert session.report_id is not None
-        needed = self.workflow.explanation_needed(session, ctx.report, ctx.previous)
+        # explanations change no finding: the checks run once for both looks below
+        findings = check_draft(ctx.report, ctx.previous, self.m)
+        needed = self.workflow.explanation_needed(session, ctx.report, findings)
         pending = session.pending
         asked = pending.keys if isinstance(pending, Explanations) else ()
         keys = [k for k in asked if k not in ctx.report.explanations]
@@ -306,7 +304,7 @@ class Service:
         )
         out = [say(Code.CHAT_EXPLAINED)]
         report = self.store.get_report(session.report_id)
-        following = self.workflow.explanation_needed(session, report, ctx.previous)
+        following = self.workflow.explanation_needed(session, report, findings)
         if following is not None:
             return [*out, following], False
         session.restart()
