@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot.conversation.answers import check_carry_forward
 from bot.conversation.command_words import spec
-from bot.conversation.effects import EXPORT_FORMATS, Effect, ShowReviews
+from bot.conversation.effects import ALL_FORMATS, EXPORT_FORMATS, Effect, ShowReviews
 from bot.conversation.flows import Choice, Flow
 from bot.conversation.flows import Step as Question
 from bot.conversation.journey import (
@@ -110,7 +110,9 @@ class Turn:
 
     def ask_export(self) -> None:
         """Ask the format of an export."""
-        self.choose(Code.CHAT_EXPORT_ASK, tuple(Choice(f, f) for f in EXPORT_FORMATS), Step.EXPORT)
+        formats = tuple(Choice(f, f) for f in EXPORT_FORMATS)
+        every = Choice(ALL_FORMATS, message(Code.CHAT_EXPORT_ALL))
+        self.choose(Code.CHAT_EXPORT_ASK, (*formats, every), Step.EXPORT)
 
     # --- the report ----------------------------------------------------------------------
 

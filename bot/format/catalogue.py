@@ -126,6 +126,9 @@ class Code(StrEnum):
     CHAT_LAST_IN_FORCE = "CHAT061"
     CHAT_LAST_PROBLEMS = "CHAT062"
     CHAT_CHOOSE_REPORT_TO_READ = "CHAT063"
+    CHAT_FULL_TABLES = "CHAT150"
+    CHAT_EXPORT_ALL = "CHAT151"
+    CHAT_FULL_TABLES_HINT = "CHAT152"
 
     # review workflow (bot/office/rules.py, bot/office/workflow.py)
     REV_FORBIDDEN = "REV001"
@@ -212,6 +215,12 @@ class Code(StrEnum):
     DRF_UNKNOWN_FORMAT = "DRF001"
     DRF_GAP_CELL = "DRF002"
     DRF_OVERRIDDEN = "DRF003"
+    DRF_PREVIEW_ROW = "DRF050"
+    DRF_PREVIEW_COLUMNS = "DRF051"
+    DRF_PREVIEW_ZERO_ROWS = "DRF052"
+    DRF_PREVIEW_GAPS = "DRF053"
+    DRF_PREVIEW_GAP_LINE = "DRF054"
+    DRF_PREVIEW_OPEN_ROWS = "DRF055"
 
     # telegram (bot/frontends/telegram_handlers.py)
     TG_PRIVATE_ONLY = "TG001"
