@@ -286,7 +286,8 @@ def test_export_with_a_format_sends_it_at_once_and_stays_at_the_question(
     before = play(svc, PROMPTS[prompt])
     out = say(svc, "导出 docx")
     [doc] = [o for o in out if o.document is not None]
-    assert doc.document is not None and doc.document[0].endswith(".docx")
+    assert doc.document is not None
+    assert doc.document[0].endswith(".docx")
     if prompt != "done":
         assert last_question(out) == last_question(before)  # the question, asked again
 
