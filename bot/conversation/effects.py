@@ -93,6 +93,13 @@ class RemoveMember:
 
 
 @dataclass(frozen=True, slots=True)
+class NameMember:
+    """Give a member a name and position (称呼 @wang 王芳 办公室主任): ``argument`` as typed."""
+
+    argument: str
+
+
+@dataclass(frozen=True, slots=True)
 class RevokeInvite:
     """Revoke the invite ``code`` (撤销邀请)."""
 
@@ -150,6 +157,7 @@ Effect = (
     | Members
     | Invite
     | RemoveMember
+    | NameMember
     | RevokeInvite
     | Join
     | NewReport
@@ -164,5 +172,6 @@ COMMAND_EFFECTS: dict[str, Callable[[str], Effect]] = {
     "members": lambda arg: Members(),
     "invite": Invite,
     "remove": RemoveMember,
+    "name": NameMember,
     "revoke": RevokeInvite,
 }

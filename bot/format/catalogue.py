@@ -188,6 +188,9 @@ class Code(StrEnum):
     REV_LAST_ADMIN = "REV055"
     REV_ALREADY_MEMBER = "REV056"
     REV_MEMBER_LINE_NAMED = "REV057"
+    REV_CALLED_WITH_POSITION = "REV058"
+    REV_NAMED = "REV059"
+    REV_NAME_USAGE = "REV060"
 
     # the database (bot/store)
     STORE_UNREADABLE = "STO001"
@@ -210,6 +213,7 @@ class Code(StrEnum):
     CLI_GRANTED = "CLI012"
     CLI_NO_AGENCY = "CLI013"
     CLI_BAD_ROLE = "CLI014"
+    CLI_BAD_ZONE = "CLI015"
 
     # drafting (bot/drafting/render.py, bot/drafting/compose.py)
     DRF_UNKNOWN_FORMAT = "DRF001"
