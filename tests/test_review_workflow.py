@@ -275,7 +275,12 @@ def test_colleagues_are_named_as_people(store: Store) -> None:
     desk.join(ADMIN, REVIEWER, "审核人")
     members = say(ADMIN, "成员")[0].text
     assert "李科员" in members
-    assert EDITOR in members  # the id an admin acts on is still there
+    assert EDITOR not in members  # 移除成员 and 称呼 take the name
+    say(EDITOR, "称呼 张主任 张三")  # refused: an editor may not; and namesakes are told apart
+    say(ADMIN, "称呼 李科员 张主任")
+    assert EDITOR in say(ADMIN, "成员")[0].text
+    assert say(ADMIN, "称呼 张主任 李科员")[0].code is Code.REV_AMBIGUOUS_MEMBER
+    assert say(ADMIN, f"称呼 {EDITOR} 李科员")[0].code is Code.REV_NAMED
     submitted = say(ADMIN, "提交")[0]
     assert submitted.code is Code.REV_SUBMITTED
     assert "王审核" in submitted.text

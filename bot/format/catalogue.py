@@ -191,6 +191,7 @@ class Code(StrEnum):
     REV_CALLED_WITH_POSITION = "REV058"
     REV_NAMED = "REV059"
     REV_NAME_USAGE = "REV060"
+    REV_AMBIGUOUS_MEMBER = "REV061"
 
     # the database (bot/store)
     STORE_UNREADABLE = "STO001"

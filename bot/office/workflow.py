@@ -30,7 +30,7 @@ from bot.conversation.session import Explanations, ReviewComments, Session, Step
 from bot.conversation.types import Outgoing, say
 from bot.drafting.compliance import check_draft
 from bot.drafting.render import Drafter
-from bot.format.catalogue import Code, message
+from bot.format.catalogue import Code, UserError, message
 from bot.format.datafile import dumps, from_data, parse_text
 from bot.format.findings import Finding, Severity
 from bot.format.model import ReportModel
@@ -94,7 +94,8 @@ class Workflow:
 
     def member_named(self, agency_id: int, text: str) -> str:
         """The member ``text`` names: their id, their name as the member list shows it or
-        as their account or an admin gave it, or their @username; else ``text``."""
+        as their account or an admin gave it, or their @username; else ``text``.
+        UserError (REV_AMBIGUOUS_MEMBER) when it names several."""
         members = [mb.user for mb in self.ws.members(agency_id)]
         if text in members:
             return text
@@ -102,7 +103,9 @@ class Workflow:
         named = [u for u, n in names.items() if text in (call(n), n.shown, n.given)]
         if not named and text.startswith("@"):
             named = [u for u, n in names.items() if text in n.shown.split()]
-        return named[0] if len(named) == 1 else text
+        if len(named) > 1:
+            raise UserError(Code.REV_AMBIGUOUS_MEMBER, name=text, ids="、".join(sorted(named)))
+        return named[0] if named else text
 
     def role_for_report(self, user: str, report_id: int) -> str | None:
         """The user's role in the agency of the report (None: an outsider)."""
@@ -167,6 +170,13 @@ class Workflow:
         assert role is not None
         if not can(role, "manage"):
             return [Outgoing(forbidden(role, "manage"), Code.REV_FORBIDDEN)]
+        try:
+            return self.manage_members(user, agency_id, command)
+        except UserError as exc:  # a name two members share
+            return [Outgoing(exc.message(), exc.code)]
+
+    def manage_members(self, user: str, agency_id: int, command: Management) -> list[Outgoing]:
+        """Carry out an admin's command on the agency's members."""
         match command:
             case Invite(role=wanted):
                 return self.invite(user, agency_id, wanted)
@@ -221,15 +231,19 @@ class Workflow:
     def members(self, agency_id: int) -> list[Outgoing]:
         """The members of the agency."""
         members = self.ws.members(agency_id)
-        names = self.ws.names(mb.user for mb in members)
+        names = {u: call(n) for u, n in self.ws.names(mb.user for mb in members).items()}
+        shared = {n for n in names.values() if list(names.values()).count(n) > 1}
         lines = [message(Code.REV_MEMBERS_HEADER, agency=members[0].agency if members else "")]
-        lines += [
-            message(Code.REV_MEMBER_LINE_NAMED, name=call(names[mb.user]), role=role, user=mb.user)
-            if mb.user in names
-            else message(Code.REV_MEMBER_LINE, user=mb.user, role=role)
-            for mb in members
-            for role in [role_name(mb.role)]
-        ]
+        for mb in members:  # an id only where the admin needs it to tell members apart
+            role, name = role_name(mb.role), names.get(mb.user)
+            if name is None:
+                lines.append(message(Code.REV_MEMBER_LINE, user=mb.user, role=role))
+            elif name in shared:
+                lines.append(
+                    message(Code.REV_MEMBER_LINE_NAMED, name=name, role=role, user=mb.user)
+                )
+            else:
+                lines.append(message(Code.REV_MEMBER_LINE, user=name, role=role))
         return [Outgoing("\n".join(lines), Code.REV_MEMBERS_HEADER)]
 
     def history(self, report_id: int) -> list[Outgoing]:
