@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -345,6 +346,8 @@ def test_history_sums_edits_per_person_per_day_in_the_agency_time_zone(store: St
     assert [(m["day"], m["user"]) for m in edits][:1] == [("2024-12-19", ADMIN)]
     assert {m["user"] for m in edits} == {ADMIN, EDITOR}
     assert len({m["day"] for m in edits}) == 2
+    assert edits[0]["times"] == "23:30"  # all of that day's changes at one minute
+    assert all(re.fullmatch(r"\d\d:\d\d(–\d\d:\d\d)?", m["times"]) for m in edits)
     version = store.db.execute("select submitted_at from versions").fetchone()[0]
     local = datetime.fromisoformat(version).astimezone(ZoneInfo("Asia/Urumqi"))
     assert local.strftime("%Y-%m-%d %H:%M") in lines[1]

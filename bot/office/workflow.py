@@ -271,13 +271,21 @@ class Workflow:
                     decision=decision,
                 )
             )
-        counts: dict[tuple[str, str], int] = {}  # (day, user) -> answers changed
+        # (day, user) -> answers changed, and the times of the first and the last change
+        edits: dict[tuple[str, str], tuple[int, str, str]] = {}
         for entry in self.store.history(report_id):
-            day = entry.at.astimezone(self.zone).date().isoformat()
-            counts[day, entry.user] = counts.get((day, entry.user), 0) + 1
+            day, time = local_time(entry.at, self.zone).split()
+            count, first, _ = edits.get((day, entry.user), (0, time, time))
+            edits[day, entry.user] = (count + 1, first, time)
         lines += [
-            message(Code.REV_HISTORY_EDITS, day=day, user=self.called(u), count=n)
-            for (day, u), n in counts.items()
+            message(
+                Code.REV_HISTORY_EDITS,
+                day=day,
+                times=first if first == last else f"{first}–{last}",
+                user=self.called(u),
+                count=n,
+            )
+            for (day, u), (n, first, last) in edits.items()
         ]
         return [Outgoing("\n".join(lines), Code.REV_HISTORY_HEADER)]
 
