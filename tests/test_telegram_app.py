@@ -194,7 +194,8 @@ async def test_level_and_year_buttons_create_the_report(officer: Officer) -> Non
     }  # no reply_markup: the keyboard is removed
     assert said(calls, Code.REV_ASK_REGION)
     calls = await officer.say("贵州省某某县")
-    assert said(calls, Code.CHAT_ASK_YEAR, default=2023)
+    assert said(calls, Code.CHAT_ASK_YEAR, default=2024)  # in December: this year's
+    assert labels(calls[-1]) == ["2024", "2023"]
     calls = await officer.press("2023")
     assert said(calls, Code.CHAT_REPORT_CREATED, agency="某某县农业农村局", year=2023)
     assert said(calls, Code.CHAT_RULES_ZERO, level="县级（县、不设区的市、市辖区及其部门）")

@@ -30,6 +30,8 @@ from bot.conversation.types import Context, Outcome, Reply, level_choices
 from bot.format.catalogue import Code, UserError, message
 from bot.format.model import ReportModel, model
 
+PREPARING_FROM_MONTH = 10  # from October, a new report is for the current year
+
 
 class Turn:
     """State, replies and navigation of one turn; see :func:`bot.conversation.engine.handle`."""
@@ -326,12 +328,14 @@ class Turn:
         self.choose(Code.CHAT_ASK_LEVEL, level_choices(self.m), Step.SETUP_LEVEL)
 
     def default_year(self) -> int:
-        """The year a new report is for unless the officer says otherwise: last year."""
-        return self.ctx.today.year - 1
+        """The year a new report is for unless the officer says otherwise: this year's
+        from October on (reports are prepared in the last quarter), else last year's."""
+        today = self.ctx.today
+        return today.year if today.month >= PREPARING_FROM_MONTH else today.year - 1
 
     def ask_year(self) -> None:
-        """Ask the year reported on, last year by default."""
+        """Ask the year reported on: the default first, the year before it beside it."""
         default = self.default_year()
-        choices = (Choice(str(default), str(default)),)
+        choices = tuple(Choice(str(y), str(y)) for y in (default, default - 1))
         self.choose(Code.CHAT_ASK_YEAR, choices, Step.SETUP_YEAR, default=default)
 
