@@ -43,6 +43,13 @@ from bot.format.findings import Finding
 from bot.format.model import ReportModel
 
 PASTED = "粘贴的文本.txt"  # the name a pasted report is read under
+QUOTED = 20  # characters of an unmatched message quoted back
+
+
+def shorten(text: str) -> str:
+    """``text`` on one line, cut to :data:`QUOTED` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= QUOTED else line[:QUOTED] + "…"
 # warnings the officer is asked to correct or explain as soon as an answer causes them
 LIVE_WARNINGS = (carried_over, in_force_trend)
 
@@ -100,8 +107,10 @@ def route(t: Turn, inp: Input) -> None:
         answer_setup(t, text)
     elif session.step is Step.MENU:
         choose_in_menu(t, text)
-    elif session.step is Step.DONE:
-        run_command(t, Command(text if text in ("preview", "check", "export") else "status"))
+    elif session.step is Step.DONE and text in ("preview", "check", "export"):
+        run_command(t, Command(text))  # a button of the completion message
+    elif session.step is Step.DONE:  # never swallowed: said what was not understood
+        t.say(Code.CHAT_DONE_UNMATCHED, text=shorten(text))
     elif session.step is Step.EXPORT:
         choose_export(t, text)
     else:

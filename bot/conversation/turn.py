@@ -18,6 +18,7 @@ from bot.conversation.journey import (
     Facts,
     find_step,
     is_answered,
+    is_relevant,
     next_step,
     plan,
     progress,
@@ -97,6 +98,13 @@ class Turn:
         ]
         self.out.replies.append(Reply("\n".join(lines), Code.CHAT_PROGRESS_LINE))
 
+    def report_choices(self) -> tuple[Choice, ...]:
+        """The user's reports to open, and a new one."""
+        return (
+            *(Choice(str(r.id), f"{r.agency}{r.year}年") for r in self.ctx.reports),
+            Choice("new", message(Code.CHAT_NEW_REPORT)),
+        )
+
     def menu_choices(self) -> tuple[Choice, ...]:
         """Continue, or one of the six parts."""
         return (
@@ -171,6 +179,16 @@ class Turn:
         origin = self.session.return_to
         self.session.return_to = None
         here_name = self.session.question if self.session.step is Step.QUESTION else None
+        if self.session.walking and here_name is not None and not origin:
+            # 转到 a part: its next question, answered or not, until the part ends
+            names = [s.name for s in steps]
+            after = steps[names.index(here_name) + 1 :] if here_name in names else []
+            part = [s for s in after if s.part == self.session.walking]
+            relevant = [s for s in part if is_relevant(s, self.report, self.facts, self.m)]
+            if relevant:
+                self.go(relevant[0])
+                return
+            self.session.walking = None
         if origin:
             # an edit may leave steps between it and its origin to answer again (a total
             # to confirm); ask those first, then return to where the officer was
@@ -228,17 +246,14 @@ class Turn:
         """Go to the first unanswered (or the first) relevant step of ``part``."""
         assert self.report is not None
         steps = [s for s in plan(self.flow, self.report, self.m) if s.part == part]
-        relevant = [
-            s
-            for s in steps
-            if next_step([s], self.report, self.facts, None, self.m) or is_answered(s, self.report)
-        ]
+        relevant = [s for s in steps if is_relevant(s, self.report, self.facts, self.m)]
         target = next(
             (s for s in relevant if not is_answered(s, self.report)),
             relevant[0] if relevant else None,
         )
         self.say(Code.CHAT_WENT_TO, title=self.m.part(part).title)
         if target is not None:
+            self.session.walking = part
             self.go(target)
 
     # --- without an open report: choosing or setting one up ------------------------------
@@ -260,12 +275,8 @@ class Turn:
         elif not self.ctx.can_create:
             self.reviewer_home()
         elif self.ctx.reports:
-            choices = (
-                *(Choice(str(r.id), f"{r.agency}{r.year}年") for r in self.ctx.reports),
-                Choice("new", message(Code.CHAT_NEW_REPORT)),
-            )
             self.session.to(Step.CHOOSE_REPORT)
-            self.choose(Code.CHAT_CHOOSE_REPORT, choices, Step.CHOOSE_REPORT)
+            self.choose(Code.CHAT_CHOOSE_REPORT, self.report_choices(), Step.CHOOSE_REPORT)
         else:
             self.new_report()
 

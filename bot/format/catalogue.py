@@ -129,6 +129,7 @@ class Code(StrEnum):
     CHAT_FULL_TABLES = "CHAT150"
     CHAT_EXPORT_ALL = "CHAT151"
     CHAT_FULL_TABLES_HINT = "CHAT152"
+    CHAT_DONE_UNMATCHED = "CHAT153"
 
     # review workflow (bot/office/rules.py, bot/office/workflow.py)
     REV_FORBIDDEN = "REV001"
