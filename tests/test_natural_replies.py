@@ -89,7 +89,9 @@ def test_a_natural_reply_is_taken(store: Store, prompt: str, reply: str) -> None
     assert not refused, f"{reply!r} at {prompt}: {refused}"
 
 
-@pytest.mark.parametrize(("reply", "stored"), [("否", "no"), ("没有收取", "no"), ("收取了", "yes")])
+@pytest.mark.parametrize(
+    ("reply", "stored"), [("否", "no"), ("没有收取", "no"), ("收取了", "yes")]
+)
 def test_yes_and_no_in_words_are_stored_as_such(store: Store, reply: str, stored: str) -> None:
     svc = service(store)
     play(svc, FEE)
