@@ -7,7 +7,7 @@ import pytest
 from bot.conversation.flows import flow
 from bot.format.catalogue import Code
 from bot.store.reports import Store
-from tests.helpers.chat import codes, grant, last_question, play, press, say, service
+from tests.helpers.chat import codes, grant, last_question, play, press, resume, say, service
 from tests.helpers.chat_script import PROMPTS, SEED_SESSION
 from tests.helpers.factories import consistent_report
 
@@ -232,6 +232,21 @@ def test_warning_is_explained_or_corrected(store: Store) -> None:
     say(svc, "修改 上年结转")
     out = say(svc, "0 0 0 0 0 0")
     assert Code.CHAT_WARNING_ASK not in codes(out)
+
+
+def test_a_reason_asked_for_is_asked_again_after_a_quit(store: Store) -> None:
+    """Issue 15: after a quit and resume, the reason went to the next question."""
+    svc = service(store)
+    play(svc, [*S[:3], "2022", *S[4:]])
+    say(svc, "/report")
+    say(svc, "新建报告")
+    play(svc, ["2023", *S[4:15], "1 0 0 0 0 0"])
+    assert Code.CHAT_WARNING_ASK in codes(say(svc, "2 0 0 0 0 0"))
+    back = resume(svc)  # the terminal chat started again
+    assert codes(back) == [Code.CHAT_RESUMED, Code.CHAT_WARNING_ASK]
+    assert codes(say(svc, "2022年报告漏报一件跨年申请"))[0] is Code.CHAT_EXPLAINED
+    report = store.get_report(store.find_report("黔西南州工业和信息化局", 2023))
+    assert list(report.explanations.values()) == ["2022年报告漏报一件跨年申请"]
 
 
 def test_last_year_prefills_carried_over_and_baselines(store: Store) -> None:

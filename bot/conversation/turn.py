@@ -9,6 +9,7 @@ answers to questions (:mod:`~bot.conversation.engine`) are plain functions over 
 
 from __future__ import annotations
 
+from bot.checks.rules import carried_over, in_force_trend
 from bot.conversation.answers import check_carry_forward
 from bot.conversation.command_words import spec
 from bot.conversation.effects import ALL_FORMATS, EXPORT_FORMATS, Effect, ShowReviews
@@ -25,13 +26,16 @@ from bot.conversation.journey import (
     question_text,
     step_choices,
 )
-from bot.conversation.session import Change, Session, SetupAnswers, Step
+from bot.conversation.session import Change, LiveWarning, Session, SetupAnswers, Step
 from bot.conversation.session import apply_change as apply
 from bot.conversation.types import Context, Outcome, Reply, level_choices
 from bot.format.catalogue import Code, UserError, message
+from bot.format.findings import Finding
 from bot.format.model import ReportModel, model
 
 PREPARING_FROM_MONTH = 10  # from October, a new report is for the current year
+# warnings the officer is asked to correct or explain as soon as an answer causes them
+LIVE_WARNINGS = (carried_over, in_force_trend)
 
 
 class Turn:
@@ -231,16 +235,36 @@ class Turn:
         else:
             self.reask()
 
-    def resume(self) -> None:
-        """Continue where the user left off (or start)."""
+    def resume(self, *, welcome: bool = False) -> None:
+        """Continue where the user left off (or start); ``welcome`` first says where that
+        is. A reason asked for and not given yet is asked for again."""
         if self.report is None:
             self.resume_setup()
             return
         step = self.current()
+        if welcome:
+            here = step.part if step is not None else None
+            title = self.m.part(here).title if here else message(Code.CHAT_RESUMED_DONE)
+            self.say(Code.CHAT_RESUMED, agency=self.report.agency, year=self.report.year, at=title)
+        pending = self.session.pending
+        if isinstance(pending, LiveWarning) and step is not None and pending.question == step.name:
+            found = [f for f in self.live_warnings() if f.key == pending.warning]
+            if found:
+                self.say(Code.CHAT_WARNING_ASK, warning=found[0].message())
+                return
+            self.session.pending = None
         if step is not None and not is_answered(step, self.report):
             self.ask(step)
             return
         self.go(self.first_unanswered(), remember=False)
+
+    def live_warnings(self) -> list[Finding]:
+        """Warnings an answer can cause that must be explained or corrected at once. Both
+        compare with last year's report: without it there is nothing to run."""
+        assert self.report is not None
+        if self.ctx.previous is None:
+            return []
+        return [f for rule in LIVE_WARNINGS for f in rule(self.report, self.ctx.previous, self.m)]
 
     def goto_part(self, part: str) -> None:
         """Go to the first unanswered (or the first) relevant step of ``part``."""
