@@ -317,3 +317,13 @@ def step_of(out: list) -> str:
     [step] = [o.step for o in out if o.code is Code.CHAT_QUESTION]
     assert step is not None
     return step
+
+
+def test_the_one_message_path_is_told_entering_the_tables_and_in_help(store: Store) -> None:
+    """Issue 15: sending this year's filled workbook fills all three tables, but nothing
+    said so."""
+    svc = service(store)
+    out = play(svc, S[:11])  # the last answer of part 一: part 二 begins
+    assert Code.CHAT_TABLES_IN_ONE_FILE in codes(out)
+    assert Code.CHAT_TABLES_IN_ONE_FILE not in codes(say(svc, S[11]))  # once, not per question
+    assert "导出 xlsx" in say(svc, "帮助")[0].text
