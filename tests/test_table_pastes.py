@@ -61,6 +61,21 @@ def test_a_missing_row_is_named_and_the_rest_kept(store: Store, seed: Report) ->
     assert stored(store)["new"] == seed.applications["new"]
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_doubled_row_is_named_and_nothing_stored(
+    store: Store, seed: Report, layout: str
+) -> None:
+    svc = service(store)
+    play(svc, AT_TABLE_3)
+    rows = applications_rows(seed, Style())
+    row = model().applications.row("partly_granted")
+    at = next(i for i, cells in enumerate(rows) if any(t == row.label for t, _, _ in cells))
+    rows.insert(at, rows[at])
+    out = say(svc, LAYOUTS[layout](rows))
+    assert message(Code.CHAT_PASTE_DOUBLED, rows=row.ref) in [o.text for o in out]
+    assert stored(store) == {}
+
+
 def test_a_table_that_breaks_an_identity_is_not_stored(store: Store, seed: Report) -> None:
     broken = Report(seed.agency, seed.year, applications=dict(seed.applications))
     broken.applications["total"] = [5, 0, 0, 0, 0, 0, 5]  # 1 + 0 received, 5 handled

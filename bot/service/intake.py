@@ -11,6 +11,7 @@ guessed: what a file lacks stays unanswered.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from bot.checks.rules import column_identity, disposition_total, row_totals
@@ -111,6 +112,10 @@ class Intake:
         """A table pasted at its question, in any layout the importer reads: its rows are
         kept if every identity holds for them, the rows it lacks named."""
         grid = self.m.applications if part == "applications" else self.m.review_litigation
+        texts = Counter("".join(c.text.split()) for line in read.lines for c in line.cells)
+        doubled = [r.ref for r in grid.rows if texts["".join(r.label.split())] > 1]
+        if doubled:  # which of the two is right is the officer's to say
+            return [say(Code.CHAT_PASTE_DOUBLED, rows="、".join(doubled))]
         try:
             result = import_document(read, name, agency=report.agency, year=report.year)
         except UserError:  # no table in it at all
@@ -130,7 +135,8 @@ class Intake:
             missing=[r for r in result.missing if r in refs],
             issues=[],  # about the rest of a report, which a pasted table never is
         )
-        return self.figures(user, report_id, report, only, name, frontend)
+        out = self.figures(user, report_id, report, only, name, frontend)
+        return out if only.missing else out[:1]  # whole: nothing more to say
 
     def interpret(self, doc: Document, name: str, report: Report) -> ImportResult:
         """The document as a report of the open report's agency (last year when no year
