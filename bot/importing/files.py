@@ -57,7 +57,6 @@ HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".php", ".asp", ".
 OTHER_KINDS = {
     ".doc": "Word 97-2003（.doc）",
     ".xls": "Excel 97-2003（.xls）",
-    ".pdf": "PDF",
     ".wps": "WPS（.wps）",
     ".et": "WPS 表格（.et）",
     ".ofd": "OFD",
@@ -303,6 +302,10 @@ def _archive(name: str, data: bytes, suffix: str) -> set[str]:
 
 def _kind(name: str, data: bytes) -> str:
     suffix = PurePath(name).suffix.lower()
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if suffix == ".pdf":
+        raise ImportFailed(Code.IMP_BROKEN, path=name, kind=suffix, reason="不是 PDF 文件")
     if data.startswith(b"PK\x03\x04"):
         names = _archive(name, data, suffix)
         if "word/document.xml" in names:
@@ -337,10 +340,14 @@ def read_document(name: str, data: bytes) -> Document:
             return Document(tuple(text_lines(text)), "txt")
         if kind == "html":
             return html_document(text)
+        if kind == "pdf":
+            from bot.importing.pdf import pdf_document
+
+            return pdf_document(name, data)
         return docx_document(data) if kind == "docx" else xlsx_document(data)
     except TooComplex:
         raise ImportFailed(Code.IMP_TOO_COMPLEX, path=name) from None
-    except MemoryError:
+    except (MemoryError, ImportFailed):
         raise
     except Exception as exc:  # lxml, openpyxl and even html.parser raise many kinds
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

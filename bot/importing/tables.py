@@ -49,6 +49,7 @@ from bot.importing.labels import (
 from bot.importing.text import Line
 
 Figure = int | Decimal
+OTHER_ROWS = ("other_no_correction", "other_no_fee", "other")  # （六）其他处理 in 2021
 _REMARK = re.compile(r"[(\[［].*[)\]］]")  # after NFKC: （…） is (…)
 
 
@@ -305,9 +306,14 @@ def read_applications(toks: list[Tok], m: ReportModel, tables: Tables) -> None:
         else:
             short[key] = values
     if "other_2019" in rows:
-        tables.format_2019 = True
         found = [_val(t) for t in rows.pop("other_2019") if t]
-        tables.note(Code.IMP_2019_OTHER, values=shown_values(found))
+        split = [k for k in OTHER_ROWS if k not in rows]
+        if len(split) == len(OTHER_ROWS) and all(to_count(v) == 0 for v in found):
+            # Counts are never negative: three rows whose sum is 0 are each 0.
+            tables.applications.update({k: [0] * width for k in split})
+        else:
+            tables.format_2019 = True
+            tables.note(Code.IMP_2019_OTHER, values=shown_values(found))
     for key, values in short.items():
         if key not in rows and key != "other_2019":
             _count_note(tables, grid.row(key).ref, values, width)

@@ -72,7 +72,8 @@ class Document:
     lines: tuple[Line, ...]
     kind: str
     blank_is_gap: bool = False
-    title: str = ""  # the HTML <title>, a fallback for the report title
+    title: str = ""  # the HTML <title> or a PDF's page header, a fallback for the title
+    scanned_pages: tuple[int, ...] = ()  # pages of a PDF without text (images only)
 
 
 class Budget:

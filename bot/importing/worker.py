@@ -49,6 +49,7 @@ def to_json(doc: Document) -> dict[str, Any]:
         "kind": doc.kind,
         "blank_is_gap": doc.blank_is_gap,
         "title": doc.title,
+        "scanned_pages": list(doc.scanned_pages),
         "lines": [
             [line.table, line.text, [[c.text, c.col, c.span] for c in line.cells]]
             for line in doc.lines
@@ -62,7 +63,8 @@ def from_json(data: dict[str, Any]) -> Document:
         Line(tuple(Cell(text, col, span) for text, col, span in cells), table, text)
         for table, text, cells in data["lines"]
     )
-    return Document(lines, data["kind"], data["blank_is_gap"], data["title"])
+    scanned = tuple(data["scanned_pages"])
+    return Document(lines, data["kind"], data["blank_is_gap"], data["title"], scanned)
 
 
 # --- the parent --------------------------------------------------------------------
