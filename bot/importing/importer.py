@@ -36,6 +36,10 @@ _TITLE = re.compile(
     r"(?P<agency>.*?)\s*(?P<year>[0-9０-９]{4}|[〇○零一二三四五六七八九]{4})\s*"
     r"年度?\s*(?:的)?\s*政府信息公开\s*(?:工作)?\s*年度?\s*报告"
 )
+_TITLE_YEAR_FIRST = re.compile(
+    r"(?P<year>[0-9０-９]{4}|[〇○零一二三四五六七八九]{4})年度?(?P<agency>[^\W\d_]{2,60}?)"
+    r"(?:的)?政府信息公开(?:工作)?年度?报告"
+)
 _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?")
 _CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
 
@@ -131,19 +135,36 @@ def _title_year(text: str) -> int | None:
     return year if 2008 <= year <= 2100 else None
 
 
+def _title_in(text: str) -> tuple[str, str] | None:
+    """(agency, year) of a title 〔agency〕〔year〕年政府信息公开工作年度报告 or
+    〔year〕年〔agency〕政府信息公开工作年度报告 in ``text`` (spaces dropped)."""
+    text = re.sub(r"\s+", "", text)
+    if len(text) > 120:
+        return None
+    found = _TITLE.search(text) or _TITLE_YEAR_FIRST.search(text)
+    return (found["agency"], found["year"]) if found else None
+
+
 def find_title(lines: tuple[Line, ...], fallback: str) -> tuple[str | None, int | None]:
-    """Agency and year from the title 〔agency〕〔year〕年政府信息公开工作年度报告, in the
-    first lines (the agency may be the line before), else in ``fallback`` (the page title)."""
-    previous = ""
-    candidates = [(c.text, line.text) for line in lines[:60] for c in line.cells]
-    for text, line_text in [*candidates, (fallback, "")]:
-        found = _TITLE.search(text) if len(text) <= 120 else None
+    """Agency and year from the title 〔agency〕〔year〕年政府信息公开工作年度报告 (or the
+    year first), in the first lines: on one line, wrapped over two or three, the agency
+    on the line before; else in ``fallback`` (the page title or a PDF's page header)."""
+    head = lines[:60]
+    candidates: list[tuple[str, str]] = []  # (text, the line before it)
+    for n, line in enumerate(head):
+        before = head[n - 1].text if n else ""
+        candidates += [(c.text, before) for c in line.cells]
+        if len(line.cells) == 1:  # a title wrapped over lines
+            following = [x.text for x in head[n + 1 : n + 3] if len(x.cells) == 1]
+            for k in range(1, len(following) + 1):
+                candidates.append(("".join([line.text, *following[:k]]), before))
+    for text, before in [*candidates, (fallback, "")]:
+        found = _title_in(text)
         if found:
-            agency = re.sub(r"^[\W_]+|[\W_]+$", "", found["agency"]).removesuffix("关于")
-            agency = agency or previous
+            agency = re.sub(r"^[\W_]+|[\W_]+$", "", found[0]).removesuffix("关于")
+            agency = agency or (before if len(before) <= 40 else "")
             if 2 <= len(agency) <= 60:
-                return agency, _title_year(found["year"])
-        previous = line_text if len(line_text) <= 40 else ""
+                return agency, _title_year(found[1])
     return None, None
 
 

@@ -51,13 +51,14 @@ _NUMBERED = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三�
 
 @dataclass
 class _Item:
-    """A text line or a table row of a page, with where it is."""
+    """A line of text (``line`` None until the lines of its paragraph are joined) or a
+    table row of a page, with where it is."""
 
     top: float
-    line: Line
+    text: str
+    line: Line | None = None
     x0: float = 0.0
     x1: float = 0.0
-    prose: bool = False  # a line of text (not a table row, not a row of figures)
 
 
 # --- what cannot be read ---------------------------------------------------------------
@@ -119,7 +120,7 @@ def _table_rows(table: Any, edges: list[float]) -> list[tuple[tuple[float, ...],
 # --- pages -----------------------------------------------------------------------------
 
 
-def _text_items(page: Any, rows: list[tuple[float, ...]], budget: Budget) -> list[_Item]:
+def _text_items(page: Any, rows: list[tuple[float, ...]]) -> list[_Item]:
     """The lines of text outside the table ``rows`` (their boxes)."""
 
     def outside(obj: dict[str, Any]) -> bool:
@@ -129,34 +130,26 @@ def _text_items(page: Any, rows: list[tuple[float, ...]], budget: Budget) -> lis
         y = (obj["top"] + obj["bottom"]) / 2
         return not any(r[0] <= x <= r[2] and r[1] <= y <= r[3] for r in rows)
 
-    items = []
-    for found in page.filter(outside).extract_text_lines(return_chars=False):
-        line = split_line(found["text"])
-        if line is None:
-            continue
-        prose = len(line.cells) == 1
-        if prose:  # the gaps a PDF leaves around figures and latin text are not spaces
-            text = _GAP.sub("", squeeze(line.text))
-            line = Line((Cell(text),), False, text)
-        items.append(_Item(found["top"], budget.line(line), found["x0"], found["x1"], prose))
-    return items
+    return [
+        _Item(found["top"], found["text"], None, found["x0"], found["x1"])
+        for found in page.filter(outside).extract_text_lines(return_chars=False)
+        if found["text"].strip()
+    ]
 
 
 def _margins(pages: list[list[_Item]], heights: list[float]) -> tuple[set[str], str]:
     """Texts repeated at the top or bottom of two pages or more (running headers and
     footers), and the first header of them (a title printed in the page header)."""
     seen: dict[str, int] = {}
-    header = ""
     for items, height in zip(pages, heights, strict=True):
-        for item in {i.line.text for i in items if not _inside(i.top, height)}:
-            seen[item] = seen.get(item, 0) + 1
-    repeated = {text for text, count in seen.items() if count >= 2 and len(pages) >= 2}
+        for text in {i.text for i in items if i.line is None and not _inside(i.top, height)}:
+            seen[text] = seen.get(text, 0) + 1
+    repeated = {text for text, count in seen.items() if count >= 2}
     for items, height in zip(pages, heights, strict=True):
-        tops = [i for i in items if i.line.text in repeated and i.top < MARGIN * height]
+        tops = [i for i in items if i.text in repeated and i.top < MARGIN * height]
         if tops:
-            header = tops[0].line.text
-            break
-    return repeated, header
+            return repeated, tops[0].text
+    return repeated, ""
 
 
 def _inside(top: float, height: float) -> bool:
@@ -165,33 +158,57 @@ def _inside(top: float, height: float) -> bool:
 
 def _is_page_number(item: _Item, items: list[_Item]) -> bool:
     """A page number: the last or first line of its page, and only a number."""
-    text = item.line.text.strip()
-    ends = (item is items[0] or item is items[-1]) and not item.line.table
-    return ends and bool(_PAGE_NUMBER.fullmatch(text))
+    ends = item is items[0] or item is items[-1]
+    return ends and item.line is None and bool(_PAGE_NUMBER.fullmatch(item.text.strip()))
 
 
-def _join(lines: list[_Item], right: float) -> list[Line]:
-    """Lines, with the lines of one paragraph joined: a line of text that reaches the
-    right edge of the text (``right``) continues on the next one, unless that one is
-    indented or numbered (a new paragraph or a heading)."""
+def _prose(text: str) -> bool:
+    """``text`` reads as a line of prose: no figures after a label, or one figure after
+    a label too long for a row of the tables (``…全年新收申请 75`` wrapped before 件)."""
+    line = split_line(text)
+    if line is None:
+        return False
+    return len(line.cells) == 1 or (len(line.cells) == 2 and len(line.cells[0].text) >= 20)
+
+
+def _glue(before: str, after: str) -> str:
+    space = before[-1:].isascii() and before[-1:].isalnum() and after[:1].isascii()
+    return before + (" " if space else "") + after
+
+
+def _lines(items: list[_Item]) -> list[Line]:
+    """The page's items as lines, the lines of one paragraph joined: a line of text that
+    reaches the right edge of the text continues on the next line of text, unless that
+    one is indented, numbered (a new paragraph or a heading) or a row of figures."""
+    texts = [i for i in items if i.line is None]
+    left = min((i.x0 for i in texts), default=0.0)
+    right = max((i.x1 for i in texts), default=0.0)
     out: list[Line] = []
-    last: _Item | None = None
-    left = min((i.x0 for i in lines if i.prose), default=0.0)
-    for item in lines:
-        text = item.line.text
-        if (
-            last is not None
-            and item.prose
+    joined: list[str] = []  # the text of the open paragraph, and whether it may go on
+    open_ = False
+    for item in [*items, _Item(0.0, "", Line(()))]:
+        goes_on = (
+            open_
+            and item.line is None
             and item.x0 - left < 6
-            and not _NUMBERED.match(text)
-        ):
-            joined = squeeze(out[-1].text + " " + text) if out[-1].text[-1:].isascii() else (
-                out[-1].text + text
-            )
-            out[-1] = Line((Cell(joined),), False, joined)
+            and not _NUMBERED.match(item.text.strip())
+            and _prose(item.text)
+            and _prose(_glue(joined[-1], item.text.strip()))
+        )
+        if goes_on:
+            joined[-1] = _glue(joined[-1], item.text.strip())
         else:
-            out.append(item.line)
-        last = item if item.prose and right - item.x1 < 14 else None
+            if joined and (line := split_line(joined.pop())) is not None:
+                if len(line.cells) == 1:  # gaps a PDF leaves around figures are no spaces
+                    text = _GAP.sub("", squeeze(line.text))
+                    line = Line((Cell(text),), False, text)
+                out.append(line)
+            if item.line is not None:
+                if item.line.cells:
+                    out.append(item.line)
+            else:
+                joined.append(item.text.strip())
+        open_ = item.line is None and right - item.x1 < 14
     return out
 
 
@@ -232,24 +249,22 @@ def pdf_document(name: str, data: bytes, budget: Budget | None = None) -> Docume
         grid = _edges(edges)
         for page, tables in found:
             rows = [row for table in tables for row in _table_rows(table, grid)]
-            items = _text_items(page, [box for box, _ in rows], budget)
-            items += [_Item(box[1], budget.line(line)) for box, line in rows]
+            items = _text_items(page, [box for box, _ in rows])
+            items += [_Item(box[1], line.text, line) for box, line in rows]
             items.sort(key=lambda i: i.top)
-            items = [i for i in items if not _is_page_number(i, items)]
-            pages.append(items)
+            pages.append([i for i in items if not _is_page_number(i, items)])
             heights.append(float(page.height))
     repeated, header = _margins(pages, heights)
     body = [
         i
         for items, height in zip(pages, heights, strict=True)
         for i in items
-        if i.line.text not in repeated or _inside(i.top, height)
+        if i.text not in repeated or _inside(i.top, height)
     ]
-    if any(doubled(i.line.text) for i in body):
-        example = next(i.line.text for i in body if doubled(i.line.text))[:20]
+    if any(doubled(i.text) for i in body):
+        example = next(i.text for i in body if doubled(i.text))[:20]
         raise ImportFailed(Code.IMP_PDF_DOUBLED, path=name, example=example)
-    right = max((i.x1 for i in body if i.prose), default=0.0)
-    lines = _join(body, right)
+    lines = [budget.line(line) for line in _lines(body)]
     return Document(tuple(lines), "pdf", title=header, scanned_pages=tuple(empty))
 
 
