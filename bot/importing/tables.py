@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from bot.format.catalogue import Code
@@ -375,14 +375,37 @@ def _review_by_grid(toks: list[Tok], keys: list[str]) -> dict[str, list[Tok | No
     return None if any(None in row for row in out.values()) else out
 
 
+def _result_header(toks: list[Tok], i: int) -> tuple[list[int], int]:
+    """The result columns named from ``toks[i]`` on (结果维持 … 总计: the header of a
+    sub-table of table 四 under its heading) and the index after them."""
+    columns: list[int] = []
+    while i < len(toks) and toks[i].value is None and review_group(toks[i].text) is None:
+        col = review_column(toks[i].text)
+        if col is None or col in columns:
+            break
+        columns.append(col)
+        i += 1
+    return columns, i
+
+
 def _review_by_labels(toks: list[Tok], width: int) -> dict[str, list[Tok | None]]:
-    """Rows labelled by group (行政复议 0 0 0 0 0) or cells by group and result."""
+    """Rows labelled by group (行政复议 0 0 0 0 0), cells by group and result, or table
+    四 as three small tables, each under its heading (行政复议, 行政诉讼（未经复议直接起诉）,
+    行政诉讼（复议后起诉）) with a header of its own: a row placed by that header."""
     out: dict[str, list[Tok | None]] = {}
     for i, t in enumerate(toks):
         group = review_group(t.text) if t.value is None else None
         if group is None:
             continue
         col = review_column(t.text)
+        header, after = _result_header(toks, i + 1) if col is None else ([], i + 1)
+        if header:
+            values, _ = take(toks, after, replace(t, multi=False))  # rows below
+            if len(header) == width and len(values) == width:
+                row = out.setdefault(group, [None] * width)
+                for c, v in zip(header, values, strict=True):
+                    row[c] = v
+            continue
         values, _ = take(toks, i + 1, t)
         if len(values) == (1 if col is not None else width):
             start = col or 0
