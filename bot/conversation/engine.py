@@ -9,7 +9,7 @@ anything. :func:`route` is the one place that decides what an input means at eac
 
 from __future__ import annotations
 
-from bot.checks.rules import carried_over, in_force_trend
+from bot.checks.rules import carried_over, in_force_trend, large_figures
 from bot.conversation.answers import interpret, is_word
 from bot.conversation.command_words import Command, parse_command
 from bot.conversation.commands import choose_export, choose_in_menu, run_command
@@ -42,7 +42,8 @@ from bot.format.model import ReportModel
 
 PASTED = "粘贴的文本.txt"  # the name a pasted report is read under
 # warnings the officer is asked to correct or explain as soon as an answer causes them
-LIVE_WARNINGS = (carried_over, in_force_trend)
+LIVE_WARNINGS = (carried_over, in_force_trend)  # against last year's report
+LIVE_ALWAYS = (large_figures,)  # a figure far larger than the agency's level reports
 
 
 def handle(
@@ -160,14 +161,11 @@ def answer_question(t: Turn, text: str) -> None:
 
 
 def live_warnings(t: Turn) -> list[Finding]:
-    """Warnings an answer can cause that must be explained or corrected at once.
-
-    Both compare with last year's report: without it there is nothing to run.
-    """
+    """Warnings an answer can cause that must be explained or corrected at once: a
+    figure far too large, and (with last year's report) the comparisons with it."""
     assert t.report is not None
-    if t.ctx.previous is None:
-        return []
-    return [f for rule in LIVE_WARNINGS for f in rule(t.report, t.ctx.previous, t.m)]
+    rules = LIVE_ALWAYS + (LIVE_WARNINGS if t.ctx.previous is not None else ())
+    return [f for rule in rules for f in rule(t.report, t.ctx.previous, t.m)]
 
 
 def implied(t: Turn, step: Question, changes: list[Change]) -> tuple[list[Change], list[Reply]]:

@@ -56,6 +56,7 @@ class Code(StrEnum):
     CHK_MISSING_TABLE = "CHK012"
     CHK_SUSPECT_CELL = "CHK013"
     CHK_ALL_ZERO = "CHK017"
+    CHK_LARGE_FIGURE = "CHK018"
 
     # compliance of the draft (bot/drafting/compliance.py)
     CHK_SIMILAR_PROSE = "CHK014"
