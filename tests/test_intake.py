@@ -94,3 +94,24 @@ def test_terminal_sends_a_file(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert message(Code.IMP_CHAT_PREVIOUS, agency=AGENCY, year=2022) in proc.stdout
     assert mentions(proc.stdout, Code.IMP_CHAT_UNREADABLE, name="none.docx")
+
+
+def test_a_file_without_a_year_is_read_as_of_the_year_the_officer_names(svc: Service) -> None:
+    """Should ask the year of a report whose title shows none, not guess or refuse it."""
+    play(svc, SEED_SESSION[:4])
+    last = consistent_report(agency=AGENCY, year=2022)
+    text = render(last, "txt").decode()
+    untitled = "\n".join(line for line in text.splitlines() if "年度报告" not in line)
+    out = send_file(svc, "上年报告.txt", untitled.encode())
+    assert out[-1].code is Code.IMP_CHAT_ASK_YEAR
+    assert [c.name for c in out[-1].choices] == ["2022", "2023"]
+    assert svc.store.find_report(AGENCY, 2022) is None  # nothing stored before the answer
+    out = say(svc, "去年")
+    assert out[0].code is Code.CHAT_BAD_YEAR
+    assert out[-1].code is Code.IMP_CHAT_ASK_YEAR
+    out = say(svc, "2022年")
+    assert out[0].code is Code.IMP_CHAT_PREVIOUS
+    stored = svc.store.find_report(AGENCY, 2022)
+    assert stored is not None
+    assert svc.store.get_report(stored).applications == last.applications
+    assert "概括本年度" in last_question(out)  # and the chat goes on where it was

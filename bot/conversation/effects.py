@@ -134,6 +134,15 @@ class ReadFile:
     data: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class ImportAs:
+    """The file of :class:`~bot.conversation.session.ImportYear`, as a report of ``year``."""
+
+    name: str
+    document: str
+    year: int
+
+
 Effect = (
     Preview
     | Check
@@ -152,6 +161,7 @@ Effect = (
     | NewReport
     | OpenReport
     | ReadFile
+    | ImportAs
 )
 # the commands of prompts/commands.yaml that are carried out as effects
 COMMAND_EFFECTS: dict[str, Callable[[str], Effect]] = {

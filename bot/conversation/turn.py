@@ -24,7 +24,7 @@ from bot.conversation.journey import (
     question_text,
     step_choices,
 )
-from bot.conversation.session import Change, Session, SetupAnswers, Step
+from bot.conversation.session import Change, ImportYear, Session, SetupAnswers, Step
 from bot.conversation.session import apply_change as apply
 from bot.conversation.types import Context, Outcome, Reply, level_choices
 from bot.format.catalogue import Code, UserError, message
@@ -214,6 +214,10 @@ class Turn:
         if self.report is None:
             self.resume_setup()
             return
+        pending = self.session.pending
+        if self.session.step is Step.IMPORT_YEAR and isinstance(pending, ImportYear):
+            self.ask_import_year(pending)
+            return
         step = self.current()
         if step is not None and not is_answered(step, self.report):
             self.ask(step)
@@ -326,6 +330,14 @@ class Turn:
     def default_year(self) -> int:
         """The year a new report is for unless the officer says otherwise: last year."""
         return self.ctx.today.year - 1
+
+    def ask_import_year(self, pending: ImportYear) -> None:
+        """Ask the year of the file ``pending`` holds: last year's or this year's."""
+        assert self.report is not None
+        year, previous = self.report.year, self.report.year - 1
+        choices = (Choice(str(previous), str(previous)), Choice(str(year), str(year)))
+        params = {"name": pending.name, "previous": previous, "year": year}
+        self.choose(Code.IMP_CHAT_ASK_YEAR, choices, Step.IMPORT_YEAR, **params)
 
     def ask_year(self) -> None:
         """Ask the year reported on, last year by default."""

@@ -151,14 +151,14 @@ def find_title(lines: tuple[Line, ...], fallback: str) -> tuple[str | None, int 
     on the line before; else in ``fallback`` (the page title or a PDF's page header)."""
     head = lines[:60]
     candidates: list[tuple[str, str]] = []  # (text, the line before it)
+    wrapped: list[tuple[str, str]] = []  # a title wrapped over two or three lines
     for n, line in enumerate(head):
         before = head[n - 1].text if n else ""
         candidates += [(c.text, before) for c in line.cells]
-        if len(line.cells) == 1:  # a title wrapped over lines
-            following = [x.text for x in head[n + 1 : n + 3] if len(x.cells) == 1]
-            for k in range(1, len(following) + 1):
-                candidates.append(("".join([line.text, *following[:k]]), before))
-    for text, before in [*candidates, (fallback, "")]:
+        following = [x.text for x in head[n + 1 : n + 3] if len(x.cells) == 1]
+        if len(line.cells) == 1:
+            wrapped += [("".join([line.text, *following[:k]]), before) for k in (1, 2)]
+    for text, before in [*candidates, *wrapped, (fallback, "")]:
         found = _title_in(text)
         if found:
             agency = re.sub(r"^[\W_]+|[\W_]+$", "", found[0]).removesuffix("关于")

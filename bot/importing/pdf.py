@@ -276,4 +276,3 @@ def _page_list(pdf: Any, what: str) -> str:
         if what == "broken" and broken_characters("".join(c["text"] for c in page.chars))
     ]
     return "、".join(pages[:10]) + ("…" if len(pages) > 10 else "")
-
