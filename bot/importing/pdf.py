@@ -23,6 +23,7 @@ before any is read.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from io import BytesIO
@@ -147,8 +148,8 @@ def _margins(pages: list[list[_Item]], heights: list[float]) -> tuple[set[str], 
     repeated = {text for text, count in seen.items() if count >= 2}
     for items, height in zip(pages, heights, strict=True):
         tops = [i for i in items if i.text in repeated and i.top < MARGIN * height]
-        if tops:
-            return repeated, tops[0].text
+        if tops:  # a header wrapped over lines is joined again
+            return repeated, squeeze(" ".join(i.text for i in tops))
     return repeated, ""
 
 
@@ -215,6 +216,8 @@ def _lines(items: list[_Item]) -> list[Line]:
 def pdf_document(name: str, data: bytes, budget: Budget | None = None) -> Document:
     """The text and ruled tables of a PDF, page by page, in reading order."""
     import pdfplumber  # here: most commands never need pdfplumber (and pdfminer)
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # a font's quirks are not ours
 
     budget = budget or Budget()
     with pdfplumber.open(BytesIO(data)) as pdf:

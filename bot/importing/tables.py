@@ -38,6 +38,7 @@ from bot.importing.labels import (
     KINDS_2021,
     LABELS_2019,
     OTHER_GROUP,
+    REVIEW_COLUMNS,
     ROWS_2019,
     active_columns,
     active_row,
@@ -49,6 +50,7 @@ from bot.importing.labels import (
 from bot.importing.text import Line
 
 Figure = int | Decimal
+_HEADER_WORDS = re.compile(r"(?:结果|维持|纠正|其他|尚未|审结|总计|合计)+")  # table 四's header
 OTHER_ROWS = ("other_no_correction", "other_no_fee", "other")  # （六）其他处理 in 2021
 _REMARK = re.compile(r"[(\[［].*[)\]］]")  # after NFKC: （…） is (…)
 
@@ -379,13 +381,25 @@ def _result_header(toks: list[Tok], i: int) -> tuple[list[int], int]:
     """The result columns named from ``toks[i]`` on (结果维持 … 总计: the header of a
     sub-table of table 四 under its heading) and the index after them."""
     columns: list[int] = []
+    start = i
     while i < len(toks) and toks[i].value is None and review_group(toks[i].text) is None:
-        col = review_column(toks[i].text)
+        key = label_key(toks[i].text)
+        named = {col for word, col in REVIEW_COLUMNS if word in key}
+        col = named.pop() if len(named) == 1 else None
         if col is None or col in columns:
             break
         columns.append(col)
         i += 1
-    return columns, i
+    if columns:
+        return columns, i
+    # Labels of narrow columns broken over two lines and read line by line (结果结果其他
+    # 尚未总计 / 维持纠正结果审结): the columns cannot be told apart, the official order is
+    # assumed, as wherever a format gives no columns.
+    while i < len(toks) and toks[i].value is None:
+        if not _HEADER_WORDS.fullmatch(label_key(toks[i].text)):
+            break
+        i += 1
+    return (list(range(5)), i) if i > start else ([], start)
 
 
 def _review_by_labels(toks: list[Tok], width: int) -> dict[str, list[Tok | None]]:
