@@ -65,6 +65,7 @@ class Tok:
     span: int
     multi: bool  # its line has several cells: the figures of its row are on that line
     value: Value | None
+    blank_line: bool = False  # an empty cell printed as a blank line (text.BLANK)
 
     def covers(self, x: int | None) -> bool:
         """The cell spans grid column ``x``."""
@@ -81,6 +82,7 @@ def tokens(lines: Sequence[Line], blank_is_gap: bool = False) -> list[Tok]:
             cell.span,
             len(line.cells) > 1,
             read_value(cell.text, blank_is_gap=blank_is_gap),
+            not line.text,
         )
         for n, line in enumerate(lines)
         for cell in line.cells
@@ -113,14 +115,20 @@ def continues(text: str, piece: str, official: Sequence[str]) -> bool:
 
 
 def take(
-    toks: list[Tok], i: int, label: Tok, official: Sequence[str] = (), text: str = ""
+    toks: list[Tok],
+    i: int,
+    label: Tok,
+    official: Sequence[str] = (),
+    text: str = "",
+    blanks: bool = False,
 ) -> tuple[list[Tok], int]:
     """The figures after ``label`` (from ``toks[i]``) and the index after them.
 
     In a table row: the figure cells up to the next text cell of that row. In a stream:
-    the whole run of figures, so a run too long for the row shows a lost label. Text
-    before the first figure is passed over only where it :func:`continues` the label
-    (``text``, when the label was itself pieced together).
+    the whole run of figures, so a run too long for the row shows a lost label; blank
+    lines are empty cells in it only with ``blanks``. Text before the first figure is
+    passed over only where it :func:`continues` the label (``text``, when the label was
+    itself pieced together).
     """
     out: list[Tok] = []
     text = text or label.text
@@ -128,7 +136,9 @@ def take(
         t = toks[i]
         if label.multi and t.line != label.line:
             break
-        if t.value is not None:
+        if t.blank_line and not blanks:
+            pass
+        elif t.value is not None:
             out.append(t)
         elif out or label.multi or not continues(text, t.text, official):
             break
@@ -138,12 +148,45 @@ def take(
     return out, i
 
 
+def with_blanks(
+    toks: list[Tok], i: int, label: Tok, official: Sequence[str], text: str, n: int
+) -> list[Tok] | None:
+    """The ``n`` figures after ``label`` counting blank lines as empty cells (see
+    :func:`~bot.importing.text.text_lines`), when that is exactly ``n`` and the row's total
+    (its last figure, for ``n`` > 3) is the sum of the others; else None."""
+    if label.multi or not any(t.blank_line for t in toks[i : i + 3 * n]):
+        return None
+    values, _ = take(toks, i, label, official, text, blanks=True)
+    if len(values) != n:
+        return None
+    counts = [to_count(_val(t)) for t in values]
+    if n > 3 and (None in counts or sum(c or 0 for c in counts[:-1]) != counts[-1]):
+        return None
+    return values
+
+
 def fit(values: list[Tok], n: int) -> list[Tok] | None:
     """Exactly ``n`` figures (empty cells at the end of a row dropped), or None."""
     values = list(values)
     while len(values) > n and values[-1].value is not None and not values[-1].value.raw:
         values.pop()
     return values if len(values) == n else None
+
+
+def one_extra(values: list[Tok], n: int) -> list[Tok] | None:
+    """The row in a run of ``n`` + 1 figures (a page number, or a figure copied twice,
+    before or after the row's own): the one reading, without the first figure or without
+    the last, whose total (the last of ``n``) is the sum of the others. None when neither
+    or both hold with different figures: the row cannot be told, and stays missing."""
+    if len(values) != n + 1:
+        return None
+    readings = []
+    for reading in (values[:-1], values[1:]):
+        counts = [to_count(_val(t)) for t in reading]
+        if None not in counts and sum(c or 0 for c in counts[:-1]) == counts[-1]:
+            readings.append(reading)
+    shown = {tuple(_val(t).raw for t in r) for r in readings}
+    return readings[0] if len(shown) == 1 else None
 
 
 def _val(t: Tok) -> Value:
@@ -207,8 +250,9 @@ def read_active(toks: list[Tok], m: ReportModel, tables: Tables) -> None:
         in_header = False
         kinds = columns or targets.get(row) or ROWS_2019[row]
         official = [x for x in (labels.get(row), LABELS_2019.get(row)) if x]
+        start = i
         values, i = take(toks, i, t, official, text)
-        fitted = fit(values, len(kinds))
+        fitted = fit(values, len(kinds)) or with_blanks(toks, start, t, official, text, len(kinds))
         if row in done:
             stray += values
         elif fitted is None:
@@ -290,6 +334,7 @@ def read_applications(toks: list[Tok], m: ReportModel, tables: Tables) -> None:
                 continue
             key = "other_2019"  # a row of figures after （六）其他处理: the 2019 format
         official = "（六）其他处理" if key == "other_2019" else grid.row(key).label
+        start = i
         values, i = take(toks, i, t, [official], text)
         xs = [header.get(k) for k in column_keys]
         if rows.get(key):
@@ -305,6 +350,11 @@ def read_applications(toks: list[Tok], m: ReportModel, tables: Tables) -> None:
                 rows[key] = placed
         elif (fitted := fit(values, width)) is not None:
             rows[key] = list(fitted)
+        elif (blanks := with_blanks(toks, start, t, [official], text, width)) is not None:
+            rows[key] = list(blanks)
+        elif not t.multi and (held := one_extra(values, width)) is not None:
+            rows[key] = list(held)
+            stray += [v for v in values if v not in held]
         else:
             short[key] = values
     if "other_2019" in rows:
@@ -427,6 +477,25 @@ def _review_by_labels(toks: list[Tok], width: int) -> dict[str, list[Tok | None]
     return out
 
 
+def _runs(toks: list[Tok], blanks: bool) -> list[list[Tok]]:
+    """The runs of figures between text cells (blank lines in them as empty cells, or
+    passed over)."""
+    runs: list[list[Tok]] = [[]]
+    for t in toks:
+        if t.value is None:
+            runs.append([])
+        elif blanks or not t.blank_line:
+            runs[-1].append(t)
+    return runs
+
+
+def _totals_hold(run: list[Tok], width: int) -> bool:
+    """Each group of ``width`` figures ends with the sum of the others."""
+    counts = [to_count(_val(t)) for t in run]
+    groups = [counts[n : n + width] for n in range(0, len(counts), width)]
+    return all(None not in g and sum(c or 0 for c in g[:-1]) == g[-1] for g in groups)
+
+
 def read_review(toks: list[Tok], m: ReportModel, tables: Tables) -> None:
     """Table 四: by grid columns, by row or cell labels, or as its one run of 15 figures."""
     keys = [r.key for r in m.review_litigation.rows]
@@ -436,17 +505,16 @@ def read_review(toks: list[Tok], m: ReportModel, tables: Tables) -> None:
         tables.found.add("review_litigation")
     rows = _review_by_grid(toks, keys) or _review_by_labels(toks, width)
     if not rows:
-        runs: list[list[Tok]] = [[]]
-        for t in toks:
-            if t.value is None:
-                runs.append([])
-            else:
-                runs[-1].append(t)
-        full = [r for r in runs if len(r) == width * len(keys)]
-        longest = max(runs, key=len)
+        size = width * len(keys)
+        runs = _runs(toks, blanks=False)
+        full = [r for r in runs if len(r) == size]
+        if len(full) != 1:  # blank lines as empty cells, where every group's total holds
+            runs_blank = _runs(toks, blanks=True)
+            full = [r for r in runs_blank if len(r) == size and _totals_hold(r, width)]
         if len(full) != 1:
+            longest = max(runs, key=len)
             if longest:
-                _count_note(tables, m.part("review_litigation").title, longest, width * len(keys))
+                _count_note(tables, m.part("review_litigation").title, longest, size)
             return
         tables.found.add("review_litigation")
         rows = {k: list(full[0][n * width : (n + 1) * width]) for n, k in enumerate(keys)}
