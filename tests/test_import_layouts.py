@@ -14,7 +14,7 @@ from bot.format.figures import MAX_COUNT
 from bot.format.model import model
 from bot.importing import importer
 from bot.importing.files import read_document
-from bot.importing.importer import ImportResult, find_title, import_bytes
+from bot.importing.importer import find_title, import_bytes
 from bot.importing.text import Document, paragraph, text_lines
 from bot.store.reports import Store
 from tests.helpers.chat import codes, play, say, service
@@ -22,6 +22,7 @@ from tests.helpers.chat_script import SEED_SESSION
 from tests.helpers.factories import consistent_report
 from tests.helpers.import_fixtures import (
     Style,
+    assert_same_tables,
     delimited_text,
     distinct_report,
     html_page,
@@ -38,15 +39,6 @@ def in_process(monkeypatch: pytest.MonkeyPatch) -> None:
         return read_document(name, data)
 
     monkeypatch.setattr(importer, "read_document_bounded", read)
-
-
-def assert_same_tables(result: ImportResult, source: Report) -> None:
-    report = result.report
-    assert (report.agency, report.year) == (source.agency, source.year)
-    assert report.active == source.active
-    assert report.applications == source.applications
-    assert report.review_litigation == source.review_litigation
-    assert result.missing == []
 
 
 def one_cell_per_line(report: Report) -> list[str]:

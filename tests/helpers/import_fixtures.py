@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from bot.format.datafile import Figure, Report
 from bot.format.model import model
 from bot.frontends.cli import main
+from bot.importing.importer import ImportResult
 from tests.helpers.factories import consistent_report
 
 Cell = tuple[str, int, int]  # text, rowspan, colspan
@@ -418,3 +419,23 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
     status = main(argv)
     out = capsys.readouterr()
     return int(status), out.out, out.err
+
+
+# --- what an import must give -------------------------------------------------------
+
+
+def assert_faithful(result: ImportResult, source: Report) -> None:
+    """Every imported figure is the source's; every other cell is listed as missing."""
+    got, want = cells(result.report), cells(source)
+    assert {ref: want[ref] for ref in got} == got, "a figure was invented"
+    assert set(result.missing) == set(want) - set(got)
+    assert len(result.missing) == len(set(result.missing))
+
+
+def assert_same_tables(result: ImportResult, source: Report) -> None:
+    report = result.report
+    assert (report.agency, report.year) == (source.agency, source.year)
+    assert report.active == source.active
+    assert report.applications == source.applications
+    assert report.review_litigation == source.review_litigation
+    assert result.missing == []
