@@ -276,3 +276,34 @@ def test_last_year_prefills_carried_over_and_baselines(store: Store) -> None:
     assert Code.CHAT_WARNING_ASK not in codes(out)
     out = say(svc, "修改 上年度报告提出的问题")
     assert "上年报告提出的问题：公开形式单一；解读不够及时" in last_question(out)
+
+
+@pytest.mark.parametrize("prompt", ["text", "select_multiple", "cells", "row", "done"])
+def test_export_with_a_format_sends_it_at_once_and_stays_at_the_question(
+    store: Store, prompt: str
+) -> None:
+    svc = service(store)
+    before = play(svc, PROMPTS[prompt])
+    out = say(svc, "导出 docx")
+    [doc] = [o for o in out if o.document is not None]
+    assert doc.document is not None
+    assert doc.document[0].endswith(".docx")
+    if prompt != "done":
+        assert last_question(out) == last_question(before)  # the question, asked again
+
+
+def test_export_all_sends_every_draft_format_in_one_message(store: Store) -> None:
+    svc = service(store)
+    play(svc, S)
+    out = say(svc, "导出 全部")
+    names = [o.document[0].rsplit(".", 1)[1] for o in out if o.document is not None]
+    assert names == ["docx", "html", "md", "txt", "xlsx"]
+    assert say(svc, "/export all")[-1].document is not None
+
+
+def test_export_of_an_unknown_format_names_the_formats(store: Store) -> None:
+    svc = service(store)
+    play(svc, S[:4])
+    out = say(svc, "导出 pdfx")
+    assert Code.CHAT_EXPORT_UNKNOWN in codes(out)
+    assert not [o for o in out if o.document is not None]

@@ -23,7 +23,7 @@ from bot.format.report import Report
 from bot.format.yaml_loading import PROMPTS_DIR, Node, load_yaml
 
 MAX_TEXT = 5000
-WORD_LISTS = ("confirm", "none", "all_zero", "keep")
+WORD_LISTS = ("confirm", "none", "all_zero", "keep", "all_formats")
 BULLET = re.compile(
     r"^\s*(?:[-•·*]|\d+[.、．)]|[（(]\d+[)）]|[一二三四五六七八九十]+[是、.．])\s*"
 )
@@ -66,7 +66,7 @@ def words() -> dict[str, frozenset[str]]:
 
 
 def is_word(kind: str, text: str) -> bool:
-    """Whether ``text`` is one of the words of list ``kind`` (confirm, none, all_zero, keep)."""
+    """Whether ``text`` is one of the words of list ``kind`` (one of :data:`WORD_LISTS`)."""
     return text.strip().lower().rstrip("。!！") in words()[kind]
 
 

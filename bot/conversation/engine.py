@@ -14,9 +14,11 @@ from bot.conversation.answers import interpret, is_word
 from bot.conversation.command_words import Command, parse_command
 from bot.conversation.commands import choose_export, choose_in_menu, run_command
 from bot.conversation.effects import (
+    DRAFT_STEP,
     REVIEW_STEP,
     Decide,
     Explain,
+    Export,
     ImportAs,
     Join,
     ReadFile,
@@ -62,6 +64,9 @@ def route(t: Turn, inp: Input) -> None:
     session = t.session
     if inp.choice_step is not None and inp.choice_step.startswith(REVIEW_STEP):
         t.effect(Decide(inp.choice_step, inp.choice or ""))  # authorised by the service
+        return
+    if inp.choice_step == DRAFT_STEP and t.report is not None:
+        t.effect(Export("xlsx"))  # a preview's 完整表格, pressed whenever
         return
     if inp.choice is not None and inp.choice_step != session.key:
         t.say(Code.CHAT_EXPIRED)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot.conversation.answers import check_carry_forward
 from bot.conversation.command_words import spec
-from bot.conversation.effects import EXPORT_FORMATS, Effect, ShowReviews
+from bot.conversation.effects import ALL_FORMATS, EXPORT_FORMATS, Effect, ShowReviews
 from bot.conversation.flows import Choice, Flow
 from bot.conversation.flows import Step as Question
 from bot.conversation.journey import (
@@ -29,6 +29,8 @@ from bot.conversation.session import apply_change as apply
 from bot.conversation.types import Context, Outcome, Reply, level_choices
 from bot.format.catalogue import Code, UserError, message
 from bot.format.model import ReportModel, model
+
+PREPARING_FROM_MONTH = 10  # from October, a new report is for the current year
 
 
 class Turn:
@@ -110,7 +112,9 @@ class Turn:
 
     def ask_export(self) -> None:
         """Ask the format of an export."""
-        self.choose(Code.CHAT_EXPORT_ASK, tuple(Choice(f, f) for f in EXPORT_FORMATS), Step.EXPORT)
+        formats = tuple(Choice(f, f) for f in EXPORT_FORMATS)
+        every = Choice(ALL_FORMATS, message(Code.CHAT_EXPORT_ALL))
+        self.choose(Code.CHAT_EXPORT_ASK, (*formats, every), Step.EXPORT)
 
     # --- the report ----------------------------------------------------------------------
 
@@ -328,8 +332,10 @@ class Turn:
         self.choose(Code.CHAT_ASK_LEVEL, level_choices(self.m), Step.SETUP_LEVEL)
 
     def default_year(self) -> int:
-        """The year a new report is for unless the officer says otherwise: last year."""
-        return self.ctx.today.year - 1
+        """The year a new report is for unless the officer says otherwise: this year's
+        from October on (reports are prepared in the last quarter), else last year's."""
+        today = self.ctx.today
+        return today.year if today.month >= PREPARING_FROM_MONTH else today.year - 1
 
     def ask_import_year(self, pending: ImportYear) -> None:
         """Ask the year of the file ``pending`` holds: last year's or this year's."""
@@ -340,8 +346,8 @@ class Turn:
         self.choose(Code.IMP_CHAT_ASK_YEAR, choices, Step.IMPORT_YEAR, **params)
 
     def ask_year(self) -> None:
-        """Ask the year reported on, last year by default."""
+        """Ask the year reported on: the default first, the year before it beside it."""
         default = self.default_year()
-        choices = (Choice(str(default), str(default)),)
+        choices = tuple(Choice(str(y), str(y)) for y in (default, default - 1))
         self.choose(Code.CHAT_ASK_YEAR, choices, Step.SETUP_YEAR, default=default)
 

@@ -104,6 +104,8 @@ def show(item: Outgoing, out_dir: Path, stream: TextIO) -> dict[str, str]:
     if item.draft:  # a terminal shows the whole draft at once: one message
         write(message(Code.CHAT_PREVIEW_HEADER, count=1))
         write(item.text.strip("\n"))
+        if item.choices:  # Telegram's button 完整表格; here, the command
+            write(message(Code.CHAT_FULL_TABLES_HINT))
         return numbered
     if item.text:
         write(item.text)
