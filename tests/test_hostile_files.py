@@ -42,6 +42,7 @@ from tests.helpers.chat import play, send_file, service
 from tests.helpers.chat_script import SEED_SESSION
 from tests.helpers.import_fixtures import distinct_report, docx_bytes, html_page, web_text
 from tests.helpers.paths import PUBLISHED_TXT
+from tests.helpers.pdf_files import deflate_bomb, handmade_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
@@ -340,6 +341,18 @@ def test_a_reader_over_its_time_is_killed() -> None:
         read_document_bounded("r.html", page, timeout=0.5)
     refusal(caught, Code.IMP_READ_TIMEOUT, "r.html")
     assert time.monotonic() - start < 5
+
+
+@pytest.mark.slow
+def test_a_pdf_whose_page_inflates_beyond_memory_is_refused() -> None:
+    """600 KB of a page's content deflated from 600 MB: refused in one coded line, in
+    the reader's memory, quickly."""
+    data = handmade_pdf([deflate_bomb(600)], deflated=True)
+    start = time.monotonic()
+    with pytest.raises(ImportFailed) as caught:
+        import_bytes("bomb.pdf", data)
+    refusal(caught, Code.IMP_READ_MEMORY, "bomb.pdf")
+    assert time.monotonic() - start < WITHIN
 
 
 @pytest.mark.slow

@@ -1,5 +1,6 @@
 """Read an uploaded file into a :class:`~bot.importing.text.Document`: sniff its type,
-decode text (UTF-8, UTF-16, GB18030/GBK), and read Word (.docx) and Excel (.xlsx) files.
+decode text (UTF-8, UTF-16, GB18030/GBK), and read Word (.docx) and Excel (.xlsx) files
+(a PDF is read by :mod:`bot.importing.pdf`).
 
 A Word table row is a line of its cells at their grid columns (``w:gridSpan``; the
 continuation of a vertical merge is skipped), paragraphs and tables in body order. An
@@ -351,4 +352,6 @@ def read_document(name: str, data: bytes) -> Document:
         raise
     except Exception as exc:  # lxml, openpyxl and even html.parser raise many kinds
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "Unable to allocate" in reason:  # zlib (a PDF's stream) out of memory, wrapped
+            raise ImportFailed(Code.IMP_READ_MEMORY, path=name) from exc
         raise ImportFailed(Code.IMP_BROKEN, path=name, kind="." + kind, reason=reason) from exc

@@ -1,4 +1,4 @@
-"""Import a published report (.txt, .html, .docx, .xlsx) into a report data file.
+"""Import a published report (.txt, .html, .docx, .pdf, .xlsx) into a report data file.
 
 :func:`import_report` (a path) and :func:`import_bytes` (an upload in the chat) read the
 title (agency and year), the six parts by their headings, every cell of tables 二, 三 and
@@ -277,7 +277,7 @@ def import_bytes(
 def import_report(
     path: Path, *, agency: str | None = None, year: int | None = None
 ) -> ImportResult:
-    """Import the report in ``path`` (.txt, .html, .docx or .xlsx), refused by its size
+    """Import the report in ``path`` (.txt, .html, .docx, .pdf or .xlsx), refused by its size
     before it is read, then read as :func:`import_bytes` reads."""
     doc = read_document_bounded(str(path), read_file(path))
     return import_document(doc, str(path), agency=agency, year=year)

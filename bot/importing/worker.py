@@ -15,7 +15,8 @@ Whatever happens in the child is one coded refusal for the officer
 :attr:`~bot.format.catalogue.Code.IMP_READ_TIMEOUT`,
 :attr:`~bot.format.catalogue.Code.IMP_READ_MEMORY`, or
 :attr:`~bot.format.catalogue.Code.IMP_READ_FAILED` for anything else (its error output is
-logged). The child starts in about 50 ms (text and web pages) to 110 ms (Word, Excel).
+logged). The child starts in about 50 ms (text and web pages) to 110 ms (Word, Excel);
+a PDF of five pages takes about a second (pdfplumber reads each character's position).
 """
 
 from __future__ import annotations

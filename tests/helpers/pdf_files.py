@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import zlib
 from pathlib import Path
 
 import pytest
@@ -58,9 +59,10 @@ NO_UNICODE = (
 )
 
 
-def handmade_pdf(pages: list[bytes], font: bytes = HELVETICA) -> bytes:
+def handmade_pdf(pages: list[bytes], font: bytes = HELVETICA, deflated: bool = False) -> bytes:
     """A PDF of A4 pages, each with the content stream given (``b""``: a page with no
-    text, as a scan's page without its image)."""
+    text, as a scan's page without its image); ``deflated``: the streams are given
+    compressed (FlateDecode)."""
     objects: list[bytes] = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"",  # the page tree, once the pages are numbered
@@ -76,8 +78,9 @@ def handmade_pdf(pages: list[bytes], font: bytes = HELVETICA) -> bytes:
             + f"{page + 1} 0 R".encode()
             + b" >>"
         )
+        flate = " /Filter /FlateDecode" if deflated else ""
         objects.append(
-            f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream"
+            f"<< /Length {len(content)}{flate} >>\nstream\n".encode() + content + b"\nendstream"
         )
     objects[1] = (
         b"<< /Type /Pages /Kids [" + b" ".join(kids) + f"] /Count {len(kids)} >>".encode()
@@ -105,3 +108,11 @@ def glyph_page(count: int) -> bytes:
     """A content stream of ``count`` glyphs of a font without a Unicode map."""
     glyphs = "".join(f"{n % 200 + 1:04X}" for n in range(count))
     return b"BT /F1 12 Tf 72 760 Td <" + glyphs.encode() + b"> Tj ET"
+
+
+def deflate_bomb(megabytes: int) -> bytes:
+    """A content stream that inflates to ``megabytes`` MB of spaces (a few hundred KB
+    deflated), made a megabyte at a time."""
+    packer = zlib.compressobj(9)
+    chunk = b" " * (1024 * 1024)
+    return b"".join(packer.compress(chunk) for _ in range(megabytes)) + packer.flush()
