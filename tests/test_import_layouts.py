@@ -262,3 +262,39 @@ def test_a_cell_whose_td_was_dropped_is_read_in_its_place() -> None:
     dropped = page[:cell] + page[page.index("<p>", cell) :]  # <td …> gone, </td> left
     assert dropped.count("<td") == page.count("<td") - 1
     assert_same_tables(import_bytes("r.html", dropped.encode()), source)
+
+
+# --- （六）其他处理 printed as one row ------------------------------------------------------------
+
+OTHER = ("other_no_correction", "other_no_fee", "other")
+
+
+def with_other_as_one_row(source: Report, figures: list[int]) -> list[str]:
+    """The report's lines with （六）其他处理 as one row of ``figures`` (its three rows gone)."""
+    lines = one_cell_per_line(source)
+    start = lines.index("（六）其他处理")
+    end = lines.index("（七）总计")
+    return [*lines[: start + 1], *map(str, figures), *lines[end:]]
+
+
+def test_other_handling_printed_as_one_row_of_zeros_is_three_rows_of_zeros() -> None:
+    source = consistent_report()
+    apps = source.applications
+    for key in OTHER:
+        for c, value in enumerate(apps[key]):
+            apps["total"][c] -= value
+            apps["new"][c] -= value
+        apps[key] = [0] * 7
+    lines = with_other_as_one_row(source, [0] * 7)
+    result = import_bytes("r.txt", "\n".join(lines).encode())
+    assert_same_tables(result, source)  # counts are never negative: each row is 0
+    assert Code.IMP_FORMAT_2019 not in result.codes
+
+
+def test_other_handling_printed_as_one_row_of_figures_is_not_split() -> None:
+    source = consistent_report()
+    summed = [sum(source.applications[k][c] for k in OTHER) for c in range(7)]
+    result = import_bytes("r.txt", "\n".join(with_other_as_one_row(source, summed)).encode())
+    assert not set(OTHER) & set(result.report.applications)
+    assert Code.IMP_2019_OTHER in result.codes
+    assert result.report.applications["total"] == source.applications["total"]
