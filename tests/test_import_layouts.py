@@ -264,7 +264,7 @@ def test_a_cell_whose_td_was_dropped_is_read_in_its_place() -> None:
     assert_same_tables(import_bytes("r.html", dropped.encode()), source)
 
 
-# --- （六）其他处理 printed as one row ------------------------------------------------------------
+# --- （六）其他处理 printed as one row ----------------------------------------
 
 OTHER = ("other_no_correction", "other_no_fee", "other")
 
