@@ -32,6 +32,7 @@ from tests.helpers.import_fixtures import (
     cells,
     distinct_report,
     title,
+    web_text,
 )
 from tests.helpers.paths import SHARED
 from tests.helpers.pdf_files import (
@@ -245,6 +246,15 @@ def test_a_scanned_pdf_is_refused_without_ocr() -> None:
 def test_pages_without_text_are_named() -> None:
     doc = read_document("part.pdf", handmade_pdf([text_page("Annual report"), b"", b""]))
     assert doc.scanned_pages == (2, 3)
+
+
+def test_pages_without_text_are_a_note_of_the_import() -> None:
+    source = distinct_report()
+    text = read_document("r.txt", web_text(source).encode())
+    result = import_document(Document(text.lines, "pdf", scanned_pages=(3, 4)), "r.pdf")
+    assert_same_tables(result, source)
+    [note] = [n for n in result.issues if n.code is Code.IMP_PDF_SCANNED_PAGES]
+    assert note.params == {"pages": "3、4"}
 
 
 def test_text_without_a_unicode_map_is_refused_not_guessed() -> None:
