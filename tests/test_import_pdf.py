@@ -37,6 +37,7 @@ from tests.helpers.import_fixtures import (
 from tests.helpers.paths import SHARED
 from tests.helpers.pdf_files import (
     NO_UNICODE,
+    chromium_pdf,
     glyph_page,
     handmade_pdf,
     office_pdf,
@@ -133,6 +134,15 @@ def test_a_draft_exported_to_pdf_reads_back(
         }
     parts = () if source.narrative else TABLES
     assert findings(result.report, parts) == findings(source, parts)
+
+
+@pytest.mark.slow
+def test_a_web_draft_printed_to_pdf_by_chromium_reads_back(tmp_path: Path) -> None:
+    """Chromium's PDFs map many characters to Kangxi radicals (⾏ for 行): read as printed."""
+    source = distinct_report()
+    result = import_bytes("printed.pdf", chromium_pdf(render(source, "html"), tmp_path))
+    assert_same_tables(result, source)
+    assert result.report.narrative == source.narrative
 
 
 @pytest.mark.slow

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -50,6 +51,11 @@ MAX_BROKEN = 0.01  # the share of characters that may be unreadable before a PDF
 _PAGE_NUMBER = re.compile(r"[-—–－]*\s*\d{1,3}\s*[-—–－]*|第\s*\d+\s*页.*|\d+\s*/\s*\d+")
 _GAP = re.compile(r"(?<=[0-9])\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+(?=[0-9])")
 _CID = re.compile(r"\(cid:\d+\)")
+# Fonts that map CJK glyphs to the Kangxi radicals (⼀ U+2F00, ⾏ U+2F8F: Chromium's PDFs)
+# or to the radical supplement (⺠ U+2EA0): each is the ideograph it prints.
+_RADICALS = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0x2F00, 0x2FD6)}
+_SUPPLEMENT = "⺟母 ⺠民 ⻓长 ⻔门 ⻅见 ⻋车 ⻛风 ⻜飞 ⻢马 ⻚页 ⻝食 ⻥鱼 ⻦鸟 ⻬齐 ⻮齿 ⻰龙 ⻳龟 ⻄西 ⻘青 ⻩黄"
+_RADICALS.update({ord(pair[0]): pair[1] for pair in _SUPPLEMENT.split()})
 _NUMBERED = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]")
 
 
@@ -115,7 +121,8 @@ def _table_rows(table: Any, edges: list[float]) -> list[tuple[tuple[float, ...],
         cells = []
         for (x0, _, x1, _), text in boxes:
             col = _column(edges, x0)
-            cells.append(Cell(squeeze(text), col, max(1, _column(edges, x1) - col)))
+            text = squeeze(text.translate(_RADICALS))
+            cells.append(Cell(text, col, max(1, _column(edges, x1) - col)))
         line = Line(tuple(cells), True, " ".join(c.text for c in cells if c.text))
         out.append((tuple(row.bbox), line))
     return out
@@ -135,7 +142,7 @@ def _text_items(page: Any, rows: list[tuple[float, ...]]) -> list[_Item]:
         return not any(r[0] <= x <= r[2] and r[1] <= y <= r[3] for r in rows)
 
     return [
-        _Item(found["top"], found["text"], None, found["x0"], found["x1"])
+        _Item(found["top"], found["text"].translate(_RADICALS), None, found["x0"], found["x1"])
         for found in page.filter(outside).extract_text_lines(return_chars=False)
         if found["text"].strip()
     ]

@@ -48,6 +48,35 @@ def office_pdf(docx: bytes, folder: Path, name: str = "draft") -> bytes:
     return (folder / f"{name}.pdf").read_bytes()
 
 
+def chromium_pdf(html: bytes, folder: Path) -> bytes:
+    """The PDF headless Chromium prints of the web page ``html`` (made in ``folder``)."""
+    found = next(
+        (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p),
+        None,
+    )
+    if found is None:
+        pytest.skip("Chromium is not installed: no PDF can be printed from a web page")
+    folder.mkdir(parents=True, exist_ok=True)
+    page, printed = folder / "draft.html", folder / "draft.pdf"
+    page.write_bytes(html)
+    subprocess.run(
+        [
+            found,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={folder / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={printed}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
+    return printed.read_bytes()
+
+
 HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 # A composite font with no ToUnicode map and no known character collection: what a text
 # extractor meets in a PDF whose fonts were embedded as bare glyphs ((cid:N) codes).
