@@ -54,7 +54,10 @@ _CID = re.compile(r"\(cid:\d+\)")
 # Fonts that map CJK glyphs to the Kangxi radicals (⼀ U+2F00, ⾏ U+2F8F: Chromium's PDFs)
 # or to the radical supplement (⺠ U+2EA0): each is the ideograph it prints.
 _RADICALS = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0x2F00, 0x2FD6)}
-_SUPPLEMENT = "⺟母 ⺠民 ⻓长 ⻔门 ⻅见 ⻋车 ⻛风 ⻜飞 ⻢马 ⻚页 ⻝食 ⻥鱼 ⻦鸟 ⻬齐 ⻮齿 ⻰龙 ⻳龟 ⻄西 ⻘青 ⻩黄"
+_SUPPLEMENT = (
+    "⺟母 ⺠民 ⻓长 ⻔门 ⻅见 ⻋车 ⻛风 ⻜飞 ⻢马 ⻚页"
+    " ⻝食 ⻥鱼 ⻦鸟 ⻬齐 ⻮齿 ⻰龙 ⻳龟 ⻄西 ⻘青 ⻩黄"
+)
 _RADICALS.update({ord(pair[0]): pair[1] for pair in _SUPPLEMENT.split()})
 _NUMBERED = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]")
 
