@@ -19,7 +19,7 @@ from bot.drafting.render import render
 from bot.format.catalogue import Code
 from bot.format.datafile import Report, load
 from bot.format.model import model
-from bot.importing import importer
+from bot.importing import importer, pdf
 from bot.importing.files import read_document
 from bot.importing.importer import ImportResult, import_bytes, import_document, import_report
 from bot.importing.pdf import MAX_PAGES, broken_characters, doubled
@@ -242,6 +242,20 @@ def test_a_line_lost_or_doubled_in_a_pdf_never_invents_a_figure(
         changed = lines[:n] + lines[n + 1 :] if fault == "lost" else lines[: n + 1] + lines[n:]
         faithful_or_refused(Document(tuple(changed), "pdf"), source)
         faithful_or_refused(as_text(changed), source)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", DRAFTS)
+def test_read_without_its_ruled_lines_a_pdf_gives_no_wrong_figure(
+    draft_pdfs: dict[str, tuple[Report, bytes]], name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As if the tables had no ruled lines (text by lines only): rows whose labels wrap
+    are missing, and nothing is invented."""
+    source, data = draft_pdfs[name]
+    monkeypatch.setattr(pdf, "_table_rows", lambda table, edges: [])
+    result = import_document(read_document("draft.pdf", data), "draft.pdf")
+    assert_faithful(result, source)
+    assert len(result.missing) < len(cells(source)) // 4  # most rows are still read
 
 
 # --- what cannot be read -------------------------------------------------------------------
