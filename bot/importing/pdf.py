@@ -170,9 +170,9 @@ def _inside(top: float, height: float) -> bool:
     return MARGIN * height <= top <= (1 - MARGIN) * height
 
 
-def _is_page_number(item: _Item, items: list[_Item]) -> bool:
-    """A page number: the last or first line of its page, and only a number."""
-    ends = item is items[0] or item is items[-1]
+def _is_page_number(item: _Item, items: list[_Item], height: float) -> bool:
+    """A page number: only a number, the last or first line of its page, in its margin."""
+    ends = (item is items[0] or item is items[-1]) and not _inside(item.top, height)
     return ends and item.line is None and bool(_PAGE_NUMBER.fullmatch(item.text.strip()))
 
 
@@ -272,7 +272,7 @@ def pdf_document(name: str, data: bytes, budget: Budget | None = None) -> Docume
             items = _text_items(page, [box for box, _ in rows])
             items += [_Item(box[1], line.text, line) for box, line in rows]
             items.sort(key=lambda i: i.top)
-            pages.append([i for i in items if not _is_page_number(i, items)])
+            pages.append([i for i in items if not _is_page_number(i, items, page.height)])
             heights.append(float(page.height))
     repeated, header = _margins(pages, heights)
     body = [
