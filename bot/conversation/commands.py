@@ -64,6 +64,7 @@ def report_command(t: Turn, name: str, arg: str) -> None:
     elif name in ("menu", "cancel"):
         t.session.pending = None
         t.session.return_to = None
+        t.session.walking = None
         if name == "cancel":
             t.say(Code.CHAT_CANCELLED)
         t.menu()
@@ -186,6 +187,7 @@ def edit(t: Turn, target: str) -> None:
 def export_formats(t: Turn, text: str) -> bool:
     """Export the format(s) ``text`` names (docx, .xlsx, 全部); False if it names none."""
     value = text.strip().lower().lstrip(".")
+    value = next((f for f in EXPORT_FORMATS if is_word(f"format_{f}", value)), value)
     choices = (*EXPORT_FORMATS, ALL_FORMATS)
     if value.isdecimal() and 1 <= int(value) <= len(choices):
         value = choices[int(value) - 1]
@@ -220,11 +222,11 @@ def choose_in_menu(t: Turn, text: str) -> None:
     """A choice of the menu: continue, or a part."""
     try:
         [name] = match_choices(t.menu_choices(), text, many=False, example="1")
-    except UserError:
+    except UserError as refused:
         if resolve_part(text, t.m):
             run_command(t, Command("goto", text))
         else:
-            t.say(Code.CHAT_BAD_CHOICE, value=text.strip(), example="1")
+            t.say(refused.code, **refused.params)
             t.menu()
         return
     if name == "continue":

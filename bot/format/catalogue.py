@@ -130,6 +130,11 @@ class Code(StrEnum):
     CHAT_FULL_TABLES = "CHAT150"
     CHAT_EXPORT_ALL = "CHAT151"
     CHAT_FULL_TABLES_HINT = "CHAT152"
+    CHAT_DONE_UNMATCHED = "CHAT153"
+    CHAT_RESUMED = "CHAT154"
+    CHAT_RESUMED_DONE = "CHAT155"
+    CHAT_BLOCK_DISCARDED = "CHAT156"
+    CHAT_TABLES_IN_ONE_FILE = "CHAT157"
 
     # review workflow (bot/office/rules.py, bot/office/workflow.py)
     REV_FORBIDDEN = "REV001"
