@@ -27,7 +27,8 @@ from bot.format.report import Report
 from bot.importing.cells import Note, clean_text, full_width_punctuation, label_key
 from bot.importing.files import read_file
 from bot.importing.labels import ANCHORS, CHROME, HEADING_WORDS
-from bot.importing.tables import Tables, read_active, read_applications, read_review, tokens
+from bot.importing.review_table import read_review
+from bot.importing.tables import Tables, read_active, read_applications, tokens
 from bot.importing.text import Document, ImportFailed, Line
 from bot.importing.worker import read_document_bounded
 

@@ -1,23 +1,28 @@
-"""Recognise tables 二, 三 and 四 in the lines of their part, by their labels.
+"""Recognise tables 二 and 三 in the lines of their part, by their labels (table 四:
+:mod:`bot.importing.review_table`, with the stream of cells and the helpers here).
 
 Rows are found by their label (any spelling, see :mod:`bot.importing.labels`), never by
 position; the figures of a row are the figure cells after its label. In a table row
-(HTML, Word, Excel, ``|`` or tab separated) they are those of that row; in text copied
-from a web page (one cell per line) they are the run of figures that follows. Where the
-format knows each cell's grid column, table 三's columns are located by their header
-labels (自然人 … 总计) and table 四's by its group and result labels, so a re-laid-out
-table still reads right; elsewhere the official column order is assumed.
+(HTML, Word, Excel, PDF, ``|`` or tab separated) they are those of that row; in text
+copied from a web page (one cell per line) they are the run of figures that follows.
+Where the format knows each cell's grid column, table 三's columns are located by their
+header labels (自然人 … 总计), so a re-laid-out table still reads right; elsewhere the
+official column order is assumed.
 
 Nothing is guessed: a row whose figures do not fit its columns (a figure or a label
-lost) keeps its cells missing, with a note of what was found. The 2019 trial format
-(spec §4) is mapped where it maps, the rest is missing with a note. Totals stay as printed.
+lost) keeps its cells missing, with a note of what was found. Where a second reading of
+the same text exists, the row's total decides: blank lines count as empty cells, or one
+figure too many (a page number) is left out, only where exactly that reading adds up.
+The 2019 trial format (spec §4) is mapped where it maps, the rest is missing with a note;
+（六）其他处理 printed as one row of zeros is its three rows of zeros (counts are never
+negative). Totals stay as printed.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from bot.format.catalogue import Code
@@ -38,19 +43,15 @@ from bot.importing.labels import (
     KINDS_2021,
     LABELS_2019,
     OTHER_GROUP,
-    REVIEW_COLUMNS,
     ROWS_2019,
     active_columns,
     active_row,
     application_label,
     is_article,
-    review_column,
-    review_group,
 )
 from bot.importing.text import Line
 
 Figure = int | Decimal
-_HEADER_WORDS = re.compile(r"(?:结果|维持|纠正|其他|尚未|审结|总计|合计)+")  # table 四's header
 OTHER_ROWS = ("other_no_correction", "other_no_fee", "other")  # （六）其他处理 in 2021
 _REMARK = re.compile(r"[(\[［].*[)\]］]")  # after NFKC: （…） is (…)
 
@@ -157,12 +158,13 @@ def with_blanks(
     if label.multi or not any(t.blank_line for t in toks[i : i + 3 * n]):
         return None
     values, _ = take(toks, i, label, official, text, blanks=True)
-    if len(values) != n:
-        return None
-    counts = [to_count(_val(t)) for t in values]
-    if n > 3 and (None in counts or sum(c or 0 for c in counts[:-1]) != counts[-1]):
-        return None
-    return values
+    return values if len(values) == n and (n <= 3 or adds_up(values)) else None
+
+
+def adds_up(values: list[Tok]) -> bool:
+    """Every figure is a count, and the last is the sum of the others (a row's total)."""
+    counts = [to_count(val(t)) for t in values]
+    return None not in counts and sum(c or 0 for c in counts[:-1]) == counts[-1]
 
 
 def fit(values: list[Tok], n: int) -> list[Tok] | None:
@@ -180,27 +182,23 @@ def one_extra(values: list[Tok], n: int) -> list[Tok] | None:
     or both hold with different figures: the row cannot be told, and stays missing."""
     if len(values) != n + 1:
         return None
-    readings = []
-    for reading in (values[:-1], values[1:]):
-        counts = [to_count(_val(t)) for t in reading]
-        if None not in counts and sum(c or 0 for c in counts[:-1]) == counts[-1]:
-            readings.append(reading)
-    shown = {tuple(_val(t).raw for t in r) for r in readings}
+    readings = [r for r in (values[:-1], values[1:]) if adds_up(r)]
+    shown = {tuple(val(t).raw for t in r) for r in readings}
     return readings[0] if len(shown) == 1 else None
 
 
-def _val(t: Tok) -> Value:
+def val(t: Tok) -> Value:
     assert t.value is not None
     return t.value
 
 
-def _count_note(tables: Tables, row: str, found: list[Tok], expected: int) -> None:
-    values = shown_values([_val(t) for t in found])
+def count_note(tables: Tables, row: str, found: list[Tok], expected: int) -> None:
+    values = shown_values([val(t) for t in found])
     tables.note(Code.IMP_ROW_COUNT, row=row, found=len(found), expected=expected, values=values)
 
 
 def _stray_note(tables: Tables, part: str, stray: list[Tok]) -> None:
-    shown = [_val(t) for t in stray if not _val(t).blank]
+    shown = [val(t) for t in stray if not val(t).blank]
     if shown:
         values = shown_values(shown[:12]) + ("…" if len(shown) > 12 else "")
         tables.note(Code.IMP_STRAY, part=part, count=len(shown), values=values)
@@ -262,7 +260,7 @@ def read_active(toks: list[Tok], m: ReportModel, tables: Tables) -> None:
             _assign_active(row, kinds, fitted, targets.get(row, []), text, tables)
     for row, (label, values, expected) in short.items():
         if row not in done and row in targets:
-            _count_note(tables, label, values, expected)
+            count_note(tables, label, values, expected)
     _stray_note(tables, m.part("active").title, stray)
 
 
@@ -273,14 +271,14 @@ def _assign_active(
     unmapped = []
     for kind, t in zip(kinds, values, strict=True):
         if kind not in targets:
-            unmapped.append(f"{COLUMN_LABELS.get(kind, kind)} {_val(t).shown}")
+            unmapped.append(f"{COLUMN_LABELS.get(kind, kind)} {val(t).shown}")
             continue
-        figure = to_money(_val(t)) if kind == "fees" else to_count(_val(t))
+        figure = to_money(val(t)) if kind == "fees" else to_count(val(t))
         if figure is not None:
             tables.active[row if kind in ("decisions", "fees") else f"{row}.{kind}"] = figure
-        elif _val(t).number is not None:
+        elif val(t).number is not None:
             cell = f"二、{label}·{COLUMN_LABELS[kind]}"
-            tables.note(Code.IMP_BAD_VALUE, cell=cell, value=_val(t).shown)
+            tables.note(Code.IMP_BAD_VALUE, cell=cell, value=val(t).shown)
     if row in ROWS_2019 or any(k not in KINDS_2021 for k in kinds):
         tables.format_2019 = True
     lost = [f"“{COLUMN_LABELS[k]}”" for k in targets if k not in kinds]
@@ -358,7 +356,7 @@ def read_applications(toks: list[Tok], m: ReportModel, tables: Tables) -> None:
         else:
             short[key] = values
     if "other_2019" in rows:
-        found = [_val(t) for t in rows.pop("other_2019") if t]
+        found = [val(t) for t in rows.pop("other_2019") if t]
         split = [k for k in OTHER_ROWS if k not in rows]
         if len(split) == len(OTHER_ROWS) and all(to_count(v) == 0 for v in found):
             # Counts are never negative: three rows whose sum is 0 are each 0.
@@ -368,12 +366,12 @@ def read_applications(toks: list[Tok], m: ReportModel, tables: Tables) -> None:
             tables.note(Code.IMP_2019_OTHER, values=shown_values(found))
     for key, values in short.items():
         if key not in rows and key != "other_2019":
-            _count_note(tables, grid.row(key).ref, values, width)
-    tables.applications.update(_counts(rows, grid, tables))
+            count_note(tables, grid.row(key).ref, values, width)
+    tables.applications.update(as_counts(rows, grid, tables))
     _stray_note(tables, m.part("applications").title, stray)
 
 
-def _counts(
+def as_counts(
     rows: dict[str, list[Tok | None]], grid: Grid, tables: Tables
 ) -> dict[str, list[int | None]]:
     """The rows as counts; a gap, or a figure that is no count (-3, 1.5), is None."""
@@ -381,141 +379,9 @@ def _counts(
     for key, toks in rows.items():
         counts: list[int | None] = []
         for col, t in enumerate(toks):
-            count = None if t is None else to_count(_val(t))
-            if t is not None and count is None and _val(t).number is not None:
-                tables.note(Code.IMP_BAD_VALUE, cell=grid.cell_ref(key, col), value=_val(t).shown)
+            count = None if t is None else to_count(val(t))
+            if t is not None and count is None and val(t).number is not None:
+                tables.note(Code.IMP_BAD_VALUE, cell=grid.cell_ref(key, col), value=val(t).shown)
             counts.append(count)
         out[key] = counts
     return out
-
-
-# --- table 四 --------------------------------------------------------------------------
-
-
-def _review_by_grid(toks: list[Tok], keys: list[str]) -> dict[str, list[Tok | None]] | None:
-    """Table 四 located by its header cells' grid columns, when every column is named."""
-    above: dict[int, Tok] = {}  # grid column -> the last group cell over it on a line above
-    pending: list[Tok] = []  # the group cells of the current line
-    where: dict[tuple[str, int], int] = {}
-    last = -1
-    for t in toks:
-        if pending and t.line != pending[0].line:
-            for g in pending:
-                assert g.col is not None
-                above.update(dict.fromkeys(range(g.col, g.col + g.span), g))
-            pending = []
-        col = review_column(t.text) if t.value is None and t.col is not None else None
-        if col is None and t.value is None and t.col is not None and review_group(t.text):
-            pending.append(t)
-        if col is None or t.col is None:
-            continue
-        over = above.get(t.col)
-        group = review_group(t.text) or (review_group(over.text) if over else None)
-        if group is not None:
-            where[(group, col)] = t.col
-            last = max(last, t.line)
-    if len(where) != 5 * len(keys) or len(set(where.values())) != len(where):
-        return None
-    data = [t for t in toks if t.value is not None and t.line > last and t.col is not None]
-    if not data:
-        return None
-    first = [t for t in data if t.line == data[0].line]
-    out: dict[str, list[Tok | None]] = {k: [None] * 5 for k in keys}
-    for (group, col), x in where.items():
-        out[group][col] = next((t for t in first if t.covers(x)), None)
-    # A row short of a cell is not placed (see read_applications).
-    return None if any(None in row for row in out.values()) else out
-
-
-def _result_header(toks: list[Tok], i: int) -> tuple[list[int], int]:
-    """The result columns named from ``toks[i]`` on (结果维持 … 总计: the header of a
-    sub-table of table 四 under its heading) and the index after them."""
-    columns: list[int] = []
-    start = i
-    while i < len(toks) and toks[i].value is None and review_group(toks[i].text) is None:
-        key = label_key(toks[i].text)
-        named = {col for word, col in REVIEW_COLUMNS if word in key}
-        col = named.pop() if len(named) == 1 else None
-        if col is None or col in columns:
-            break
-        columns.append(col)
-        i += 1
-    if columns:
-        return columns, i
-    # Labels of narrow columns broken over two lines and read line by line (结果结果其他
-    # 尚未总计 / 维持纠正结果审结): the columns cannot be told apart, the official order is
-    # assumed, as wherever a format gives no columns.
-    while i < len(toks) and toks[i].value is None:
-        if not _HEADER_WORDS.fullmatch(label_key(toks[i].text)):
-            break
-        i += 1
-    return (list(range(5)), i) if i > start else ([], start)
-
-
-def _review_by_labels(toks: list[Tok], width: int) -> dict[str, list[Tok | None]]:
-    """Rows labelled by group (行政复议 0 0 0 0 0), cells by group and result, or table
-    四 as three small tables, each under its heading (行政复议, 行政诉讼（未经复议直接起诉）,
-    行政诉讼（复议后起诉）) with a header of its own: a row placed by that header."""
-    out: dict[str, list[Tok | None]] = {}
-    for i, t in enumerate(toks):
-        group = review_group(t.text) if t.value is None else None
-        if group is None:
-            continue
-        col = review_column(t.text)
-        header, after = _result_header(toks, i + 1) if col is None else ([], i + 1)
-        if header:
-            values, _ = take(toks, after, replace(t, multi=False))  # rows below
-            if len(header) == width and len(values) == width:
-                row = out.setdefault(group, [None] * width)
-                for c, v in zip(header, values, strict=True):
-                    row[c] = v
-            continue
-        values, _ = take(toks, i + 1, t)
-        if len(values) == (1 if col is not None else width):
-            start = col or 0
-            out.setdefault(group, [None] * width)[start : start + len(values)] = values
-    return out
-
-
-def _runs(toks: list[Tok], blanks: bool) -> list[list[Tok]]:
-    """The runs of figures between text cells (blank lines in them as empty cells, or
-    passed over)."""
-    runs: list[list[Tok]] = [[]]
-    for t in toks:
-        if t.value is None:
-            runs.append([])
-        elif blanks or not t.blank_line:
-            runs[-1].append(t)
-    return runs
-
-
-def _totals_hold(run: list[Tok], width: int) -> bool:
-    """Each group of ``width`` figures ends with the sum of the others."""
-    counts = [to_count(_val(t)) for t in run]
-    groups = [counts[n : n + width] for n in range(0, len(counts), width)]
-    return all(None not in g and sum(c or 0 for c in g[:-1]) == g[-1] for g in groups)
-
-
-def read_review(toks: list[Tok], m: ReportModel, tables: Tables) -> None:
-    """Table 四: by grid columns, by row or cell labels, or as its one run of 15 figures."""
-    keys = [r.key for r in m.review_litigation.rows]
-    width = m.review_litigation.width
-    if any(t.value is None and (review_group(t.text) or review_column(t.text) is not None)
-           for t in toks):  # fmt: skip
-        tables.found.add("review_litigation")
-    rows = _review_by_grid(toks, keys) or _review_by_labels(toks, width)
-    if not rows:
-        size = width * len(keys)
-        runs = _runs(toks, blanks=False)
-        full = [r for r in runs if len(r) == size]
-        if len(full) != 1:  # blank lines as empty cells, where every group's total holds
-            runs_blank = _runs(toks, blanks=True)
-            full = [r for r in runs_blank if len(r) == size and _totals_hold(r, width)]
-        if len(full) != 1:
-            longest = max(runs, key=len)
-            if longest:
-                _count_note(tables, m.part("review_litigation").title, longest, size)
-            return
-        tables.found.add("review_litigation")
-        rows = {k: list(full[0][n * width : (n + 1) * width]) for n, k in enumerate(keys)}
-    tables.review_litigation.update(_counts(rows, m.review_litigation, tables))
