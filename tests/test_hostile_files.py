@@ -41,7 +41,7 @@ from tests.helpers.catalogue import pattern
 from tests.helpers.chat import play, send_file, service
 from tests.helpers.chat_script import SEED_SESSION
 from tests.helpers.import_fixtures import distinct_report, docx_bytes, html_page, web_text
-from tests.helpers.paths import PUBLISHED_TXT
+from tests.helpers.paths import PUBLISHED_PDF, PUBLISHED_TXT
 from tests.helpers.pdf_files import deflate_bomb, handmade_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -391,6 +391,8 @@ def cases() -> dict[str, tuple[str, bytes]]:
     }
     if PUBLISHED_TXT.exists():
         out["published"] = (PUBLISHED_TXT.name, PUBLISHED_TXT.read_bytes())
+    if PUBLISHED_PDF.exists():
+        out["published pdf"] = (PUBLISHED_PDF.name, PUBLISHED_PDF.read_bytes())
     return out
 
 

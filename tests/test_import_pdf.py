@@ -34,7 +34,7 @@ from tests.helpers.import_fixtures import (
     title,
     web_text,
 )
-from tests.helpers.paths import SHARED
+from tests.helpers.paths import PUBLISHED_PDF, PUBLISHED_PDF_TRUTH
 from tests.helpers.pdf_files import (
     NO_UNICODE,
     chromium_pdf,
@@ -43,10 +43,6 @@ from tests.helpers.pdf_files import (
     office_pdf,
     text_page,
 )
-
-PUBLISHED_PDF = SHARED / "examples" / "hzq-2023.pdf"
-PUBLISHED_TRUTH = SHARED / "examples" / "hzq-2023.yaml"
-
 
 TABLES = ("active", "applications", "review_litigation")
 
@@ -62,9 +58,9 @@ def findings(report: Report, parts: tuple[str, ...] = ()) -> list[tuple[str, str
 
 @pytest.fixture(scope="module")
 def published() -> tuple[ImportResult, Report]:
-    if not PUBLISHED_PDF.exists() or not PUBLISHED_TRUTH.exists():
+    if not PUBLISHED_PDF.exists() or not PUBLISHED_PDF_TRUTH.exists():
         pytest.skip("../shared/examples (hzq-2023.pdf and .yaml) is not available")
-    truth, problems = load(PUBLISHED_TRUTH)
+    truth, problems = load(PUBLISHED_PDF_TRUTH)
     assert problems == []
     return import_report(PUBLISHED_PDF), truth  # in the bounded reader, as the CLI reads
 
