@@ -37,6 +37,7 @@ from tests.helpers.import_fixtures import (
 from tests.helpers.paths import PUBLISHED_PDF, PUBLISHED_PDF_TRUTH
 from tests.helpers.pdf_files import (
     NO_UNICODE,
+    chinese_pdf,
     chromium_pdf,
     glyph_page,
     handmade_pdf,
@@ -288,6 +289,21 @@ def test_a_pdf_of_too_many_pages_is_refused_before_it_is_read() -> None:
     with pytest.raises(ImportFailed) as caught:
         import_bytes("book.pdf", handmade_pdf([b""] * (MAX_PAGES + 1)))
     assert caught.value.code is Code.IMP_PDF_TOO_MANY_PAGES
+
+
+LINES = ["示例县人民政府2024年政府信息公开工作年度报告", "一、总体情况"]
+
+
+def test_fake_bold_drawn_over_itself_reads_once() -> None:
+    doc = read_document("bold.pdf", chinese_pdf(LINES, twice=0.3))
+    assert [line.text for line in doc.lines] == LINES
+
+
+def test_fake_bold_drawn_aside_is_refused_not_read_twice() -> None:
+    with pytest.raises(ImportFailed) as caught:
+        import_bytes("bold.pdf", chinese_pdf(LINES, twice=6.0))
+    assert caught.value.code is Code.IMP_PDF_DOUBLED
+    assert str(caught.value.params["example"]).startswith("示示例例县县")
 
 
 def test_broken_and_doubled_text_is_recognised() -> None:

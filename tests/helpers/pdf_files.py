@@ -88,15 +88,19 @@ NO_UNICODE = (
 )
 
 
-def handmade_pdf(pages: list[bytes], font: bytes = HELVETICA, deflated: bool = False) -> bytes:
+def handmade_pdf(
+    pages: list[bytes], font: bytes = HELVETICA, deflated: bool = False, cmap: bytes = b""
+) -> bytes:
     """A PDF of A4 pages, each with the content stream given (``b""``: a page with no
     text, as a scan's page without its image); ``deflated``: the streams are given
-    compressed (FlateDecode)."""
+    compressed (FlateDecode); ``cmap``: the font's ToUnicode map (object 4)."""
     objects: list[bytes] = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"",  # the page tree, once the pages are numbered
         font,
     ]
+    if cmap:
+        objects.append(f"<< /Length {len(cmap)} >>\nstream\n".encode() + cmap + b"\nendstream")
     kids = []
     for content in pages:
         page = len(objects) + 1
@@ -145,3 +149,26 @@ def deflate_bomb(megabytes: int) -> bytes:
     packer = zlib.compressobj(9)
     chunk = b" " * (1024 * 1024)
     return b"".join(packer.compress(chunk) for _ in range(megabytes)) + packer.flush()
+
+
+def chinese_pdf(lines: list[str], twice: float | None = None) -> bytes:
+    """A page printing ``lines`` in a composite font with a ToUnicode map (a CID for each
+    character, 12 pt wide); ``twice``: every character drawn again that many points to the
+    right, as fake bold is (0.3: over itself; 6: half a character aside)."""
+    chars = sorted({c for line in lines for c in line})
+    cid = {c: n + 1 for n, c in enumerate(chars)}
+    pairs = "".join(f"<{cid[c]:04X}> <{ord(c):04X}>\n" for c in chars)
+    cmap = (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Made def "
+        "1 begincodespacerange <0000> <FFFF> endcodespacerange "
+        f"{len(chars)} beginbfchar\n{pairs}endbfchar endcmap "
+        "CMapName currentdict /CMap defineresource pop end end"
+    ).encode()
+    font = NO_UNICODE.replace(b"/Encoding", b"/ToUnicode 4 0 R /Encoding")
+    shown = []
+    for row, line in enumerate(lines):
+        for column, char in enumerate(line):
+            for shift in (0.0,) if twice is None else (0.0, twice):
+                x, y = 72 + 12 * column + shift, 760 - 20 * row
+                shown.append(f"BT /F1 12 Tf {x:.1f} {y} Td <{cid[char]:04X}> Tj ET")
+    return handmade_pdf([" ".join(shown).encode()], font, cmap=cmap)
