@@ -13,7 +13,7 @@ from bot.format.catalogue import Code, message
 from bot.service.turns import Service
 from bot.store.reports import Store
 from tests.helpers.catalogue import mentions
-from tests.helpers.chat import last_question, play, say, send_file, service
+from tests.helpers.chat import last_question, play, press, say, send_file, service
 from tests.helpers.chat_script import SEED_SESSION
 from tests.helpers.factories import consistent_report
 
@@ -115,3 +115,15 @@ def test_a_file_without_a_year_is_read_as_of_the_year_the_officer_names(svc: Ser
     assert stored is not None
     assert svc.store.get_report(stored).applications == last.applications
     assert "概括本年度" in last_question(out)  # and the chat goes on where it was
+
+
+def test_the_year_of_a_file_can_be_chosen_with_a_button(svc: Service) -> None:
+    play(svc, SEED_SESSION[:4])
+    this = consistent_report(agency=AGENCY, year=2023)
+    text = render(this, "txt").decode()
+    untitled = "\n".join(line for line in text.splitlines() if "年度报告" not in line)
+    out = send_file(svc, "表格.txt", untitled.encode())
+    assert out[-1].code is Code.IMP_CHAT_ASK_YEAR
+    out = press(svc, out[-1].step or "", "2023")
+    assert out[0].code is Code.IMP_CHAT_FIGURES  # this year's figures, checked and kept
+    assert svc.store.get_report(1).applications == this.applications

@@ -90,7 +90,7 @@ def route(t: Turn, inp: Input) -> None:
         receive(t, *(inp.document or (PASTED, text.encode("utf-8"))))  # a file, or a paste
     elif command is not None:
         run_command(t, command)
-    elif answer and session.step is Step.IMPORT_YEAR:
+    elif session.step is Step.IMPORT_YEAR and not inp.resume:  # typed, or a button
         import_year(t, text)
     elif answer and session.step is Step.REVIEW_COMMENT:
         pending = session.pending
