@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.conversation.types import Outgoing
 from bot.drafting.render import render
 from bot.format.catalogue import Code, message
+from bot.format.datafile import Report
 from bot.service.turns import Service
 from bot.store.reports import Store
 from tests.helpers.catalogue import mentions
@@ -96,13 +98,18 @@ def test_terminal_sends_a_file(tmp_path: Path) -> None:
     assert mentions(proc.stdout, Code.IMP_CHAT_UNREADABLE, name="none.docx")
 
 
+def send_untitled(svc: Service, year: int) -> tuple[Report, list[Outgoing]]:
+    """A report of ``year`` sent as a file whose title line is gone."""
+    play(svc, SEED_SESSION[:4])
+    report = consistent_report(agency=AGENCY, year=year)
+    text = render(report, "txt").decode()
+    untitled = "\n".join(line for line in text.splitlines() if "年度报告" not in line)
+    return report, send_file(svc, "报告.txt", untitled.encode())
+
+
 def test_a_file_without_a_year_is_read_as_of_the_year_the_officer_names(svc: Service) -> None:
     """Should ask the year of a report whose title shows none, not guess or refuse it."""
-    play(svc, SEED_SESSION[:4])
-    last = consistent_report(agency=AGENCY, year=2022)
-    text = render(last, "txt").decode()
-    untitled = "\n".join(line for line in text.splitlines() if "年度报告" not in line)
-    out = send_file(svc, "上年报告.txt", untitled.encode())
+    last, out = send_untitled(svc, 2022)
     assert out[-1].code is Code.IMP_CHAT_ASK_YEAR
     assert [c.name for c in out[-1].choices] == ["2022", "2023"]
     assert svc.store.find_report(AGENCY, 2022) is None  # nothing stored before the answer
@@ -118,11 +125,7 @@ def test_a_file_without_a_year_is_read_as_of_the_year_the_officer_names(svc: Ser
 
 
 def test_the_year_of_a_file_can_be_chosen_with_a_button(svc: Service) -> None:
-    play(svc, SEED_SESSION[:4])
-    this = consistent_report(agency=AGENCY, year=2023)
-    text = render(this, "txt").decode()
-    untitled = "\n".join(line for line in text.splitlines() if "年度报告" not in line)
-    out = send_file(svc, "表格.txt", untitled.encode())
+    this, out = send_untitled(svc, 2023)
     assert out[-1].code is Code.IMP_CHAT_ASK_YEAR
     out = press(svc, out[-1].step or "", "2023")
     assert out[0].code is Code.IMP_CHAT_FIGURES  # this year's figures, checked and kept
