@@ -269,13 +269,22 @@ def test_pages_without_text_are_named() -> None:
     assert doc.scanned_pages == (2, 3)
 
 
-def test_pages_without_text_are_a_note_of_the_import() -> None:
+def test_pages_without_text_or_with_characters_lost_are_notes_of_the_import() -> None:
     source = distinct_report()
     text = read_document("r.txt", web_text(source).encode())
-    result = import_document(Document(text.lines, "pdf", scanned_pages=(3, 4)), "r.pdf")
+    doc = Document(text.lines, "pdf", scanned_pages=(3, 4), garbled_pages=(2,))
+    result = import_document(doc, "r.pdf")
     assert_same_tables(result, source)
-    [note] = [n for n in result.issues if n.code is Code.IMP_PDF_SCANNED_PAGES]
-    assert note.params == {"pages": "3、4"}
+    notes = {n.code: n.params for n in result.issues}
+    assert notes[Code.IMP_PDF_SCANNED_PAGES] == {"pages": "3、4"}
+    assert notes[Code.IMP_PDF_GARBLED_PAGES] == {"pages": "2"}
+
+
+def test_a_few_characters_without_unicode_are_named_and_never_a_figure() -> None:
+    lines = [LINES[0], *["本年度本县持续推进政务公开工作各项制度不断健全"] * 6, "规章 7"]
+    doc = read_document("few.pdf", chinese_pdf(lines, unmapped="7"))
+    assert doc.garbled_pages == (1,)
+    assert "(cid:" in doc.lines[-1].text  # the 7 is not read as any figure
 
 
 def test_text_without_a_unicode_map_is_refused_not_guessed() -> None:

@@ -224,9 +224,12 @@ def import_document(
         raise ImportFailed(Code.IMP_NO_TITLE, path=name, what=what)
     report = Report(agency=agency, year=year, active=dict(tables.active))
     issues = [Note(Code.IMP_FORMAT_2019)] if tables.format_2019 else []
-    if doc.scanned_pages:
-        pages = "、".join(map(str, doc.scanned_pages))
-        issues.append(Note(Code.IMP_PDF_SCANNED_PAGES, {"pages": pages}))
+    for code, numbers in (
+        (Code.IMP_PDF_SCANNED_PAGES, doc.scanned_pages),
+        (Code.IMP_PDF_GARBLED_PAGES, doc.garbled_pages),
+    ):
+        if numbers:
+            issues.append(Note(code, {"pages": "、".join(map(str, numbers))}))
     issues += [
         Note(Code.IMP_TABLE_NOT_FOUND, {"part": m.part(k).title})
         for k in ("active", "applications", "review_litigation")

@@ -15,7 +15,9 @@ often is) is the document's title.
 What cannot be read is said, never guessed: a PDF whose pages carry no text (a scan) is
 refused (:attr:`~bot.format.catalogue.Code.IMP_PDF_SCANNED`, there is no OCR), and so is
 one whose text layer is broken: ``(cid:…)`` codes or U+FFFD where a font has no Unicode
-map (:attr:`~bot.format.catalogue.Code.IMP_PDF_GARBLED`), or every character of a line
+map (:attr:`~bot.format.catalogue.Code.IMP_PDF_GARBLED`; a few of them are a note of the
+pages, :attr:`~bot.format.catalogue.Code.IMP_PDF_GARBLED_PAGES`: a cell where they are is
+no figure, and missing), or every character of a line
 twice, ``政政府府``, where bold is faked by overprinting a little aside
 (:attr:`~bot.format.catalogue.Code.IMP_PDF_DOUBLED`). A glyph drawn twice right over
 itself is one character (pdfplumber's ``dedupe_chars``). Pages without text among pages
@@ -244,7 +246,7 @@ def pdf_document(name: str, data: bytes, budget: Budget | None = None) -> Docume
         edges: list[float] = []
         chars = broken = 0
         empty: list[int] = []
-        garbled: list[str] = []  # pages with characters that have no Unicode
+        garbled: list[int] = []  # pages with characters that have no Unicode
         for number, raw in enumerate(pdf.pages, start=1):
             page = raw.dedupe_chars()
             text = "".join(c["text"] for c in page.chars)
@@ -252,7 +254,7 @@ def pdf_document(name: str, data: bytes, budget: Budget | None = None) -> Docume
             chars += len(text)
             if lost := broken_characters(text):
                 broken += lost
-                garbled.append(str(number))
+                garbled.append(number)
             if not text.strip():
                 empty.append(number)
             tables = [t for t in page.find_tables() if len(t.columns) > 1]
@@ -264,7 +266,7 @@ def pdf_document(name: str, data: bytes, budget: Budget | None = None) -> Docume
         if len(empty) == len(pdf.pages):
             raise ImportFailed(Code.IMP_PDF_SCANNED, path=name)
         if broken > MAX_BROKEN * chars:
-            shown = "、".join(garbled[:10]) + ("…" if len(garbled) > 10 else "")
+            shown = "、".join(map(str, garbled[:10])) + ("…" if len(garbled) > 10 else "")
             raise ImportFailed(Code.IMP_PDF_GARBLED, path=name, pages=shown)
         grid = _edges(edges)
         for page, tables in found:
@@ -285,5 +287,7 @@ def pdf_document(name: str, data: bytes, budget: Budget | None = None) -> Docume
         example = next(i.text for i in body if doubled(i.text))[:20]
         raise ImportFailed(Code.IMP_PDF_DOUBLED, path=name, example=example)
     lines = [budget.line(line) for line in _lines(body)]
-    return Document(tuple(lines), "pdf", title=header, scanned_pages=tuple(empty))
+    return Document(
+        tuple(lines), "pdf", title=header, scanned_pages=tuple(empty), garbled_pages=tuple(garbled)
+    )
 

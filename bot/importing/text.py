@@ -74,6 +74,7 @@ class Document:
     blank_is_gap: bool = False
     title: str = ""  # the HTML <title> or a PDF's page header, a fallback for the title
     scanned_pages: tuple[int, ...] = ()  # pages of a PDF without text (images only)
+    garbled_pages: tuple[int, ...] = ()  # pages of a PDF with characters not read
 
 
 class Budget:

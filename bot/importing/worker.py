@@ -51,6 +51,7 @@ def to_json(doc: Document) -> dict[str, Any]:
         "blank_is_gap": doc.blank_is_gap,
         "title": doc.title,
         "scanned_pages": list(doc.scanned_pages),
+        "garbled_pages": list(doc.garbled_pages),
         "lines": [
             [line.table, line.text, [[c.text, c.col, c.span] for c in line.cells]]
             for line in doc.lines
@@ -64,8 +65,8 @@ def from_json(data: dict[str, Any]) -> Document:
         Line(tuple(Cell(text, col, span) for text, col, span in cells), table, text)
         for table, text, cells in data["lines"]
     )
-    scanned = tuple(data["scanned_pages"])
-    return Document(lines, data["kind"], data["blank_is_gap"], data["title"], scanned)
+    pages = tuple(data["scanned_pages"]), tuple(data["garbled_pages"])
+    return Document(lines, data["kind"], data["blank_is_gap"], data["title"], *pages)
 
 
 # --- the parent --------------------------------------------------------------------

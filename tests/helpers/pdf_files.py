@@ -151,17 +151,19 @@ def deflate_bomb(megabytes: int) -> bytes:
     return b"".join(packer.compress(chunk) for _ in range(megabytes)) + packer.flush()
 
 
-def chinese_pdf(lines: list[str], twice: float | None = None) -> bytes:
+def chinese_pdf(lines: list[str], twice: float | None = None, unmapped: str = "") -> bytes:
     """A page printing ``lines`` in a composite font with a ToUnicode map (a CID for each
     character, 12 pt wide); ``twice``: every character drawn again that many points to the
-    right, as fake bold is (0.3: over itself; 6: half a character aside)."""
+    right, as fake bold is (0.3: over itself; 6: half a character aside); ``unmapped``:
+    characters the map leaves out (extracted as ``(cid:N)``)."""
     chars = sorted({c for line in lines for c in line})
     cid = {c: n + 1 for n, c in enumerate(chars)}
-    pairs = "".join(f"<{cid[c]:04X}> <{ord(c):04X}>\n" for c in chars)
+    mapped = [c for c in chars if c not in unmapped]
+    pairs = "".join(f"<{cid[c]:04X}> <{ord(c):04X}>\n" for c in mapped)
     cmap = (
         "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Made def "
         "1 begincodespacerange <0000> <FFFF> endcodespacerange "
-        f"{len(chars)} beginbfchar\n{pairs}endbfchar endcmap "
+        f"{len(mapped)} beginbfchar\n{pairs}endbfchar endcmap "
         "CMapName currentdict /CMap defineresource pop end end"
     ).encode()
     font = NO_UNICODE.replace(b"/Encoding", b"/ToUnicode 4 0 R /Encoding")
