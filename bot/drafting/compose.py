@@ -169,12 +169,23 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class Signature:
+    """The 落款 closing a signed draft: the agency and the date, as printed."""
+
+    agency: str
+    date: str
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
-    """The whole draft: title, opening paragraph, six sections."""
+    """The whole draft: title, opening paragraph, six sections; the agency named in the
+    title (where the title may break) and, when asked for, the 落款."""
 
     title: str
     opening: Paragraph
     sections: tuple[Section, ...]
+    agency: str = ""
+    signature: Signature | None = None
 
     def section(self, key: str) -> Section:
         """The section of part ``key``."""

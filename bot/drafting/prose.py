@@ -253,7 +253,8 @@ def document(report: Report, m: ReportModel | None = None) -> Document:
     """The composed draft of ``report`` (the one model every format is rendered from)."""
     m = m or model()
     ctx = draft_context(report, m)
-    return compose(report, m, lambda name: render_template(f"prose/{name}.j2", ctx), ctx.answered)
+    doc = compose(report, m, lambda name: render_template(f"prose/{name}.j2", ctx), ctx.answered)
+    return replace(doc, agency=ctx.agency)
 
 
 def with_narrative(report: Report, m: ReportModel | None = None) -> Report:

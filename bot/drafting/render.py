@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 
-from bot.drafting.compose import Document
+from bot.drafting.compose import Document, Signature
 from bot.drafting.prose import document, draft_context, render_template, with_narrative
 from bot.drafting.stable_zip import season_opening, stable
-from bot.format.catalogue import Code, UserError
+from bot.format.catalogue import Code, UserError, message
 from bot.format.model import model
 from bot.format.report import Report
 
@@ -39,8 +40,16 @@ def office_file(doc: Document, fmt: str, year: int) -> bytes:
     return stable(data, season_opening(year))
 
 
-def render(report: Report, fmt: str) -> bytes:
-    """The draft of ``report`` in ``fmt`` (one of :data:`FORMATS`), as the file's bytes.
+def signature(agency: str, when: date) -> Signature:
+    """The 落款 of ``agency`` dated ``when``."""
+    return Signature(
+        agency, message(Code.DRF_SIGN_DATE, year=when.year, month=when.month, day=when.day)
+    )
+
+
+def render(report: Report, fmt: str, *, sign: date | None = None) -> bytes:
+    """The draft of ``report`` in ``fmt`` (one of :data:`FORMATS`), as the file's bytes;
+    signed by the agency on ``sign`` (the 落款) when given.
 
     Raises :class:`~bot.format.catalogue.UserError` (``DRF001``) for an unknown format.
     """
@@ -48,6 +57,8 @@ def render(report: Report, fmt: str) -> bytes:
         raise UserError(Code.DRF_UNKNOWN_FORMAT, fmt=fmt, formats="、".join(FORMATS))
     m = model()
     doc = document(report, m)
+    if sign is not None:
+        doc = replace(doc, signature=signature(doc.agency, sign))
     if fmt in ("docx", "xlsx"):
         return office_file(doc, fmt, report.year)
     ctx = replace(draft_context(report, m), document=doc)

@@ -212,6 +212,7 @@ class Code(StrEnum):
     DRF_UNKNOWN_FORMAT = "DRF001"
     DRF_GAP_CELL = "DRF002"
     DRF_OVERRIDDEN = "DRF003"
+    DRF_SIGN_DATE = "DRF004"
 
     # telegram (bot/frontends/telegram_handlers.py)
     TG_PRIVATE_ONLY = "TG001"
