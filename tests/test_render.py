@@ -222,10 +222,10 @@ def test_same_data_gives_byte_identical_drafts() -> None:
 
 def test_unknown_format_is_a_coded_error() -> None:
     with pytest.raises(UserError) as raised:
-        render(unique_report(), "pdf")
+        render(unique_report(), "odt")
     assert raised.value.code is Code.DRF_UNKNOWN_FORMAT
     assert "docx" in raised.value.message()
-    assert FORMATS == ("docx", "html", "md", "txt", "xlsx")
+    assert FORMATS == ("docx", "pdf", "html", "md", "txt", "xlsx")
 
 
 # --- chat chunks ---------------------------------------------------------------------------

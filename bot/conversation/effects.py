@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 REVIEW_STEP = "review:"  # the step of a review request's buttons: review:<version id>
-EXPORT_FORMATS = ("docx", "html", "md", "txt", "xlsx", "yaml")
+EXPORT_FORMATS = ("docx", "pdf", "html", "md", "txt", "xlsx", "yaml")
 
 
 @dataclass(frozen=True, slots=True)

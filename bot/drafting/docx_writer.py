@@ -384,7 +384,8 @@ def _signature(doc: Any, sign: Signature) -> None:
     agency, date = text_width(sign.agency), text_width(sign.date)
     agency_right = max(SIGN_MARGIN, 2 * SIGN_MARGIN + date - agency)
     date_right = agency_right + agency - SIGN_MARGIN - date
-    doc.add_paragraph()
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True  # never alone on a page
+    doc.add_paragraph().paragraph_format.keep_with_next = True
     for text, right in ((sign.agency, agency_right), (sign.date, date_right)):
         paragraph = doc.add_paragraph(text)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -76,6 +76,10 @@ class DraftContext:
     gap_cell: str = field(metadata={"help": "The visible marker of an unanswered table cell"})
     override_mark: str = field(metadata={"help": "Shown after a paragraph the officer replaced"})
     document: Document | None = field(default=None, metadata={"help": DOCUMENT_HELP})
+    fragment: bool = field(
+        default=False,
+        metadata={"help": "HTML: the article alone, every style inline (for a web editor)"},
+    )
 
     def variables(self) -> dict[str, Any]:
         """The fields as template variables (shallow: model objects keep their methods)."""

@@ -213,6 +213,11 @@ class Code(StrEnum):
     DRF_GAP_CELL = "DRF002"
     DRF_OVERRIDDEN = "DRF003"
     DRF_SIGN_DATE = "DRF004"
+    DRF_NO_OFFICE = "DRF005"
+    DRF_PDF_FAILED = "DRF006"
+    DRF_PDF_TIMEOUT = "DRF007"
+    DRF_FONTS_MISSING = "DRF008"
+    DRF_OPEN_GAPS = "DRF009"
 
     # telegram (bot/frontends/telegram_handlers.py)
     TG_PRIVATE_ONLY = "TG001"
