@@ -18,6 +18,7 @@ from bot.format.datafile import Report
 from bot.format.model import model
 from bot.frontends.telegram_format import split_text, utf16_len
 from tests.helpers.drafts import (
+    GAP_CELL,
     LONG,
     Spans,
     answered_report,
@@ -289,7 +290,7 @@ def test_autoescape_is_on_for_html_templates_only() -> None:
     env = environment()
     assert (
         env.get_template("draft.html.j2")
-        .render(document=document(nasty_report()))
+        .render(document=document(nasty_report()), fragment=False, gap_cell=GAP_CELL)
         .count("<script>")
         == 0
     )

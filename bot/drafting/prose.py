@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from bot.drafting.compose import (
     PROSE_PARTS,
@@ -32,6 +33,7 @@ from bot.drafting.compose import (
     one_line,
 )
 from bot.drafting.prose_facts import Requests, answered_parts, answers, choice_labels, requests
+from bot.drafting.typesetting import gap_spans, title_lines
 from bot.format.catalogue import Code, message
 from bot.format.model import SEPARATOR, Part, ReportModel, model
 from bot.format.report import Report
@@ -221,6 +223,17 @@ def flatten(block: TableBlock) -> tuple[FlatTable, ...]:
     return (FlatTable(tuple(header), tuple(rows), bool(block.label_cols)),)
 
 
+GAP_MARK = '<mark style="background: #fff3b0; color: inherit;">{}</mark>'
+
+
+def gaps(text: str, gap_cell: str) -> Markup:
+    """Filter (HTML): ``text`` escaped, each visible gap in a highlighted ``<mark>``."""
+    return Markup("").join(
+        Markup(GAP_MARK).format(piece) if gap else escape(piece)
+        for piece, gap in gap_spans(text, gap_cell)
+    )
+
+
 @cache
 def environment() -> Environment:
     """The project's one Jinja environment."""
@@ -241,6 +254,8 @@ def environment() -> Environment:
         flat=flatten,
         figure=figure_text,
         chinese_numeral=chinese_numeral,
+        gaps=gaps,
+        title_lines=title_lines,
     )
     return env
 
