@@ -90,7 +90,9 @@ class TableCell:
     """One cell of a table in the official layout, at its top-left grid position.
 
     ``value`` is the figure of a data cell (``None`` for labels and unanswered cells);
-    ``gap`` marks an unanswered data cell, whose text is the visible gap marker.
+    ``gap`` marks an unanswered data cell, whose text is the visible gap marker. A total
+    (the 总计 column, the （七）总计 row) names in ``sums`` the grid positions of the
+    figures it adds up.
     """
 
     text: str
@@ -102,6 +104,7 @@ class TableCell:
     value: int | Decimal | None = None
     money: bool = False
     gap: bool = False
+    sums: tuple[tuple[int, int], ...] = ()
 
     @property
     def is_figure(self) -> bool:
@@ -229,14 +232,21 @@ class _Layout:
         self.cells.append(TableCell(text, row, col, rowspan, colspan, header=header))
 
     def figure(
-        self, value: Figure | None, row: int, col: int, colspan: int = 1, *, money: bool = False
+        self,
+        value: Figure | None,
+        row: int,
+        col: int,
+        colspan: int = 1,
+        *,
+        money: bool = False,
+        sums: tuple[tuple[int, int], ...] = (),
     ) -> None:
         if value is None:
-            self.cells.append(TableCell(self.gap, row, col, 1, colspan, money=money, gap=True))
+            cell = TableCell(self.gap, row, col, 1, colspan, money=money, gap=True, sums=sums)
         else:
-            self.cells.append(
-                TableCell(figure_text(value), row, col, 1, colspan, value=value, money=money)
-            )
+            text = figure_text(value)
+            cell = TableCell(text, row, col, 1, colspan, value=value, money=money, sums=sums)
+        self.cells.append(cell)
 
     def block(self, kind: str, header_rows: int, label_cols: int) -> TableBlock:
         n_rows = max(c.row + c.rowspan for c in self.cells)
@@ -296,6 +306,7 @@ def applications_table(report: Report, m: ReportModel, gap: str) -> TableBlock:
     out.label(grid.legal_person_header, 1, 3 + legal[0], colspan=len(legal), header=True)
     results = [r for r in grid.rows if r.disposition or r.computed]
     first = 3 + grid.rows.index(results[0])
+    dispositions = tuple(3 + i for i, x in enumerate(grid.rows) if x.disposition)
     out.label(grid.results_header, first, 0, rowspan=len(results))
     for index, row in enumerate(grid.rows):
         r = 3 + index
@@ -308,7 +319,7 @@ def applications_table(report: Report, m: ReportModel, gap: str) -> TableBlock:
             if members[0] is row:
                 out.label(row.group, r, 1, rowspan=len(members))
             out.label(row.label, r, 2)
-        _figures(out, rows.get(row.key), grid, r, 3)
+        _figures(out, rows.get(row.key), grid, r, 3, dispositions if row.computed else ())
     return out.block("applications", 3, 3)
 
 
@@ -335,9 +346,21 @@ def review_table(report: Report, m: ReportModel, gap: str) -> TableBlock:
     return out.block("review_litigation", 3, 0)
 
 
-def _figures(out: _Layout, values: list[int] | None, grid: Grid, row: int, col: int) -> None:
+def _figures(
+    out: _Layout,
+    values: list[int] | None,
+    grid: Grid,
+    row: int,
+    col: int,
+    totals_of: tuple[int, ...] = (),
+) -> None:
+    """One row of figures; its last (the 总计 column) adds up the others, and every figure
+    of a total row adds up its column over the rows ``totals_of``."""
     for i in range(grid.width):
-        out.figure(None if values is None else values[i], row, col + i)
+        across = tuple((row, col + j) for j in range(grid.width - 1))
+        down = tuple((r, col + i) for r in totals_of)
+        sums = across if i == grid.width - 1 else down
+        out.figure(None if values is None else values[i], row, col + i, sums=sums)
 
 
 def table_blocks(report: Report, m: ReportModel, gap: str) -> dict[str, TableBlock]:
