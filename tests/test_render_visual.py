@@ -1,5 +1,7 @@
-"""The drafts open in real programs: LibreOffice converts the .docx to PDF, headless Chromium
-renders the HTML. Each test skips when its program is not installed."""
+"""The drafts open in real programs, as an agency would publish them: LibreOffice converts
+the .docx to PDF and prints the .xlsx, headless Chromium shows the HTML at phone and desktop
+widths. Each test skips, saying which program is missing, where it is not installed; no
+image is kept."""
 
 from __future__ import annotations
 
@@ -12,6 +14,10 @@ from pathlib import Path
 import pytest
 
 from bot.drafting.render import render
+from bot.drafting.typesetting import BODY_CHARS, title_lines
+from bot.format.datafile import Report
+from bot.format.model import model
+from tests.helpers.browser import chromium, measure
 from tests.helpers.drafts import answered_report, unique_report
 
 pytestmark = pytest.mark.slow
@@ -31,39 +37,131 @@ def pdf_pages(pdf: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
 
 
-def test_docx_converts_to_pdf(tmp_path: Path) -> None:
-    office = program("libreoffice", "soffice")
-    source = tmp_path / "draft.docx"
-    source.write_bytes(render(unique_report(), "docx"))
-    subprocess.run(
-        [
-            office,
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
+def pages_text(pdf: bytes, folder: Path) -> list[str]:
+    """Each page's text as laid out (``pdftotext -layout``)."""
+    pdftotext = program("pdftotext")
+    source = folder / "pages.pdf"
+    source.write_bytes(pdf)
+    text = subprocess.run(
+        [pdftotext, "-layout", str(source), "-"],
         check=True,
         capture_output=True,
+        text=True,
         timeout=TIMEOUT,
-    )
-    pdf = tmp_path / "draft.pdf"
-    assert pdf.exists()
-    assert pdf_pages(pdf) >= 3  # prose, then the three tables
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext:
-        text = subprocess.run(
-            [pdftotext, "-layout", str(pdf), "-"],
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-        ).stdout
-        assert "三、收到和处理政府信息公开申请情况" in text
-        assert re.search(r"—\s*2\s*—", text)  # the PAGE field was evaluated on page 2
+    ).stdout
+    return text.split("\f")[:-1]
+
+
+def squeezed(line: str) -> str:
+    return re.sub(r"\s+", "", line)
+
+
+def page_of(pages: list[str], text: str) -> int:
+    [index] = [i for i, page in enumerate(pages) if text in squeezed(page)]
+    return index
+
+
+REPORTS = {"seed": None, "unique": unique_report, "answered": answered_report}
+
+
+@pytest.fixture(params=sorted(REPORTS))
+def publishable(request: pytest.FixtureRequest) -> Report:
+    """The example report (seed-2023.yaml), one with a distinct figure in every cell, and
+    one composed from answers."""
+    build = REPORTS[request.param]
+    return request.getfixturevalue("seed") if build is None else build()
+
+
+def test_pdf_paginates_like_a_gongwen(publishable: Report, tmp_path: Path) -> None:
+    """Through LibreOffice: the title in its word-lines, 28 characters a full line and 22
+    lines a page, every table whole on one page, page numbers evaluated."""
+    program("soffice", "libreoffice")
+    pdf = render(publishable, "pdf")
+    assert pdf.startswith(b"%PDF")
+    pages = pages_text(pdf, tmp_path)
+    assert len(pages) >= 3
+    lines = [ln for ln in pages[0].splitlines() if ln.strip()]
+    title = title_lines(f"{publishable.agency}{publishable.year}年政府信息公开工作年度报告",
+                        publishable.agency)  # fmt: skip
+    assert [squeezed(ln) for ln in lines[: len(title)]] == list(title)
+    body = [squeezed(ln) for page in pages for ln in page.splitlines()]
+    full = [ln for ln in body if len(ln) >= 20 and re.fullmatch(r"[\u4e00-\u9fff，。、]+", ln)]
+    assert full
+    assert max(len(ln) for ln in full) == BODY_CHARS  # a full line of Chinese: 28, never 29
+    assert all(lines_on(page) <= 22 + 1 for page in pages if not tables_on(page))  # + page no.
+    for first, last in (
+        ("第二十条第（一）项", "行政事业性收费"),
+        ("（本列数据的勾稽关系为", "四、结转下年度继续办理"),
+        ("四、政府信息公开行政复议、行政诉讼情况", "复议后起诉"),
+    ):
+        assert page_of(pages, first) == page_of(pages, last), (first, last)
+    assert re.search(r"—\s*2\s*—", pages[1])  # the PAGE field was evaluated on page 2
+
+
+def lines_on(page: str) -> int:
+    return sum(bool(ln.strip()) for ln in page.splitlines())
+
+
+def tables_on(page: str) -> bool:
+    return any(t in page for t in ("第二十条", "申请人情况", "复议后起诉"))
+
+
+def test_seed_pdf_has_22_lines_a_page_and_is_the_same_every_time(
+    seed: Report, tmp_path: Path
+) -> None:
+    program("soffice", "libreoffice")
+    pdf = render(seed, "pdf")
+    pages = pages_text(pdf, tmp_path)
+    assert not tables_on(pages[1])
+    assert lines_on(pages[1]) == 22 + 1  # a full page of prose, and its number
+    assert render(seed, "pdf") == pdf
+
+
+def word_boxes(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Each page's words with their boxes (``pdftotext -bbox``)."""
+    pdftotext = program("pdftotext")
+    xml = subprocess.run(
+        [pdftotext, "-bbox", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    ).stdout
+    pages = []
+    for page in xml.split("<page ")[1:]:
+        words = re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)',
+            page,
+        )
+        pages.append([(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in words])
+    return pages
+
+
+def test_printed_workbook_has_no_overlapping_label(publishable: Report, tmp_path: Path) -> None:
+    """Through LibreOffice: one page per table, every label whole, no two words on top of
+    each other, and the print no smaller than 80 % (8.4 pt for 10.5 pt text)."""
+    office = program("soffice", "libreoffice")
+    source = tmp_path / "tables.xlsx"
+    source.write_bytes(render(publishable, "xlsx"))
+    subprocess.run(
+        [office, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=TIMEOUT,
+    )  # fmt: skip
+    pages = word_boxes(tmp_path / "tables.pdf")
+    assert len(pages) == 3
+    for words in pages:
+        for i, (x0, y0, x1, y1, w) in enumerate(words):
+            for a0, b0, a1, b1, v in words[i + 1 :]:
+                overlap_x = min(x1, a1) - max(x0, a0)
+                overlap_y = min(y1, b1) - max(y0, b0)
+                assert overlap_x <= 0.5 or overlap_y <= 0.5, (w, v)
+    text = "".join(w for *_, w in pages[1])
+    for row in model().applications.rows:
+        assert row.label in text
+    heights = [y1 - y0 for _, y0, _, y1, w in pages[1] if w == "法人或其他组织"]
+    assert heights
+    assert heights[0] >= 0.8 * 10.5 * 1.12  # CJK word boxes are ~1.12 em high
 
 
 def test_html_renders_in_chromium(tmp_path: Path) -> None:
@@ -95,3 +193,29 @@ def test_html_renders_in_chromium(tmp_path: Path) -> None:
         timeout=TIMEOUT,
     )
     assert pdf_pages(printed) >= 3  # A4 pages from the @media print stylesheet
+
+
+@pytest.mark.parametrize("fragment", [False, True], ids=["page", "fragment"])
+def test_html_on_a_phone_and_a_desktop(
+    publishable: Report, fragment: bool, tmp_path: Path
+) -> None:
+    """At 390 px (a phone) the page never scrolls sideways and no figure spills out of its
+    cell (wide tables scroll in their box); the title breaks between its words. At
+    1280 px table 四's headers stay on one line. The fragment, pasted bare into a page,
+    looks the same."""
+    browser = chromium() or pytest.skip("chromium is not installed")
+    page = render(publishable, "html", fragment=fragment)
+    title = title_lines(f"{publishable.agency}{publishable.year}年政府信息公开工作年度报告",
+                        publishable.agency)  # fmt: skip
+    phone = measure(browser, page, tmp_path, 390)
+    assert phone["page"] <= phone["window"] == 390
+    assert phone["overflowing"] == []
+    assert phone["wrapped_figures"] == []  # figures never broken or run together
+    assert phone["title_lines"] == list(title)
+    assert phone["scrolling_tables"] >= 1  # table 三 and 四 scroll in their box
+    desktop = measure(browser, page, tmp_path, 1280)
+    assert desktop["page"] <= desktop["window"] == 1280
+    assert desktop["overflowing"] == []
+    assert desktop["wrapped_figures"] == []
+    assert desktop["wrapped_headers"] == []
+    assert desktop["scrolling_tables"] == 0

@@ -33,23 +33,24 @@ FLAGS = (
 )
 
 # Runs after layout: the page's own width against the window, every cell whose content
-# is wider or taller than the cell, every table header cell of more lines than its words
-# need (a header broken inside a word), and the title's lines.
+# is wider or taller than the cell, every figure broken over lines, every short header of
+# table 四 broken over lines (inside a word), the title's lines, the tables that scroll.
 SCRIPT = """
 <script>
 window.addEventListener("load", () => {
   const root = document.documentElement;
   const out = {window: window.innerWidth, page: root.scrollWidth, overflowing: [],
-               wrapped_headers: [], title_lines: [], scrolling_tables: 0};
+               wrapped_headers: [], wrapped_figures: [], title_lines: [], scrolling_tables: 0};
   for (const cell of document.querySelectorAll("th, td")) {
     if (cell.scrollWidth > cell.clientWidth + 1 || cell.scrollHeight > cell.clientHeight + 1)
       out.overflowing.push(cell.textContent);
-    const short = cell.textContent.length <= 4;  // 结果维持, 尚未审结, 总计 …
-    if (!short || !cell.closest("table").classList.contains("review_litigation")) continue;
     const range = document.createRange();
     range.selectNodeContents(cell);
     const line = parseFloat(getComputedStyle(cell).lineHeight);
-    if (Math.round(range.getBoundingClientRect().height / line) > 1)
+    const wrapped = Math.round(range.getBoundingClientRect().height / line) > 1;
+    if (wrapped && cell.tagName === "TD") out.wrapped_figures.push(cell.textContent);
+    const short = cell.textContent.length <= 4;  // 结果维持, 尚未审结, 总计 …
+    if (wrapped && short && cell.closest("table").classList.contains("review_litigation"))
       out.wrapped_headers.push(cell.textContent);
   }
   for (const box of document.querySelectorAll(".table-scroll"))
