@@ -69,8 +69,11 @@ def missing_fonts() -> list[str]:
     return [] if fonts is None else [f for f in REQUIRED_FONTS if f not in fonts]
 
 
-def docx_to_pdf(docx: bytes, when: datetime, *, timeout: float = TIMEOUT) -> bytes:
-    """The PDF of the Word file ``docx``, dated ``when``.
+def docx_to_pdf(
+    docx: bytes, when: datetime, *, timeout: float = TIMEOUT, kind: str = "docx"
+) -> bytes:
+    """The PDF of the Word file ``docx`` (or of an Office file of another ``kind``, such as
+    ``xlsx``: the workbook as printed), dated ``when``.
 
     Raises :class:`~bot.format.catalogue.UserError`: ``DRF005`` without LibreOffice,
     ``DRF006`` when it fails, ``DRF007`` after ``timeout`` seconds.
@@ -80,7 +83,7 @@ def docx_to_pdf(docx: bytes, when: datetime, *, timeout: float = TIMEOUT) -> byt
         raise UserError(Code.DRF_NO_OFFICE)
     with TemporaryDirectory(prefix="reportbot-pdf-") as tmp:
         folder = Path(tmp)
-        source = folder / "draft.docx"
+        source = folder / f"draft.{kind}"
         source.write_bytes(docx)
         command = [
             program,

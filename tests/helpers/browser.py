@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
 TIMEOUT = 120
@@ -129,19 +130,21 @@ def measure(program: str, page: bytes, folder: Path, width: int, height: int = 9
 
 
 def screenshot(program: str, page: bytes, shot: Path, width: int, height: int) -> None:
-    """A PNG of ``page`` shown ``width`` × ``height`` pixels (written to ``shot``)."""
-    source = shot.with_suffix(".html")
-    source.write_text(framed(page, width, height), encoding="utf-8")
-    subprocess.run(
-        [
-            program,
-            *FLAGS,
-            f"--user-data-dir={shot.parent / f'profile-shot-{width}'}",
-            f"--window-size={max(width, 500)},{height}",
-            f"--screenshot={shot}",
-            source.as_uri(),
-        ],
-        capture_output=True,
-        timeout=TIMEOUT,
-        check=True,
-    )
+    """A PNG of ``page`` shown ``width`` × ``height`` pixels, written to ``shot`` (the
+    page and the browser's profile go to a folder of their own, removed after)."""
+    with TemporaryDirectory(prefix="reportbot-shot-") as tmp:
+        source = Path(tmp) / "page.html"
+        source.write_text(framed(page, width, height), encoding="utf-8")
+        subprocess.run(
+            [
+                program,
+                *FLAGS,
+                f"--user-data-dir={Path(tmp) / 'profile'}",
+                f"--window-size={max(width, 500)},{height}",
+                f"--screenshot={shot.resolve()}",
+                source.as_uri(),
+            ],
+            capture_output=True,
+            timeout=TIMEOUT,
+            check=True,
+        )
