@@ -6,7 +6,6 @@ image is kept."""
 from __future__ import annotations
 
 import re
-import shutil
 import struct
 import subprocess
 from datetime import UTC, datetime
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.drafting.pdf import docx_to_pdf
+from bot.drafting.pdf import docx_to_pdf, find_program
 from bot.drafting.render import render
 from bot.drafting.typesetting import BODY_CHARS, title_lines
 from bot.format.datafile import Report
@@ -28,11 +27,19 @@ TIMEOUT = 180
 
 
 def program(*names: str) -> str:
-    for name in names:
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.skip(f"{' / '.join(names)} is not installed")
+    """The first of the programs ``names`` installed; else the test skips, naming them."""
+    return find_program(names) or pytest.skip(f"{' / '.join(names)} is not installed")
+
+
+def pdftotext(pdf: Path, *options: str) -> str:
+    """The text of ``pdf`` as ``pdftotext`` gives it with ``options``."""
+    return subprocess.run(
+        [program("pdftotext"), *options, str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    ).stdout
 
 
 def pdf_pages(pdf: Path) -> int:
@@ -41,17 +48,9 @@ def pdf_pages(pdf: Path) -> int:
 
 def pages_text(pdf: bytes, folder: Path) -> list[str]:
     """Each page's text as laid out (``pdftotext -layout``)."""
-    pdftotext = program("pdftotext")
     source = folder / "pages.pdf"
     source.write_bytes(pdf)
-    text = subprocess.run(
-        [pdftotext, "-layout", str(source), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    ).stdout
-    return text.split("\f")[:-1]
+    return pdftotext(source, "-layout").split("\f")[:-1]
 
 
 def squeezed(line: str) -> str:
@@ -121,14 +120,7 @@ def test_seed_pdf_has_22_lines_a_page_and_is_the_same_every_time(
 
 def word_boxes(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
     """Each page's words with their boxes (``pdftotext -bbox``)."""
-    pdftotext = program("pdftotext")
-    xml = subprocess.run(
-        [pdftotext, "-bbox", str(pdf), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    ).stdout
+    xml = pdftotext(pdf, "-bbox")
     pages = []
     for page in xml.split("<page ")[1:]:
         words = re.findall(

@@ -38,13 +38,18 @@ _CHECKSUM = re.compile(rb"(/DocChecksum\s*/)([0-9A-Fa-f]{32})")
 assert set(REQUIRED_FONTS) <= {name for name, _ in FONT_TABLE}
 
 
-def office_program() -> str | None:
-    """The LibreOffice program on ``PATH``, or None."""
-    for name in OFFICE_PROGRAMS:
+def find_program(names: tuple[str, ...]) -> str | None:
+    """The first of the programs ``names`` on ``PATH``, or None."""
+    for name in names:
         found = shutil.which(name)
         if found:
             return found
     return None
+
+
+def office_program() -> str | None:
+    """The LibreOffice program on ``PATH``, or None."""
+    return find_program(OFFICE_PROGRAMS)
 
 
 @cache

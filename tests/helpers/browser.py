@@ -13,11 +13,12 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
+
+from bot.drafting.pdf import find_program
 
 TIMEOUT = 120
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
@@ -80,11 +81,7 @@ window.addEventListener("load", () => {
 
 def chromium() -> str | None:
     """The Chromium program on ``PATH``, or None."""
-    for name in CHROMIUM:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+    return find_program(CHROMIUM)
 
 
 def framed(page: bytes, width: int, height: int, script: str = "") -> str:
