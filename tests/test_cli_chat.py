@@ -72,6 +72,22 @@ def test_pasted_block_between_triple_quotes(tmp_path: Path, report: Report) -> N
     assert message(Code.CHAT_PASTE_OK) in stdout
 
 
+def test_a_block_the_input_ends_in_is_discarded_and_said(tmp_path: Path, report: Report) -> None:
+    """Issue 15: Ctrl-D inside an open \"\"\" block submitted the half-pasted block."""
+    from bot.format.model import model
+    from bot.store.reports import Store
+
+    rows = ["\t".join(map(str, report.applications[r.key])) for r in model().applications.rows]
+    stdout = run_piped(tmp_path / "r.db", tmp_path / "out", [*SEED_SESSION[:15], '"""', *rows[:9]])
+    assert message(Code.CHAT_BLOCK_DISCARDED, lines=9) in stdout
+    assert message(Code.CHAT_PASTE_OK) not in stdout
+    store = Store.open(tmp_path / "r.db")
+    try:
+        assert store.get_report(1).applications == {}  # nothing of it stored
+    finally:
+        store.close()
+
+
 class Reader(threading.Thread):
     """Collects a process's output so the test can wait until it goes quiet."""
 

@@ -20,7 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from bot.conversation.types import DraftLine
 from bot.drafting.compose import Document, Signature
+from bot.drafting.preview import plain, preview
 from bot.drafting.prose import document, draft_context, render_template, with_narrative
 from bot.drafting.stable_zip import season_opening, stable
 from bot.drafting.typesetting import GAP_TEXT
@@ -83,8 +85,8 @@ def open_gaps(report: Report) -> int:
 
 
 def preview_text(report: Report) -> str:
-    """The plain-text draft, as the chat shows it (front ends split it into messages)."""
-    return render(report, "txt").decode("utf-8")
+    """The chat's preview as plain text, as the terminal shows it."""
+    return plain(preview(report))
 
 
 def _missing_fonts() -> list[str]:
@@ -95,10 +97,10 @@ def _missing_fonts() -> list[str]:
 
 @dataclass(frozen=True)
 class Drafter:
-    """How drafts are made: the plain-text preview, rendered files, composed prose, and
-    the fonts a PDF made here would lack."""
+    """How drafts are made: the chat's preview, rendered files, composed prose, and the
+    fonts a PDF made here would lack."""
 
-    preview: Callable[[Report], str] = preview_text
+    preview: Callable[[Report], tuple[DraftLine, ...]] = preview
     render: Callable[[Report, str], bytes] = render
     narrative: Callable[[Report], Report] = with_narrative
     missing_fonts: Callable[[], list[str]] = _missing_fonts

@@ -7,9 +7,11 @@ PDF made with fonts substituted comes with a note naming them (``DRF008``).
 
 from __future__ import annotations
 
-from bot.conversation.effects import Check, Export, Preview
+from bot.conversation.effects import DRAFT_STEP, FULL_TABLES, Check, Export, Preview
+from bot.conversation.flows import Choice
 from bot.conversation.types import Outgoing, say
 from bot.drafting.compliance import check_draft
+from bot.drafting.preview import plain
 from bot.drafting.render import Drafter
 from bot.format.catalogue import Code, UserError, message
 from bot.format.datafile import dumps
@@ -49,7 +51,11 @@ def draft(
     if isinstance(asked, Check):
         return [findings_message(check_draft(report, previous, m), report.explanations)]
     if isinstance(asked, Preview):  # the front end announces the draft and splits it
-        return [Outgoing(drafter.preview(report), draft=True)]
+        lines = drafter.preview(report)
+        tables = Choice(FULL_TABLES, message(Code.CHAT_FULL_TABLES))
+        return [
+            Outgoing(plain(lines), draft=True, lines=lines, choices=(tables,), step=DRAFT_STEP)
+        ]
     name = export_name(report, asked.fmt)
     try:
         data = (
