@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from jinja2 import meta
 
-from bot.drafting.compose import TableBlock
 from bot.drafting.prose import TEMPLATES_DIR, DraftContext, document, environment
 from bot.drafting.render import FORMATS, preview_text, render
+from bot.drafting.tables import TableBlock
 from bot.format.catalogue import Code, UserError, message
 from bot.format.datafile import Report
 from bot.format.model import model

@@ -65,6 +65,16 @@ def condensed(size_pt: float, width_twips: int) -> int:
     return -math.floor(excess / BODY_CHARS) - 1
 
 
+def insert_child(parent: Any, child: Any, successors: tuple[str, ...]) -> None:
+    """Insert ``child`` before the first of ``successors`` present, else at the end."""
+    for tag in successors:
+        found = parent.find(qn(tag))
+        if found is not None:
+            found.addprevious(child)
+            return
+    parent.append(child)
+
+
 def set_grid(section: Any, attributes: dict[str, str]) -> None:
     """Replace the section's ``w:docGrid`` with one of ``attributes``."""
     sect_pr = section._sectPr

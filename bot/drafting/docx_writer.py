@@ -7,19 +7,16 @@ first-line indent; level-1 headings 黑体, level-2 楷体_GB2312; page numbers 
 edge). Fonts are set for East Asian text through ``w:rFonts/@w:eastAsia`` (python-docx's
 ``font.name`` only sets the Latin fonts). The fonts are named, not embedded.
 
-The section carries a document grid of 22 lines of 28 characters; the title, tables and
-page numbers keep their own sizes off the grid. The title breaks between words
+The section carries a line grid of 22 lines, and the body is condensed so that 28
+characters fill a line; the title, tables and page numbers keep their own sizes off the
+grid. The title breaks between words
 (:func:`~bot.drafting.typesetting.title_lines`). Every visible gap (【待填写…】 and the
 empty-cell marker) is highlighted. An optional 落款 (agency and date) closes the text as
 GB/T 9704-2012 7.3.5.1 places it: a line below the text, the date two characters in from
 the right, its first character two characters right of the agency's.
 
-Tables follow the :class:`~bot.drafting.compose.TableBlock` layout cell for cell: merged cells as
-``gridSpan``/``vMerge``, every border drawn, header rows marked ``w:tblHeader`` so Word
-repeats them on each page, text 10.5 pt. A table is never split: its rows are kept whole
-and each row is kept with the next, so a table that does not fit starts on a new page,
-and its heading (kept with the next paragraph) moves with it. Package-level parts
-(language, fonts, properties, the grid) are :mod:`bot.drafting.docx_package`'s.
+Tables are :mod:`bot.drafting.docx_tables`' (never split across pages); package-level
+parts (language, fonts, properties, the grid) :mod:`bot.drafting.docx_package`'s.
 """
 
 from __future__ import annotations
@@ -29,15 +26,23 @@ from typing import Any
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from bot.drafting.compose import Document, Paragraph, Signature, TableBlock, TableCell
-from bot.drafting.docx_package import condensed, finish_package, grid, set_grid, set_language
-from bot.drafting.typesetting import gap_spans, text_width, title_lines
+from bot.drafting.compose import Document, Paragraph, Signature
+from bot.drafting.docx_package import (
+    condensed,
+    finish_package,
+    grid,
+    insert_child,
+    set_grid,
+    set_language,
+)
+from bot.drafting.docx_tables import add_runs, add_table
+from bot.drafting.tables import TableBlock
+from bot.drafting.typesetting import text_width, title_lines
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
@@ -50,18 +55,10 @@ TABLE_SIZE = Pt(10.5)
 TABLE_LINE = Pt(13.5)
 PAGE_NUMBER_SIZE = Pt(14)
 LINE = Pt(28.95)
-TEXT_WIDTH_MM = 156  # 210 - 28 - 26
 TEXT_WIDTH_TWIPS = 11906 - 1587 - 1474  # A4 less the 28 and 26 mm margins, as Word rounds
 LINE_TWIPS = 579  # 28.95 pt
-GAP_HIGHLIGHT = WD_COLOR_INDEX.YELLOW
 SIGN_MARGIN = 2  # characters: the date from the right edge, and before the agency's start
 DASH = "\u2014"  # the 一字线 either side of the page number
-# Relative column widths of each table (they are scaled to the text width).
-WIDTHS = {
-    "active": (40, 20, 20, 20),
-    "applications": (5, 12, 41, 7, 7, 7, 7, 7, 7, 7),
-    "review_litigation": (1,) * 15,
-}
 
 
 def _fonts(rpr_owner: Any, name: str, size: Pt | None = None, *, bold: bool = False) -> None:
@@ -105,7 +102,7 @@ def _paragraph_style(
     if outline is not None:
         level = OxmlElement("w:outlineLvl")
         level.set(qn("w:val"), str(outline))
-        _insert(
+        insert_child(
             style.element.get_or_add_pPr(),
             level,
             ("w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange"),
@@ -114,7 +111,7 @@ def _paragraph_style(
     if not on_grid:  # its own size and spacing, not the body's line grid and 28 a line
         snap = OxmlElement("w:snapToGrid")
         snap.set(qn("w:val"), "0")
-        _insert(style.element.get_or_add_pPr(), snap, _AFTER_SNAP)
+        insert_child(style.element.get_or_add_pPr(), snap, _AFTER_SNAP)
         _spacing(style, 0)
 
 
@@ -126,7 +123,7 @@ def _spacing(style: Any, twentieths: int) -> None:
         rpr.remove(old)
     spacing = OxmlElement("w:spacing")
     spacing.set(qn("w:val"), str(twentieths))
-    _insert(rpr, spacing, _AFTER_RUN_SPACING)
+    insert_child(rpr, spacing, _AFTER_RUN_SPACING)
 
 
 def _styles(doc: Any) -> None:
@@ -225,17 +222,6 @@ def _page_number(paragraph: Any, align: Any) -> None:
     paragraph.add_run(f" {DASH}")
 
 
-# Children of w:tblPr that must follow w:tblBorders / w:tblCellMar (schema order).
-_AFTER_BORDERS = (
-    "w:shd",
-    "w:tblLayout",
-    "w:tblCellMar",
-    "w:tblLook",
-    "w:tblCaption",
-    "w:tblDescription",
-    "w:tblPrChange",
-)
-_AFTER_CELL_MARGINS = ("w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
 # Children of w:rPr that must follow w:spacing (schema order).
 _AFTER_RUN_SPACING = (
     "w:w",
@@ -278,96 +264,8 @@ _AFTER_SNAP = (
 )
 
 
-def _insert(parent: Any, child: Any, successors: tuple[str, ...]) -> None:
-    """Insert ``child`` before the first of ``successors`` present, else at the end."""
-    for tag in successors:
-        found = parent.find(qn(tag))
-        if found is not None:
-            found.addprevious(child)
-            return
-    parent.append(child)
-
-
-def _set_borders(table: Any) -> None:
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        for key, value in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", "000000")):
-            element.set(qn(f"w:{key}"), value)
-        borders.append(element)
-    _insert(tbl_pr, borders, _AFTER_BORDERS)
-    margins = OxmlElement("w:tblCellMar")
-    for edge, width in (("top", 20), ("left", 40), ("bottom", 20), ("right", 40)):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:w"), str(width))
-        element.set(qn("w:type"), "dxa")
-        margins.append(element)
-    _insert(tbl_pr, margins, _AFTER_CELL_MARGINS)
-
-
-def _row_flags(row: Any, *, header: bool) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
-    if header:
-        tr_pr.append(OxmlElement("w:tblHeader"))
-
-
-def _write_cell(cell: Any, spec: TableCell, style_id: str) -> None:
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    paragraph = cell.paragraphs[0]
-    # Set the style id on the XML directly: python-docx's lookup by name costs a scan of
-    # every style per cell.
-    paragraph._p.style = style_id
-    if not spec.header and not spec.is_figure and spec.rowspan == 1:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    _runs(paragraph, spec.text, spec.text if spec.gap else None)
-
-
-def _runs(paragraph: Any, text: str, gap_cell: str | None = None) -> None:
-    """``text`` as runs, each visible gap highlighted."""
-    for piece, gap in gap_spans(text, gap_cell or ""):
-        run = paragraph.add_run(piece)
-        if gap:
-            run.font.highlight_color = GAP_HIGHLIGHT
-
-
-def _keep_together(table: Any) -> None:
-    """Every row kept with the next: the table moves whole to the next page."""
-    rows = table._tbl.tr_lst
-    for tr in rows[:-1]:
-        for p in tr.iter(qn("w:p")):
-            p.get_or_add_pPr().keepNext_val = True
-
-
-def _table(doc: Any, block: TableBlock) -> None:
-    table = doc.add_table(rows=block.n_rows, cols=block.n_cols)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    _set_borders(table)
-    weights = WIDTHS[block.kind]
-    widths = [Mm(TEXT_WIDTH_MM * w / sum(weights)) for w in weights]
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-    # Every cell once, before merging: merges of disjoint rectangles leave the other cells'
-    # elements in place, and table.cell() would re-scan the whole grid on each call.
-    grid = [table.rows[r].cells for r in range(block.n_rows)]
-    for row in grid:
-        for cell, width in zip(row, widths, strict=True):
-            cell.width = width
-    for index, row in enumerate(table.rows):
-        _row_flags(row, header=index < block.header_rows)
-    style_id = doc.styles["Report Table Text"].style_id
-    for spec in block.cells:
-        cell = grid[spec.row][spec.col]
-        if spec.rowspan > 1 or spec.colspan > 1:
-            cell = cell.merge(grid[spec.row + spec.rowspan - 1][spec.col + spec.colspan - 1])
-        _write_cell(cell, spec, style_id)
-    _keep_together(table)
-
-
 def _paragraph(doc: Any, p: Paragraph) -> None:
-    _runs(doc.add_paragraph(style="Report Heading 2" if p.level == 2 else None), p.text)
+    add_runs(doc.add_paragraph(style="Report Heading 2" if p.level == 2 else None), p.text)
 
 
 def _title(doc: Any, document: Document) -> None:
@@ -405,11 +303,12 @@ def write_docx(document: Document) -> bytes:
     finish_package(doc, title=document.title, author=document.agency)
     _title(doc, document)
     _paragraph(doc, document.opening)
+    table_style = doc.styles["Report Table Text"].style_id
     for section in document.sections:
         doc.add_paragraph(section.title, "Report Heading 1")
         for block in section.blocks:
             if isinstance(block, TableBlock):
-                _table(doc, block)
+                add_table(doc, block, table_style)
             else:
                 _paragraph(doc, block)
     if document.signature is not None:

@@ -23,16 +23,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from bot.drafting.compose import (
-    PROSE_PARTS,
-    Document,
-    TableBlock,
-    TableCell,
-    compose,
-    figure_text,
-    one_line,
-)
+from bot.drafting.compose import PROSE_PARTS, Document, compose, one_line
 from bot.drafting.prose_facts import Requests, answered_parts, answers, choice_labels, requests
+from bot.drafting.tables import TableBlock, TableCell, figure_text
 from bot.drafting.typesetting import gap_spans, title_lines
 from bot.format.catalogue import Code, message
 from bot.format.model import SEPARATOR, Part, ReportModel, model

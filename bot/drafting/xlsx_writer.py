@@ -1,7 +1,7 @@
 """Tables 二, 三 and 四 as an XLSX workbook, for officers who keep their figures in Excel.
 
 One sheet per table, named by the part's official title. Row 1 holds that title; the
-table starts on row 2 in the official layout of :class:`~bot.drafting.compose.TableBlock` (merged
+table starts on row 2 in the official layout of :class:`~bot.drafting.tables.TableBlock` (merged
 cells merged, every border drawn). Figures are numbers, 万元 as ``0.00##``; an
 unanswered cell holds the visible gap text, never 0. Every text cell is text, never a
 formula, whatever it begins with (an agency named ``=HYPERLINK(…)`` stays that name), and
@@ -32,8 +32,9 @@ from openpyxl.styles import Alignment, Border, Font, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
-from bot.drafting.compose import Document, TableBlock, TableCell
+from bot.drafting.compose import Document
 from bot.drafting.stable_zip import rewrite
+from bot.drafting.tables import TableBlock, TableCell
 from bot.drafting.typesetting import text_width
 from bot.format.text_hygiene import clean_text
 
