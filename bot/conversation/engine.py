@@ -119,7 +119,9 @@ def receive(t: Turn, name: str, data: bytes) -> None:
     if t.session.step is Step.IMPORT_PASTE:
         t.session.to_key(pending.back_to if isinstance(pending, ImportPaste) else Step.START)
         t.session.pending = None
-    if t.report is None:
+    if t.report is None and t.ctx.can_create and t.session.step in (Step.START, Step.SETUP_AGENCY):
+        t.effect(ReadFile(name, data, first=True))  # last year's report names the agency
+    elif t.report is None:
         t.say(Code.IMP_CHAT_NO_REPORT)
         t.resume()
     elif t.writable():  # a reviewer's file changes nothing

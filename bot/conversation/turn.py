@@ -169,10 +169,26 @@ class Turn:
             )
             return
         fresh = self.report is not None and not is_answered(step, self.report)
+        if fresh and self.nothing_carried_over(step):
+            # last year carried nothing forward: this year's 上年结转 is 0, not asked
+            width = self.m.applications.width
+            self.store([Change("applications", "carried_over", [0] * width)])
+            assert self.ctx.previous is not None
+            self.say(Code.CHAT_NOTHING_CARRIED_OVER, year=self.ctx.previous.year)
+            self.advance()
+            return
         if step.part == FAST_PART and fresh and self.first_of_part(step):
             self.say(Code.CHAT_TABLES_IN_ONE_FILE)  # the one-message path, where it helps
         self.session.ask(step.name)
         self.ask(step)
+
+    def nothing_carried_over(self, step: Question) -> bool:
+        """Whether ``step`` asks 上年结转 and last year's report carried nothing forward."""
+        previous = self.ctx.previous
+        if step.type != "row" or step.row != "carried_over" or previous is None:
+            return False
+        forward = previous.applications.get("carry_forward")
+        return forward is not None and not any(forward)
 
     def first_of_part(self, step: Question) -> bool:
         """Whether ``step`` is the first question of its part asked for this report."""
@@ -374,8 +390,12 @@ class Turn:
         self.choose(Code.CHAT_ASK_LEVEL, level_choices(self.m), Step.SETUP_LEVEL)
 
     def default_year(self) -> int:
-        """The year a new report is for unless the officer says otherwise: this year's
-        from October on (reports are prepared in the last quarter), else last year's."""
+        """The year a new report is for unless the officer says otherwise: the year after
+        last year's report sent; else this year's from October on (reports are prepared
+        in the last quarter), else last year's."""
+        pending = self.session.pending
+        if isinstance(pending, SetupAnswers) and pending.year is not None:
+            return pending.year
         today = self.ctx.today
         return today.year if today.month >= PREPARING_FROM_MONTH else today.year - 1
 

@@ -134,6 +134,8 @@ class Code(StrEnum):
     CHAT_RESUMED_DONE = "CHAT155"
     CHAT_BLOCK_DISCARDED = "CHAT156"
     CHAT_TABLES_IN_ONE_FILE = "CHAT157"
+    CHAT_IN_FORCE_COMPUTED = "CHAT158"
+    CHAT_NOTHING_CARRIED_OVER = "CHAT159"
 
     # review workflow (bot/office/rules.py, bot/office/workflow.py)
     REV_FORBIDDEN = "REV001"
@@ -294,6 +296,7 @@ class Code(StrEnum):
     IMP_CHAT_FIGURES = "IMP035"
     IMP_CHAT_OTHER_YEAR = "IMP036"
     IMP_CHAT_NO_REPORT = "IMP037"
+    IMP_CHAT_AGENCY_FROM_FILE = "IMP150"
     IMP_CHAT_FIGURES_REFUSED = "IMP038"
     IMP_CHAT_UNREADABLE = "IMP039"
     # what no report is: refused before or while it is read (bot/importing/files.py, worker.py)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.checks.rules import column_identity, disposition_total, row_totals
-from bot.conversation.session import Change
+from bot.conversation.session import Change, Session, SetupAnswers, Step
 from bot.conversation.types import Outgoing, say
 from bot.format.catalogue import Code, UserError
 from bot.format.model import ReportModel
@@ -22,6 +22,8 @@ from bot.format.report import Report
 from bot.importing.importer import ImportResult, describe, import_document
 from bot.importing.text import Document
 from bot.importing.worker import read_document_bounded
+from bot.office.rules import can
+from bot.store.office import WorkflowStore
 from bot.store.reports import Store
 
 NO_YEAR = Code.IMP_NO_TITLE
@@ -64,6 +66,33 @@ class Intake:
         return [
             say(Code.IMP_CHAT_OTHER_YEAR, found=year, year=report.year, previous=report.year - 1)
         ]
+
+    def first(
+        self, user: str, session: Session, name: str, read: Read, ws: WorkflowStore, frontend: str
+    ) -> list[Outgoing]:
+        """Last year's report sent before any report exists: it names the agency (created
+        with the user as its admin, or one the user belongs to) and is stored as last
+        year's; the set-up then asks only the level (a new agency) and the year after it."""
+        try:
+            if isinstance(read, UserError):
+                raise read
+            result = import_document(read, name)
+        except UserError as exc:
+            return [say(Code.IMP_CHAT_UNREADABLE, name=name, reason=exc.message())]
+        last = result.report
+        agency_id = ws.agency_id(last.agency)
+        if agency_id is None:
+            agency_id = ws.create_agency(last.agency, "", "", user)
+        elif not can(ws.role(user, agency_id), "edit"):  # a name never claims an agency
+            return [say(Code.REV_AGENCY_TAKEN, agency=last.agency)]
+        level = ws.level(agency_id) or None
+        session.pending = SetupAnswers(last.agency, level, agency_id=agency_id, year=last.year + 1)
+        session.to(Step.SETUP_YEAR if level else Step.SETUP_LEVEL)
+        out = [say(Code.IMP_CHAT_AGENCY_FROM_FILE, agency=last.agency, year=last.year)]
+        if self.store.find_report(last.agency, last.year) is None:
+            self.store.import_report(last, user=user, frontend=frontend)
+            out.append(Outgoing("\n".join(describe(result, self.m))))
+        return out
 
     def interpret(self, doc: Document, name: str, report: Report) -> ImportResult:
         """The document as a report of the open report's agency (last year when no year
