@@ -10,6 +10,7 @@ highlighted (:func:`add_runs`).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
@@ -24,6 +25,9 @@ from bot.drafting.typesetting import gap_spans
 
 TEXT_WIDTH_MM = 156  # 210 - 28 - 26
 GAP_HIGHLIGHT = WD_COLOR_INDEX.YELLOW
+# The number of a group of rows in table 三 (（三）不予公开): a line of its own in the
+# narrow group column, so that the words below it stay whole.
+GROUP_NUMBER = re.compile(r"（[一二三四五六七八九十]+）(?=.)")
 # Relative column widths of each table (they are scaled to the text width).
 WIDTHS = {
     "active": (40, 20, 20, 20),
@@ -76,6 +80,11 @@ def _write_cell(cell: Any, spec: TableCell, style_id: str) -> None:
     paragraph._p.style = style_id
     if not spec.header and not spec.is_figure and spec.rowspan == 1:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    numbered = GROUP_NUMBER.match(spec.text)
+    if spec.rowspan > 1 and not spec.header and numbered:  # （三） above 不予公开
+        paragraph.add_run(numbered.group()).add_break()
+        add_runs(paragraph, spec.text[numbered.end() :])
+        return
     add_runs(paragraph, spec.text, spec.text if spec.gap else None)
 
 
