@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.drafting.pdf import docx_to_pdf, find_program
+from bot.drafting.pdf import docx_to_pdf, find_program, installed_fonts
 from bot.drafting.render import render
 from bot.drafting.typesetting import BODY_CHARS, title_lines
 from bot.format.datafile import Report
@@ -102,6 +102,25 @@ def lines_on(page: str) -> int:
 
 def tables_on(page: str) -> bool:
     return any(t in page for t in ("第二十条", "申请人情况", "复议后起诉"))
+
+
+def test_pdf_embeds_its_fonts_and_a_missing_fangsong_falls_back_to_a_serif(
+    seed: Report, tmp_path: Path
+) -> None:
+    """Every font is embedded; without 仿宋_GB2312, the body is set in a Song/FangSong-like
+    serif (Noto Serif CJK where installed), not in fontconfig's default sans."""
+    program("soffice", "libreoffice")
+    pdffonts = program("pdffonts")
+    source = tmp_path / "draft.pdf"
+    source.write_bytes(render(seed, "pdf"))
+    listed = subprocess.run(
+        [pdffonts, str(source)], check=True, capture_output=True, text=True, timeout=TIMEOUT
+    ).stdout.splitlines()[2:]
+    assert listed
+    assert all(line.split()[-5] == "yes" for line in listed)  # the "emb" column
+    fonts = installed_fonts() or frozenset()
+    if "仿宋_GB2312" not in fonts and "Noto Serif CJK SC" in fonts:
+        assert any("Serif" in line for line in listed)
 
 
 def test_seed_pdf_has_22_lines_a_page_and_is_the_same_every_time(

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from xml.sax.saxutils import escape
 
 from bot.drafting.docx_package import FONT_TABLE
 from bot.format.catalogue import Code, UserError
@@ -32,6 +33,15 @@ OFFICE_PROGRAMS = ("soffice", "libreoffice")
 TIMEOUT = 120.0  # seconds; a first start of LibreOffice with a new profile takes ~5-20 s
 # The fonts a 公文 must be printed in (the others of FONT_TABLE fall back gracefully).
 REQUIRED_FONTS = ("仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312")
+SYSTEM_FONTS_CONF = "/etc/fonts/fonts.conf"
+# What stands in for each font the draft names when it is missing, best first.
+FALLBACKS = {
+    "仿宋_GB2312": ("仿宋", "FangSong", "STFangsong", "Noto Serif CJK SC"),
+    "方正小标宋简体": ("华文中宋", "STZhongsong", "Noto Serif CJK SC"),
+    "黑体": ("SimHei", "Noto Sans CJK SC"),
+    "楷体_GB2312": ("楷体", "KaiTi", "STKaiti", "Noto Serif CJK SC"),
+    "宋体": ("SimSun", "Noto Serif CJK SC"),
+}
 _DATE = re.compile(rb"(/(?:CreationDate|ModDate)\s*\(D:)(\d{14})([+-]\d\d'\d\d')?")
 _ID = re.compile(rb"(/ID\s*\[\s*<)([0-9A-Fa-f]{32})(>\s*<)([0-9A-Fa-f]{32})(>)")
 _CHECKSUM = re.compile(rb"(/DocChecksum\s*/)([0-9A-Fa-f]{32})")
@@ -109,10 +119,29 @@ def docx_to_pdf(
         return _stable(target.read_bytes(), when, docx)
 
 
+def fallbacks() -> str:
+    """A fontconfig file: the machine's own, and for each 公文 font it lacks the nearest
+    common one, ending with the simplified-Chinese Noto CJK (not fontconfig's default
+    pick, the Japanese one, whose forms of some characters differ)."""
+    rules = "".join(
+        f"<alias binding=\"same\"><family>{font}</family><accept>"
+        + "".join(f"<family>{escape(f)}</family>" for f in others)
+        + "</accept></alias>"
+        for font, others in FALLBACKS.items()
+    )
+    return (
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        f'<include ignore_missing="yes">{SYSTEM_FONTS_CONF}</include>{rules}</fontconfig>'
+    )
+
+
 def _run(command: list[str], timeout: float, home: Path) -> int:
     """Run ``command`` in a process group of its own, at home in ``home`` (nothing is
-    written to the officer's home); kill the whole group on time-out."""
-    env = {**os.environ, "HOME": str(home)}
+    written to the officer's home) with the font fallbacks of :func:`fallbacks`; kill the
+    whole group on time-out."""
+    fonts = home / "fonts.conf"
+    fonts.write_text(fallbacks(), encoding="utf-8")
+    env = {**os.environ, "HOME": str(home), "FONTCONFIG_FILE": str(fonts)}
     try:
         proc = subprocess.Popen(
             command,

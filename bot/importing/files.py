@@ -44,7 +44,6 @@ from bot.importing.text import (
     paragraph,
     text_lines,
 )
-from bot.importing.xlsx_sheet import fill_sums, read_sheet_xml
 
 MB = 1024 * 1024
 MAX_BYTES = 20 * MB  # a file (what the Bot API lets a bot download)
@@ -155,6 +154,8 @@ def xlsx_document(data: bytes, budget: Budget | None = None) -> Document:
     but the rest of a merged cell; a value there is dropped, as Excel does."""
     from openpyxl import load_workbook  # here: most commands never need openpyxl
     from openpyxl.cell.read_only import ReadOnlyCell
+
+    from bot.importing.xlsx_sheet import fill_sums, read_sheet_xml
 
     budget = budget or Budget()
     rows_left, places_left = MAX_ROWS, MAX_GRID
