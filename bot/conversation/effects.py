@@ -144,6 +144,7 @@ class ReadFile:
     name: str
     data: bytes
     first: bool = False
+    table: str = ""  # a table pasted at its question (the part): this year's figures
 
 
 Effect = (

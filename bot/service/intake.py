@@ -11,7 +11,8 @@ guessed: what a file lacks stays unanswered.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 from bot.checks.rules import column_identity, disposition_total, row_totals
 from bot.conversation.session import Change, Session, SetupAnswers, Step
@@ -48,13 +49,17 @@ class Intake:
     m: ReportModel
 
     def receive(
-        self, user: str, report_id: int, name: str, read: Read, frontend: str
+        self, user: str, report_id: int, name: str, read: Read, frontend: str, table: str = ""
     ) -> list[Outgoing]:
-        """Import the file ``name``, already read (:func:`read_file`), into the open report."""
+        """Import the file ``name``, already read (:func:`read_file`), into the open report;
+        ``table`` names the part of a table pasted at its question: this year's figures,
+        and only that table's."""
         report = self.store.get_report(report_id)
         try:
             if isinstance(read, UserError):
                 raise read
+            if table:
+                return self.pasted_table(user, report_id, report, read, name, table, frontend)
             result = self.interpret(read, name, report)
         except UserError as exc:
             return [say(Code.IMP_CHAT_UNREADABLE, name=name, reason=exc.message())]
@@ -93,6 +98,45 @@ class Intake:
             self.store.import_report(last, user=user, frontend=frontend)
             out.append(Outgoing("\n".join(describe(result, self.m))))
         return out
+
+    def pasted_table(
+        self,
+        user: str,
+        report_id: int,
+        report: Report,
+        read: Document,
+        name: str,
+        part: str,
+        frontend: str,
+    ) -> list[Outgoing]:
+        """A table pasted at its question, in any layout the importer reads: its rows are
+        kept if every identity holds for them, the rows it lacks named."""
+        grid = self.m.applications if part == "applications" else self.m.review_litigation
+        texts = Counter("".join(c.text.split()) for line in read.lines for c in line.cells)
+        doubled = [r.ref for r in grid.rows if texts["".join(r.label.split())] > 1]
+        if doubled:  # which of the two is right is the officer's to say
+            return [say(Code.CHAT_PASTE_DOUBLED, rows="、".join(doubled))]
+        try:
+            result = import_document(read, name, agency=report.agency, year=report.year)
+        except UserError:  # no table in it at all
+            return [say(Code.CHAT_PASTE_SHAPE, rows=0)]
+        rows = result.report.grid(grid)
+        if not rows:
+            return [say(Code.CHAT_PASTE_SHAPE, rows=0)]
+        refs = {grid.cell_ref(r.key, c) for r in grid.rows for c in range(grid.width)}
+        only = replace(
+            result,
+            report=Report(
+                report.agency,
+                report.year,
+                applications=rows if part == "applications" else {},
+                review_litigation=rows if part == "review_litigation" else {},
+            ),
+            missing=[r for r in result.missing if r in refs],
+            issues=[],  # about the rest of a report, which a pasted table never is
+        )
+        out = self.figures(user, report_id, report, only, name, frontend)
+        return out if only.missing else out[:1]  # whole: nothing more to say
 
     def interpret(self, doc: Document, name: str, report: Report) -> ImportResult:
         """The document as a report of the open report's agency (last year when no year
