@@ -20,6 +20,7 @@ from bot.format.catalogue import Code
 from bot.format.datafile import Report, load
 from bot.format.model import model
 from bot.importing import importer, pdf
+from bot.importing.cells import WRAP, read_value
 from bot.importing.files import read_document
 from bot.importing.importer import ImportResult, import_bytes, import_document, import_report
 from bot.importing.pdf import MAX_PAGES, broken_characters, doubled
@@ -31,6 +32,7 @@ from tests.helpers.import_fixtures import (
     assert_same_tables,
     cells,
     distinct_report,
+    html_page,
     title,
     web_text,
 )
@@ -42,6 +44,7 @@ from tests.helpers.pdf_files import (
     glyph_page,
     handmade_pdf,
     office_pdf,
+    ruled_table_page,
     text_page,
 )
 
@@ -202,6 +205,48 @@ def test_table_4_as_three_small_tables_under_headings_in_a_pdf(
     assert_same_tables(result, source)
 
 
+# --- figures broken over lines by a narrow cell (1381 printed as 138 over 1) --------------
+
+
+def test_digits_broken_by_a_narrow_cell_are_one_figure_and_in_a_wide_cell_none() -> None:
+    page = ruled_table_page([["Row", "A", "B"], ["Licensing", "138\n1", "4\n6"]], [100, 29, 80])
+    row = read_document("t.pdf", handmade_pdf([page])).lines[-1]
+    narrow, wide = (read_value(cell.text) for cell in row.cells[1:])
+    assert narrow is not None
+    assert narrow.number is None
+    assert narrow.wrapped == 1381
+    assert wide is None  # 4 over 6 with room beside the 4: no figure at all
+
+
+def with_broken_figures(report: Report, *figures: int) -> bytes:
+    """The report's web page with ``figures`` broken after their third digit, as a
+    narrow cell of a PDF breaks them."""
+    page = html_page(report).decode()
+    for figure in figures:
+        text = str(figure)
+        assert f">{text}<" in page
+        page = page.replace(f">{text}<", f">{text[:3]}{WRAP}{text[3:]}<")
+    return page.encode()
+
+
+def test_figures_broken_over_lines_are_read_where_their_row_total_confirms_them() -> None:
+    source = distinct_report()
+    broken = [*source.applications["new"], source.applications["carried_over"][-1]]
+    assert all(figure >= 1000 for figure in broken)
+    assert_same_tables(import_bytes("r.html", with_broken_figures(source, *broken)), source)
+
+
+def test_a_figure_broken_over_lines_that_its_row_total_does_not_confirm_is_missing() -> None:
+    source = distinct_report()
+    source.applications["new"][-1] += 1  # the row's total printed wrong
+    result = import_bytes("r.html", with_broken_figures(source, source.applications["new"][0]))
+    assert_faithful(result, source)
+    assert "applications.new" not in result.report.applications
+    assert result.partial["applications.new"] == [None, *source.applications["new"][1:]]
+    wrapped = [n.params for n in result.issues if n.code is Code.IMP_WRAPPED]
+    assert wrapped == [{"cell": "一、本年新收申请·自然人", "value": "138 1"}]
+
+
 # --- nothing invented: a line lost or doubled in what was extracted -------------------------
 
 
@@ -267,6 +312,16 @@ def test_a_scanned_pdf_is_refused_without_ocr() -> None:
 def test_pages_without_text_are_named() -> None:
     doc = read_document("part.pdf", handmade_pdf([text_page("Annual report"), b"", b""]))
     assert doc.scanned_pages == (2, 3)
+
+
+def test_a_page_header_wrapped_below_the_margin_is_the_title_and_not_text() -> None:
+    def page(body: str) -> bytes:
+        header = b"BT /F1 12 Tf 72 800 Td (Example County 2023 annual) Tj 0 -35 Td (report) Tj ET"
+        return header + b" " + text_page(body)
+
+    doc = read_document("h.pdf", handmade_pdf([page("First page"), page("Second page")]))
+    assert doc.title == "Example County 2023 annual report"
+    assert [line.text for line in doc.lines] == ["First page", "Second page"]
 
 
 def test_pages_without_text_or_with_characters_lost_are_notes_of_the_import() -> None:

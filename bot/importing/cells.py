@@ -7,6 +7,9 @@ reduces a label to its letters and digits, so spelling differences vanish. A fig
 (:func:`read_value`) is a number, a zero marker (``/``, ``-``, ``—``, ``无`` or an empty
 cell, which a published table uses for 0: spec §8) or a gap (the draft's ``—待填—``, or a
 blank cell of a workbook the officer is still filling in), which is missing, never 0.
+A figure a PDF prints broken over two lines by its narrow cell (``138`` over ``1``) comes
+with its pieces joined by :data:`WRAP`: it is missing too, unless its row's total
+confirms the figure the pieces make (:attr:`Value.wrapped`).
 
 A :class:`Note` is something the import could not map, as a catalogue code with its
 parameters, so tests and the chat use the code and the officer reads the Chinese text.
@@ -33,6 +36,9 @@ _NUMBERING = re.compile(
     r"|\d+\s*[、.．)）])\s*"
 )
 _NON_WORD = re.compile(r"[\W_]+")
+# Between the pieces of a figure broken over lines by the width of its cell (a soft
+# hyphen: a word broken at the end of a line).
+WRAP = "\u00ad"
 
 
 def squeeze(text: str) -> str:
@@ -70,11 +76,14 @@ def body_key(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Value:
-    """A figure cell: ``number`` is ``None`` for a gap (missing); ``blank`` marks a 0 marker."""
+    """A figure cell: ``number`` is ``None`` for a gap (missing); ``blank`` marks a 0 marker.
+    ``wrapped``: the figure a cell broken over lines makes (its ``number`` is None), for
+    its row's total to confirm."""
 
     raw: str
     number: Decimal | None
     blank: bool = False
+    wrapped: Decimal | None = None
 
     @property
     def shown(self) -> str:
@@ -88,6 +97,11 @@ def read_value(text: str, *, blank_is_gap: bool = False) -> Value | None:
     ``blank_is_gap``: an empty cell is missing (a workbook being filled in), not 0.
     """
     raw = clean_text(text)
+    pieces = raw.split(WRAP)
+    if len(pieces) > 1 and all(p.isascii() and p.isdigit() for p in pieces):
+        shown = " ".join(pieces)  # (a figure never begins with 0: then no figure at all)
+        return Value(shown, None, wrapped=None if raw[0] == "0" else Decimal("".join(pieces)))
+    raw = raw.replace(WRAP, "")  # elsewhere a soft hyphen is not printed
     if any(word in raw for word in _GAP_WORDS):
         return Value(raw, None)
     if not raw:

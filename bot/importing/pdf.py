@@ -5,12 +5,16 @@ A page is read top to bottom. A table drawn with ruled lines (pdfplumber's ``lin
 strategy) gives a table row per ruled row, each cell at its grid column; the columns are
 those of the whole document (every cell edge, merged within :data:`EDGE_TOLERANCE`), so a
 table continued on the next page keeps its columns. A row of one cell as wide as its
-table (a caption, or the page border WPS draws around the text) is text. The text outside
+table (a caption, or the page border WPS draws around the text) is text. A figure broken
+over lines by a narrow cell (``1381`` printed as ``138`` over ``1``) is given with its
+pieces joined by :data:`~bot.importing.cells.WRAP`: one figure only where the row's total
+confirms it (:func:`~bot.importing.tables.as_counts`), else missing. The text outside
 the tables is read by lines (pdfplumber's, in reading order), each line as a line of a
 text file (:func:`~bot.importing.text.split_line`: ``规章 0 0 0`` is a label and three
 figures); lines of a paragraph wrapped by the page are joined again. Page numbers, and a
-header or footer repeated on every page, are left out; the header (where a report's title
-often is) is the document's title.
+header or footer repeated on every page (and the lines of one wrapped, repeated at the
+same place), are left out; the header (where a report's title often is) is the document's
+title.
 
 What cannot be read is said, never guessed: a PDF whose pages carry no text (a scan) is
 refused (:attr:`~bot.format.catalogue.Code.IMP_PDF_SCANNED`, there is no OCR), and so is
@@ -36,7 +40,7 @@ from io import BytesIO
 from typing import Any
 
 from bot.format.catalogue import Code
-from bot.importing.cells import squeeze
+from bot.importing.cells import WRAP, squeeze
 from bot.importing.text import (
     Budget,
     Cell,
@@ -48,6 +52,7 @@ from bot.importing.text import (
 
 MAX_PAGES = 60  # a report has 4 to 20 pages (a page takes about 0.2 s to read)
 EDGE_TOLERANCE = 2.5  # points within which two cell edges are one grid line
+CELL_PADDING = 7.0  # points: the widest margin a table cell has inside (Word's is 5.4)
 MARGIN = 0.08  # the share of the page height at the top and bottom where headers are
 MAX_BROKEN = 0.01  # the share of characters that may be unreadable before a PDF is refused
 _PAGE_NUMBER = re.compile(r"[-—–－]*\s*\d{1,3}\s*[-—–－]*|第\s*\d+\s*页.*|\d+\s*/\s*\d+")
@@ -111,6 +116,31 @@ def _column(edges: list[float], x: float) -> int:
     return min(range(len(edges)), key=lambda n: abs(edges[n] - x))
 
 
+def _wrapped(page: Any, box: tuple[float, ...], text: str) -> str | None:
+    """A figure broken over lines by the width of its cell (``138`` over ``1``) as its
+    pieces joined by :data:`~bot.importing.cells.WRAP`, or None. Each line but the last
+    is as long as the first, the last no longer, and the first is full: the next digit
+    would not have fitted beside it, even with a cell's widest margins
+    (:data:`CELL_PADDING`). Whether the pieces are one figure is for the row's total to
+    confirm (:func:`~bot.importing.tables.as_counts`)."""
+    pieces = text.split("\n")
+    if len(pieces) < 2 or not all(p.isascii() and p.isdigit() for p in pieces):
+        return None
+    if any(len(p) != len(pieces[0]) for p in pieces[:-1]) or len(pieces[-1]) > len(pieces[0]):
+        return None
+    left, top, right, bottom = box
+    chars = sorted(
+        (c for c in page.chars if left <= (c["x0"] + c["x1"]) / 2 <= right
+         and top <= (c["top"] + c["bottom"]) / 2 <= bottom),
+        key=lambda c: (round(c["top"]), c["x0"]),
+    )  # fmt: skip
+    if len(chars) != len("".join(pieces)):
+        return None
+    first, after = chars[: len(pieces[0])], chars[len(pieces[0])]
+    free = right - left - (first[-1]["x1"] - first[0]["x0"])
+    return WRAP.join(pieces) if free < after["x1"] - after["x0"] + 2 * CELL_PADDING else None
+
+
 def _table_rows(table: Any, edges: list[float]) -> list[tuple[tuple[float, ...], Line]]:
     """The rows of a ruled table as (their box, a row of cells at their grid columns). A
     row of one cell as wide as the table is left out: it is text (a caption, or the
@@ -124,9 +154,10 @@ def _table_rows(table: Any, edges: list[float]) -> list[tuple[tuple[float, ...],
         ):
             continue
         cells = []
-        for (x0, _, x1, _), text in boxes:
+        for box, text in boxes:
+            x0, x1 = box[0], box[2]
             col = _column(edges, x0)
-            text = squeeze(text.translate(_RADICALS))
+            text = _wrapped(table.page, box, text) or squeeze(text.translate(_RADICALS))
             cells.append(Cell(text, col, max(1, _column(edges, x1) - col)))
         line = Line(tuple(cells), True, " ".join(c.text for c in cells if c.text))
         out.append((tuple(row.bbox), line))
@@ -153,19 +184,39 @@ def _text_items(page: Any, rows: list[tuple[float, ...]]) -> list[_Item]:
     ]
 
 
-def _margins(pages: list[list[_Item]], heights: list[float]) -> tuple[set[str], str]:
-    """Texts repeated at the top or bottom of two pages or more (running headers and
-    footers), and the first header of them (a title printed in the page header)."""
+def _margins(pages: list[list[_Item]], heights: list[float]) -> tuple[set[int], str]:
+    """The running headers and footers (the ``id`` of their items) and the first header
+    (a title printed in the page header). A running line is a text repeated at the top or
+    bottom of two pages or more, or, under (over) one, a line repeated at the same place
+    on two pages or more: a header (footer) wrapped over lines."""
     seen: dict[str, int] = {}
+    placed: dict[tuple[str, int], int] = {}
     for items, height in zip(pages, heights, strict=True):
-        for text in {i.text for i in items if i.line is None and not _inside(i.top, height)}:
+        texts = [i for i in items if i.line is None]
+        for text in {i.text for i in texts if not _inside(i.top, height)}:
             seen[text] = seen.get(text, 0) + 1
-    repeated = {text for text, count in seen.items() if count >= 2}
+        for key in {(i.text, round(i.top)) for i in texts}:
+            placed[key] = placed.get(key, 0) + 1
+    running: set[int] = set()
+    header = ""
     for items, height in zip(pages, heights, strict=True):
-        tops = [i for i in items if i.text in repeated and i.top < MARGIN * height]
-        if tops:  # a header wrapped over lines is joined again
-            return repeated, squeeze(" ".join(i.text for i in tops))
-    return repeated, ""
+        tops: list[_Item] = []
+        for edge in (items, items[::-1]):
+            block = True  # the lines from the page's edge so far are running ones
+            for n, i in enumerate(edge):
+                margin = seen.get(i.text, 0) >= 2 and not _inside(i.top, height)
+                block = (
+                    block
+                    and i.line is None
+                    and (margin or (n > 0 and placed[i.text, round(i.top)] >= 2))
+                )
+                if margin or block:
+                    running.add(id(i))
+                if block and edge is items and edge[0].top < MARGIN * height:
+                    tops.append(i)
+        if tops and not header:  # a header wrapped over lines is joined again
+            header = squeeze(" ".join(i.text for i in tops))
+    return running, header
 
 
 def _inside(top: float, height: float) -> bool:
@@ -276,13 +327,8 @@ def pdf_document(name: str, data: bytes, budget: Budget | None = None) -> Docume
             items.sort(key=lambda i: i.top)
             pages.append([i for i in items if not _is_page_number(i, items, page.height)])
             heights.append(float(page.height))
-    repeated, header = _margins(pages, heights)
-    body = [
-        i
-        for items, height in zip(pages, heights, strict=True)
-        for i in items
-        if i.text not in repeated or _inside(i.top, height)
-    ]
+    running, header = _margins(pages, heights)
+    body = [i for items in pages for i in items if id(i) not in running]
     if any(doubled(i.text) for i in body):
         example = next(i.text for i in body if doubled(i.text))[:20]
         raise ImportFailed(Code.IMP_PDF_DOUBLED, path=name, example=example)

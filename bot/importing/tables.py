@@ -374,7 +374,9 @@ def read_applications(toks: list[Tok], m: ReportModel, tables: Tables) -> None:
 def as_counts(
     rows: dict[str, list[Tok | None]], grid: Grid, tables: Tables
 ) -> dict[str, list[int | None]]:
-    """The rows as counts; a gap, or a figure that is no count (-3, 1.5), is None."""
+    """The rows as counts; a gap, or a figure that is no count (-3, 1.5), is None. Figures
+    broken over lines (:attr:`~bot.importing.cells.Value.wrapped`) count only where the
+    row's total (its last column) is then the sum of the others; else they are missing."""
     out: dict[str, list[int | None]] = {}
     for key, toks in rows.items():
         counts: list[int | None] = []
@@ -383,5 +385,16 @@ def as_counts(
             if t is not None and count is None and val(t).number is not None:
                 tables.note(Code.IMP_BAD_VALUE, cell=grid.cell_ref(key, col), value=val(t).shown)
             counts.append(count)
+        wrapped = {
+            c: (v.shown, int(v.wrapped))
+            for c, t in enumerate(toks)
+            if t is not None and (v := val(t)).wrapped is not None
+        }
+        joined = [wrapped[c][1] if c in wrapped else n for c, n in enumerate(counts)]
+        if wrapped and None not in joined and sum(n or 0 for n in joined[:-1]) == joined[-1]:
+            counts = joined
+        else:
+            for col, (shown, _) in wrapped.items():
+                tables.note(Code.IMP_WRAPPED, cell=grid.cell_ref(key, col), value=shown)
         out[key] = counts
     return out

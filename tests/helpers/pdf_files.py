@@ -174,3 +174,21 @@ def chinese_pdf(lines: list[str], twice: float | None = None, unmapped: str = ""
                 x, y = 72 + 12 * column + shift, 760 - 20 * row
                 shown.append(f"BT /F1 12 Tf {x:.1f} {y} Td <{cid[char]:04X}> Tj ET")
     return handmade_pdf([" ".join(shown).encode()], font, cmap=cmap)
+
+
+def ruled_table_page(rows: list[list[str]], widths: list[float]) -> bytes:
+    """A content stream of a table ruled round every cell (Helvetica 12 pt, ASCII), the
+    columns ``widths`` points wide; the lines of a cell's text (``"138\\n1"``) one under
+    the other, 4 pt from its left edge."""
+    out, top = [], 760.0
+    for row in rows:
+        height = 8 + 14 * max(text.count("\n") + 1 for text in row)
+        left = 72.0
+        for text, width in zip(row, widths, strict=True):
+            out.append(f"{left:.1f} {top - height:.1f} {width:.1f} {height:.1f} re S")
+            for n, line in enumerate(text.split("\n")):
+                y = top - 15 - 14 * n
+                out.append(f"BT /F1 12 Tf {left + 4:.1f} {y:.1f} Td ({line}) Tj ET")
+            left += width
+        top -= height
+    return "\n".join(out).encode()
