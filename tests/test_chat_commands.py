@@ -20,17 +20,17 @@ PROMPTS: dict[str, list[str]] = {
     "text": S[:4],
     "select_multiple": S[:5],
     "integer": S[:6],
-    "list": S[:7],
-    "cells": S[:11],
-    "money": S[:14],
-    "row": S[:15],
-    "zero_table": [*S[:15], "0", "0"],
-    "select_rows": S[:17],
-    "disposition_row": S[:18],
-    "carry_forward": S[:19],
-    "select_one": S[:20],
-    "row4": [*S[:20], "1"],
-    "decimal": [*S[:24], "1", "2"],
+    "list": S[:8],
+    "cells": S[:12],
+    "money": S[:15],
+    "row": S[:16],
+    "zero_table": [*S[:16], "0", "0"],
+    "select_rows": S[:18],
+    "disposition_row": S[:19],
+    "carry_forward": S[:20],
+    "select_one": S[:21],
+    "row4": [*S[:21], "1"],
+    "decimal": [*S[:25], "1", "2"],
     "menu": [*S[:6], "菜单"],
     "done": S,
     "export": [*S, "导出"],
@@ -162,10 +162,10 @@ def test_rejected_figure_gets_code_and_same_question(store: Store, prompt: str, 
 
 def test_back_and_keep(store: Store) -> None:
     svc = service(store)
-    play(svc, S[:7])
+    play(svc, S[:8])
     out = say(svc, "上一步")
-    assert "共多少条" in last_question(out)
-    assert "当前已填：150" in last_question(out)
+    assert "政务微信公众号" in last_question(out)
+    assert "当前已填：67" in last_question(out)
     out = say(svc, "保留")
     assert out[0].code is Code.CHAT_KEPT
     assert "主要内容和举措" in last_question(out)
@@ -219,7 +219,7 @@ def test_goto_unknown_and_missing_argument(store: Store) -> None:
 def test_prose_starting_with_a_command_word_is_an_answer(store: Store) -> None:
     svc = service(store)
     play(svc, S[:4])
-    play_to_list = [*S[4:7]]
+    play_to_list = [*S[4:8]]
     for line in play_to_list:
         say(svc, line)
     out = say(svc, "修改完善了信息发布制度")
@@ -228,7 +228,7 @@ def test_prose_starting_with_a_command_word_is_an_answer(store: Store) -> None:
 
 def test_stale_button_is_expired(store: Store) -> None:
     svc = service(store)
-    play(svc, S[:19])
+    play(svc, S[:20])
     out = press(svc, "t3_rows", "1")
     assert out[0].code is Code.CHAT_EXPIRED
     out = press(svc, "t3_carry_forward", "确认")
@@ -241,7 +241,7 @@ def test_warning_is_explained_or_corrected(store: Store) -> None:
     play(svc, [*S[:3], "2022", *S[4:]])  # last year's report: nothing carried forward
     say(svc, "/report")
     say(svc, "新建报告")
-    play(svc, ["2023", *S[4:15], "1 0 0 0 0 0"])
+    play(svc, ["2023", *S[4:16], "1 0 0 0 0 0"])
     report_id = store.find_report("黔西南州工业和信息化局", 2023)
     out = say(svc, "2 0 0 0 0 0")
     assert Code.CHAT_WARNING_ASK in codes(out)
@@ -267,9 +267,9 @@ def test_last_year_prefills_carried_over_and_baselines(store: Store) -> None:
     # a name never claims the loaded report's agency: the operator grants it
     assert codes(play(svc, S[:1])) == [Code.REV_AGENCY_TAKEN]
     grant(store, S[0])
-    out = play(svc, ["/report", "2", S[1], S[3], *S[4:12]])  # a new report: level, year
+    out = play(svc, ["/report", "2", S[1], S[3], *S[4:13]])  # a new report: level, year
     assert "上年报告的现行有效件数为 17 件" in last_question(out)
-    out = play(svc, ["3 1 19", *S[13:16]])  # 17 + 3 - 1 = 19: no warning
+    out = play(svc, ["3 1 19", *S[14:17]])  # 17 + 3 - 1 = 19: no warning
     assert "上年报告“四、结转下年度继续办理”为 4 0 1 0 1 0（总计 6）" in last_question(out)
     out = say(svc, "确认")
     assert store.get_report(2).applications["carried_over"] == last.applications["carry_forward"]

@@ -192,7 +192,7 @@ def test_list_answers_are_numbered() -> None:
     assert paragraph(doc, "overview.platform").text == (
         "一是门户网站政务公开栏目完成改版。二是新增无障碍浏览功能。三是上线政策问答库。"
     )
-    assert paragraph(doc, "overview.management").text == "修订信息发布审核办法。"
+    assert paragraph(doc, "overview.management").text == "我局修订信息发布审核办法。"  # a subject
     eleven = [f"第{i}项工作。" for i in range(1, 12)]
     text = paragraph(document(answered_report(supervision=eleven)), "overview.supervision").text
     assert text.startswith("一是第1项工作。二是")
@@ -200,8 +200,17 @@ def test_list_answers_are_numbered() -> None:
 
 
 def test_active_paragraph_names_channels_and_count() -> None:
+    """Should state each channel's own figure (no cross-channel total), the agency as the
+    subject, and the site as a department's 门户网站 or a government's 政府门户网站."""
     text = paragraph(document(answered_report()), "overview.active").text
-    assert text.startswith("本年度通过政府门户网站、政务微信公众号主动公开政府信息236条。一是")
+    assert text.startswith(
+        "我局通过门户网站主动公开政府信息236条，通过政务微信公众号发布信息58条。一是"
+    )
+    assert "294" not in text
+    government = answered_report()
+    government.agency = "示例市示例区人民政府"
+    text = paragraph(document(government), "overview.active").text
+    assert text.startswith("我区通过政府门户网站主动公开政府信息236条")
 
 
 # --- the 依申请公开 paragraph ------------------------------------------------------------------
@@ -216,6 +225,8 @@ def table_figures(report: Report) -> set[int]:
     m = model()
     found = {v for row in report.applications.values() for v in row}
     found |= {v for row in report.review_litigation.values() for v in row}
+    suits = [report.review_litigation[k] for k in ("litigation_direct", "litigation_after_review")]
+    found |= {a + b for a, b in zip(*suits, strict=True)}  # 行政诉讼 by result
     for group in {r.group for r in m.applications.rows if r.group}:
         members = [r.key for r in m.applications.rows if r.group == group]
         found.add(sum(report.applications[k][-1] for k in members))
@@ -233,10 +244,10 @@ def test_applications_paragraph_states_only_table_figures(build: Any) -> None:
     report = build()
     text = paragraph(document(report), "overview.applications").text
     rows = report.applications
-    assert f"新收政府信息公开申请{rows['new'][-1]}件" in text
-    assert f"上年结转{rows['carried_over'][-1]}件" in text
+    assert f"共收到政府信息公开申请{rows['new'][-1]}件" in text
+    assert f"上年结转申请{rows['carried_over'][-1]}件" in text
     assert f"全年办结{rows['total'][-1]}件" in text
-    assert f"结转下年度{rows['carry_forward'][-1]}件" in text
+    assert f"{rows['carry_forward'][-1]}件结转下年度" in text
     assert set(stated_figures(text)) <= table_figures(report)
     assert paragraph(document(report), "overview.applications").source == "data"
 
@@ -257,8 +268,7 @@ def test_composed_prose_never_contradicts_the_tables(build: Any) -> None:
 def test_outcome_shares_only_when_useful() -> None:
     text = paragraph(document(answered_report()), "overview.applications").text
     assert "予以公开18件（占24.7%）" in text
-    assert "不予公开15件（占20.5%）" in text
-    assert "不予公开的情形为：属于国家秘密1件" in text
+    assert "不予公开15件（占20.5%，其中属于国家秘密1件" in text
     few = answered_report()
     for key, values in few.applications.items():
         few.applications[key] = [
@@ -266,7 +276,8 @@ def test_outcome_shares_only_when_useful() -> None:
         ]
     text = paragraph(document(few), "overview.applications").text
     assert "占" not in text
-    assert "予以公开1件" in text
+    assert "该申请予以公开" in text
+    assert "均" not in text  # never 均 for a single application
 
 
 def test_no_applications_and_no_reviews_are_said_in_words() -> None:
@@ -275,7 +286,7 @@ def test_no_applications_and_no_reviews_are_said_in_words() -> None:
     report.review_litigation = {k: [0] * 5 for k in report.review_litigation}
     text = paragraph(document(report), "overview.applications").text
     assert "未收到政府信息公开申请" in text
-    assert "未发生因政府信息公开工作引起的行政复议和行政诉讼" in text
+    assert "未发生因政府信息公开引起的行政复议和行政诉讼" in text
     assert stated_figures(text) == []
 
 
@@ -297,10 +308,10 @@ def test_incomplete_table_is_said_visibly_without_figures() -> None:
 def test_fee_statement_always_comes_first_in_part_six() -> None:
     no = texts(document(answered_report()), "other_matters")
     assert no[0] == (
-        "依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），本年度未收取信息处理费。"
+        "依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），我局本年度未收取信息处理费。"
     )
     yes = document(answered_report(fee_collected="yes", fee_notices=3, fee_amount="0.3500"))
-    assert "本年度发出收费通知3件，收取信息处理费0.35万元。" in texts(yes, "other_matters")[0]
+    assert "我局本年度发出收费通知3件，收取信息处理费0.35万元。" in texts(yes, "other_matters")[0]
     missing = document(answered_report(fee_collected=None))
     fee = paragraph(missing, "other_matters.fee")
     assert fee.gap
@@ -384,7 +395,7 @@ def test_officer_text_is_cleaned() -> None:
 
 def test_stored_answers_are_normalised_for_the_templates() -> None:
     report = answered_report(
-        active_count="236",
+        active_portal="236",
         active_channels="wechat portal nosuch",
         platform="第一项\n\n第二项\r\n",
         fee_collected="maybe",
@@ -393,7 +404,7 @@ def test_stored_answers_are_normalised_for_the_templates() -> None:
         work_points=["分两行", "写的回答"],
     )
     values = answers(report)
-    assert values["active_count"] == 236
+    assert values["active_portal"] == 236
     assert values["active_channels"] == ["wechat", "portal"]
     assert values["platform"] == ["第一项", "第二项"]
     assert values["fee_collected"] is None

@@ -34,7 +34,7 @@ def test_last_year_pasted_then_offered(svc: Service) -> None:
     out = say(svc, render(last, "txt").decode())
     assert out[0].code is Code.IMP_CHAT_PREVIOUS
     assert "概括本年度" in last_question(out)  # and the chat goes on where it was
-    out = play(svc, [*SEED_SESSION[4:12], "3 1 19", *SEED_SESSION[13:16]])
+    out = play(svc, [*SEED_SESSION[4:13], "3 1 19", *SEED_SESSION[14:17]])
     assert "上年报告“四、结转下年度继续办理”为 4 0 1 0 1 0（总计 6）" in last_question(out)
 
 
@@ -59,7 +59,7 @@ def test_this_years_workbook_fills_the_tables(svc: Service) -> None:
     assert stored.review_litigation == this.review_litigation
     assert stored.active == this.active
     # the table questions are answered: the chat skips them
-    out = play(svc, SEED_SESSION[4:11])
+    out = play(svc, SEED_SESSION[4:12])
     assert "上年度报告提出的问题" in last_question(out)
 
 

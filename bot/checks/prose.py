@@ -48,7 +48,18 @@ WITHHELD = tuple(
         "withheld_admin_query",
     )
 )
+def _group(prefix: str, keys: str) -> tuple[tuple[str, str], ...]:
+    return tuple((APPS, f"{prefix}{k}") for k in keys.split())
+
+
+UNAVAILABLE = _group("unavailable_", "not_held needs_creation unclear")
+NOT_PROCESSED = _group("not_processed_", "petition duplicate publication mass_repeat confirm")
+OTHER = _group("", "other_no_correction other_no_fee other")
 CLAIMS: tuple[Claim, ...] = (
+    # group names first: on a tie (不予处理 / 处理) the earlier claim wins
+    Claim(("不予处理",), NOT_PROCESSED),
+    Claim(("其他处理",), OTHER),
+    Claim(("无法提供",), UNAVAILABLE),
     Claim(("上年结转",), ((APPS, "carried_over"),)),
     Claim(
         ("结转下年", "结转至下", "结转到下", "转入下年", "结转下一年"), ((APPS, "carry_forward"),)

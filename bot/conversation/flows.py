@@ -59,6 +59,7 @@ class Step:
     choices: tuple[Choice, ...] = ()
     cells: tuple[str, ...] = ()
     row: str = ""
+    standard: str = ""  # a standard sentence the officer may confirm ({subject}: 我局 …)
 
     @property
     def is_select(self) -> bool:
@@ -122,6 +123,7 @@ STEP_KEYS = [
     "constraint_message",
     "cells",
     "row",
+    "standard",
 ]
 
 
@@ -177,6 +179,7 @@ def _step(
         choices=choices,
         cells=cells,
         row=row,
+        standard=node.get("standard", required=False).opt_text(),
     )
 
 

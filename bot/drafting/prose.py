@@ -22,6 +22,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from bot.conversation.answers import is_word
 from bot.drafting.compose import (
     PROSE_PARTS,
     Document,
@@ -31,10 +32,21 @@ from bot.drafting.compose import (
     figure_text,
     one_line,
 )
-from bot.drafting.prose_facts import Requests, answered_parts, answers, choice_labels, requests
+from bot.drafting.prose_facts import (
+    Channel,
+    Requests,
+    answered_parts,
+    answers,
+    channels,
+    choice_labels,
+    lead_split,
+    requests,
+    standards,
+)
 from bot.format.catalogue import Code, message
 from bot.format.model import SEPARATOR, Part, ReportModel, model
 from bot.format.report import Report
+from bot.format.voice import Voice, voice
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 _TRAILING = "。．.；;，,、：:！!？? \t"
@@ -75,6 +87,15 @@ class DraftContext:
     requests: Requests = field(metadata={"help": REQUESTS_HELP})
     gap_cell: str = field(metadata={"help": "The visible marker of an unanswered table cell"})
     override_mark: str = field(metadata={"help": "Shown after a paragraph the officer replaced"})
+    voice: Voice = field(
+        metadata={"help": "How the agency speaks of itself: subject (我局), portal, government"}
+    )
+    channels: tuple[Channel, ...] = field(
+        metadata={"help": "The chosen channels of 主动公开 with their counts (see Channel)"}
+    )
+    standards: dict[str, str] = field(
+        metadata={"help": "The standard sentence of each question that has one, in the voice"}
+    )
     document: Document | None = field(default=None, metadata={"help": DOCUMENT_HELP})
 
     def variables(self) -> dict[str, Any]:
@@ -84,7 +105,8 @@ class DraftContext:
 
 def draft_context(report: Report, m: ReportModel) -> DraftContext:
     """The context of the prose templates (``document`` not yet composed)."""
-    values = answers(report)
+    v = voice(report.agency, report.agency_level)
+    values = answers(report, v)
     return DraftContext(
         agency=one_line(report.agency),
         year=report.year,
@@ -95,6 +117,9 @@ def draft_context(report: Report, m: ReportModel) -> DraftContext:
         requests=requests(report, m),
         gap_cell=message(Code.DRF_GAP_CELL),
         override_mark=message(Code.DRF_OVERRIDDEN),
+        voice=v,
+        channels=channels(values, v),
+        standards=standards(v),
     )
 
 
@@ -135,6 +160,35 @@ def sentence(text: Any) -> str:
     """Filter: text ending in a full stop (kept if it already ends a sentence)."""
     text = str(text).rstrip(" \t")
     return text if text.endswith(("。", "！", "？", "!", "?", "…", "”")) else clause(text) + "。"
+
+
+_HAS_SUBJECT = re.compile(r"我|本机关|本单位|本[局委办厅区县市镇乡署院]|该")
+_TIME_LEAD = re.compile(r"^((?:\d{4}年|本年度|今年|全年|下一步|一年来)[，,]?)")
+
+
+def with_subject(text: Any, subject: str) -> str:
+    """Filter: ``text`` given the agency's subject when its first clause has none.
+
+    “按上级要点梳理任务” → “我局按上级要点梳理任务”; “本年度，梳理…” → “本年度，我局梳理…”.
+    Text whose first clause names the subject, 我…, 本机关 or 本单位 is kept as it is.
+    """
+    line = str(text)
+    first = re.split(r"[，,。；;：:]", line, maxsplit=1)[0]
+    if not subject or _HAS_SUBJECT.search(first) or subject in first:
+        return line
+    lead = _TIME_LEAD.match(line)
+    if lead:
+        rest = line[lead.end() :]
+        head = re.split(r"[，,。；;：:]", rest, maxsplit=1)[0]
+        if _HAS_SUBJECT.search(head) or subject in head:
+            return line
+        return lead.group(1).rstrip("，,") + "，" + subject + rest
+    return subject + line
+
+
+def none_word(value: Any) -> bool:
+    """Test: the answer says “nothing” (无, 没有 …) and so makes no sentence."""
+    return isinstance(value, str) and is_word("none", value)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&!~])")
@@ -237,7 +291,10 @@ def environment() -> Environment:
         flat=flatten,
         figure=figure_text,
         chinese_numeral=chinese_numeral,
+        lead_split=lead_split,
+        with_subject=with_subject,
     )
+    env.tests["none_word"] = none_word
     return env
 
 

@@ -6,6 +6,6 @@ from __future__ import annotations
 
 from benchmarks.officer_script import SEED_SESSION
 
-TABLE_MESSAGES = SEED_SESSION[11:21]  # tables 二 to 四
+TABLE_MESSAGES = SEED_SESSION[12:22]  # tables 二 to 四
 
 __all__ = ["SEED_SESSION", "TABLE_MESSAGES"]
