@@ -19,7 +19,10 @@ from bot.conversation.session import Change
 from bot.format.catalogue import Code, UserError, message
 from bot.format.figures import parse_count, parse_money, parse_row, split_values
 from bot.format.model import ReportModel, model
+from bot.format.paragraphs import by_id
+from bot.format.pasted import HEADING, LEAD_IN, NUMBERING, PUNCTUATION, Paste, tidy
 from bot.format.report import Report
+from bot.format.voice import voice
 from bot.format.yaml_loading import PROMPTS_DIR, Node, load_yaml
 
 MAX_TEXT = 5000
@@ -81,6 +84,37 @@ def clean_text(text: str) -> str:
     if len(text) > MAX_TEXT:
         raise UserError(Code.CHAT_TOO_LONG, length=len(text), limit=MAX_TEXT)
     return text
+
+
+def tidied(paste: Paste, *, numbering: bool = True) -> list[Note]:
+    """What tidying a pasted text did, as one acknowledgement (none when nothing)."""
+    said = {
+        HEADING: lambda: message(Code.PST_HEADING),
+        LEAD_IN: lambda: message(Code.PST_LEAD_IN),
+        PUNCTUATION: lambda: message(Code.PST_PUNCTUATION, count=paste.fixed),
+        NUMBERING: lambda: message(Code.PST_NUMBERING, count=len(paste.items)),
+    }
+    done = [said[a]() for a in paste.actions if numbering or a != NUMBERING]
+    return [note(Code.PST_TIDIED, actions="；".join(done))] if done else []
+
+
+def standard_text(step: Step, report: Report) -> str:
+    """The standard sentence of ``step`` in the agency's voice ('' when it has none)."""
+    if not step.standard:
+        return ""
+    return step.standard.format(subject=voice(report.agency, report.agency_level).subject)
+
+
+def _standard(step: Step, text: str, report: Report) -> Interpretation | None:
+    """The standard sentence, when the officer confirms it (确认, or 无)."""
+    standard = standard_text(step, report)
+    if not standard or not (is_confirm(text) or is_word("none", text)):
+        return None
+    target = by_id(f"{step.part}.{step.name}")
+    return Interpretation(
+        [Change("answers", step.name, standard)],
+        [note(Code.PST_STANDARD_USED, text=standard, target=target.names[0] if target else "")],
+    )
 
 
 def list_items(text: str) -> list[str]:
@@ -198,15 +232,23 @@ def interpret(
         if pasted is not None:
             return pasted
     if kind == "text":
-        value = clean_text(text)
-        return Interpretation([Change("answers", step.name, value)], [note(Code.CHAT_SAVED)])
+        standard = _standard(step, text, report)
+        if standard is not None:
+            return standard
+        paste = tidy(clean_text(text))
+        value = paste.text
+        if not value:
+            raise UserError(Code.CHAT_EMPTY_ANSWER, example=step.example)
+        notes = [note(Code.CHAT_SAVED), *tidied(paste)]
+        return Interpretation([Change("answers", step.name, value)], notes)
     if kind == "list":
-        items = list_items(clean_text(text))
+        paste = tidy(clean_text(text))
+        items = paste.pieces() if paste.items else list_items(paste.text)
         if not items:
             raise UserError(Code.CHAT_EMPTY_ANSWER, example=step.example)
         return Interpretation(
             [Change("answers", step.name, items)],
-            [note(Code.CHAT_LIST_SAVED, count=len(items))],
+            [note(Code.CHAT_LIST_SAVED, count=len(items)), *tidied(paste)],
         )
     if kind in ("integer", "decimal"):
         number: int | Decimal = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.conversation.answers import carry_forward_values, disposition_choices
+from bot.conversation.answers import carry_forward_values, disposition_choices, standard_text
 from bot.conversation.flows import Choice, Flow, Step
 from bot.format.catalogue import Code, message
 from bot.format.model import ReportModel, model
@@ -230,6 +230,9 @@ def question_text(
             total=forward[-1],
         )
     text = message(Code.CHAT_QUESTION, label=label, hint=step.hint, example=step.example)
+    standard = standard_text(step, report)
+    if standard:
+        text += "\n" + message(Code.PST_STANDARD, text=standard)
     note = last_year_note(step, previous)
     if note is not None:
         text += "\n" + note

@@ -8,8 +8,8 @@ template to it). Everything an officer reads in Chinese is in ``templates/`` or
 :func:`with_narrative` puts its prose into the report data file. Nothing here writes an
 Office file: :mod:`bot.drafting.render` does, and checking a report needs only this.
 
-Public API: :func:`document`, :func:`with_narrative`, :func:`render_template`,
-:func:`draft_context`, :func:`environment`, :class:`DraftContext`.
+Public API: :func:`document`, :func:`with_narrative`, :func:`paragraph_text`,
+:func:`render_template`, :func:`draft_context`, :func:`environment`, :class:`DraftContext`.
 """
 
 from __future__ import annotations
@@ -311,6 +311,14 @@ def document(report: Report, m: ReportModel | None = None) -> Document:
     m = m or model()
     ctx = draft_context(report, m)
     return compose(report, m, lambda name: render_template(f"prose/{name}.j2", ctx), ctx.answered)
+
+
+def paragraph_text(report: Report, pid: str, m: ReportModel | None = None) -> str:
+    """The current text of paragraph ``pid`` of the draft (its lines, when the officer's
+    replacement has several); '' when the draft has no such paragraph now."""
+    doc = document(report, m)
+    lines = [p.text for p in doc.paragraphs() if p.id == pid or p.id.startswith(pid + "+")]
+    return "\n".join(lines)
 
 
 def with_narrative(report: Report, m: ReportModel | None = None) -> Report:

@@ -17,7 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot.drafting.compose import Document
-from bot.drafting.prose import document, draft_context, render_template, with_narrative
+from bot.drafting.prose import (
+    document,
+    draft_context,
+    paragraph_text,
+    render_template,
+    with_narrative,
+)
 from bot.drafting.stable_zip import season_opening, stable
 from bot.format.catalogue import Code, UserError
 from bot.format.model import model
@@ -66,3 +72,4 @@ class Drafter:
     preview: Callable[[Report], str] = preview_text
     render: Callable[[Report, str], bytes] = render
     narrative: Callable[[Report], Report] = with_narrative
+    paragraph: Callable[[Report, str], str] = paragraph_text

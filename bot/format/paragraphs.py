@@ -4,7 +4,7 @@ Used to find the paragraph a 修改 / 恢复 names, to recognise a heading at th
 pasted text, to split a pasted section at its sub-headings, and to know the lead-ins the
 templates write themselves. Pure data; validated when loaded.
 
-Public API: :func:`targets`, :func:`find`, :class:`Target`, :class:`Vocabulary`,
+Public API: :func:`targets`, :func:`find`, :func:`by_id`, :class:`Target`, :class:`Vocabulary`,
 :func:`vocabulary`, :func:`comparable`.
 """
 
@@ -101,6 +101,11 @@ def vocabulary() -> Vocabulary:
 def targets() -> tuple[Target, ...]:
     """Every paragraph an officer can name."""
     return vocabulary().targets
+
+
+def by_id(pid: str, vocab: Vocabulary | None = None) -> Target | None:
+    """The paragraph of id ``pid``, or None."""
+    return next((t for t in (vocab or vocabulary()).targets if t.id == pid), None)
 
 
 def find(name: str, vocab: Vocabulary | None = None) -> Target | None:

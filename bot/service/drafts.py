@@ -1,8 +1,9 @@
-"""What the officer asks to see of the draft: 检查, 预览 and 导出, as outgoing messages."""
+"""What the officer asks to see of the draft: 检查, 预览, 导出 and a paragraph's current
+text (修改 （二）), as outgoing messages."""
 
 from __future__ import annotations
 
-from bot.conversation.effects import Check, Export, Preview
+from bot.conversation.effects import Check, Export, Preview, ShowParagraph
 from bot.conversation.types import Outgoing
 from bot.drafting.compliance import check_draft
 from bot.drafting.render import Drafter
@@ -34,7 +35,7 @@ def export_name(report: Report, fmt: str) -> str:
 
 
 def draft(
-    asked: Check | Preview | Export,
+    asked: Check | Preview | Export | ShowParagraph,
     report: Report,
     previous: Report | None,
     drafter: Drafter,
@@ -43,6 +44,10 @@ def draft(
     """A check, a preview or an exported file of the report."""
     if isinstance(asked, Check):
         return [findings_message(check_draft(report, previous, m), report.explanations)]
+    if isinstance(asked, ShowParagraph):
+        text = drafter.paragraph(report, asked.paragraph)
+        shown = message(Code.PST_PARAGRAPH_CURRENT, target=asked.target, text=text)
+        return [Outgoing(shown, Code.PST_PARAGRAPH_CURRENT)]
     if isinstance(asked, Preview):  # the front end announces the draft and splits it
         return [Outgoing(drafter.preview(report), draft=True)]
     name = export_name(report, asked.fmt)

@@ -36,6 +36,7 @@ from bot.conversation.effects import (
     RemoveMember,
     ReturnComments,
     RevokeInvite,
+    ShowParagraph,
     ShowReviews,
     Submit,
 )
@@ -216,7 +217,9 @@ class Service:
                 self.store.save_session(session)
         return out
 
-    def draft_later(self, asked: Preview | Check | Export, report_id: int | None) -> Later:
+    def draft_later(
+        self, asked: Preview | Check | Export | ShowParagraph, report_id: int | None
+    ) -> Later:
         """A check, preview or export, made once the turn is committed."""
 
         def make() -> list[Outgoing]:
@@ -255,7 +258,7 @@ class Service:
         for explanations, a return that waits for comments, a report opened)."""
         wf = self.workflow
         match effect:
-            case Preview() | Check() | Export():
+            case Preview() | Check() | Export() | ShowParagraph():
                 return [self.draft_later(effect, session.report_id)], False
             case Submit():
                 return [self.submit_later(user, session.report_id, ctx.previous)], False
