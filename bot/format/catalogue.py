@@ -71,7 +71,6 @@ class Code(StrEnum):
     STY_DOUBLED_ZHENDUI = "STY006"
     STY_GAP_LEFT = "STY007"
     STY_OVERVIEW_LONG = "STY008"
-    STY_SIMILAR_PARAGRAPH = "STY009"
 
     # pasted prose and paragraph edits (bot/format/pasted.py, bot/conversation/paragraphs.py)
     PST_TIDIED = "PST001"

@@ -10,8 +10,8 @@ sub-headings. Pure; the vocabulary (heading words, template lead-ins) is data
 (``prompts/paragraphs.yaml``, via :mod:`bot.format.paragraphs`).
 
 Public API: :func:`tidy` → :class:`Paste`; :func:`split_sections` → :class:`Section`
-list; :func:`fix_punctuation`, :func:`strip_heading`, :func:`split_numbered`,
-:func:`drop_template_lead_in`; the action names of :data:`ACTIONS`.
+list; :func:`fix_punctuation`, :func:`half_width_marks`, :func:`strip_heading`,
+:func:`split_numbered`, :func:`drop_template_lead_in`; the action names of :data:`ACTIONS`.
 """
 
 from __future__ import annotations
@@ -126,6 +126,14 @@ def split_numbered(text: str) -> tuple[str, list[str]]:
         if item:
             items.append(item)
     return lead, items
+
+
+def half_width_marks(text: str) -> list[int]:
+    """Positions of the half-width punctuation between Chinese characters in ``text``
+    (what :func:`fix_punctuation` would make full-width)."""
+    found = [m.start(1) for m in _HALF_MARK.finditer(text)]
+    found += [m.end() - 1 for m in _HALF_OPEN.finditer(text)]
+    return sorted(found)
 
 
 def fix_punctuation(text: str) -> tuple[str, int]:

@@ -290,7 +290,7 @@ class Service:
         assert ctx.report is not None
         assert session.report_id is not None
         # explanations change no finding: the checks run once for both looks below
-        findings = check_draft(ctx.report, ctx.previous, self.m)
+        findings = check_draft(ctx.report, ctx.previous, self.m, submitting=True)
         needed = self.workflow.explanation_needed(session, ctx.report, findings)
         pending = session.pending
         asked = pending.keys if isinstance(pending, Explanations) else ()
