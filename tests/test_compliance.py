@@ -117,7 +117,10 @@ def test_copied_prose_is_flagged_even_with_new_years() -> None:
 def test_a_paragraph_copied_into_another_part_is_flagged() -> None:
     """Should compare each paragraph with every paragraph of last year, whatever its part:
     last year's （三） copied word for word into this year's （四） is found."""
-    words = ["建立政府信息公开属性源头认定机制，所有公文在起草环节明确公开属性", "按月清理过期信息"]
+    words = [
+        "建立政府信息公开属性源头认定机制，所有公文在起草环节明确公开属性",
+        "按月清理过期信息",
+    ]
     previous = last_year(info_management=words)
     report = answered_report(platform=words)
     findings = [
