@@ -232,10 +232,10 @@ def interpret(
         if pasted is not None:
             return pasted
     if kind == "text":
-        standard = _standard(step, text, report)
+        paste = tidy(clean_text(text))
+        standard = _standard(step, paste.text, report)
         if standard is not None:
             return standard
-        paste = tidy(clean_text(text))
         value = paste.text
         if not value:
             raise UserError(Code.CHAT_EMPTY_ANSWER, example=step.example)

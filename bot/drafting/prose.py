@@ -162,25 +162,33 @@ def sentence(text: Any) -> str:
     return text if text.endswith(("。", "！", "？", "!", "?", "…", "”")) else clause(text) + "。"
 
 
-_HAS_SUBJECT = re.compile(r"我|本机关|本单位|本[局委办厅区县市镇乡署院]|该")
+_HAS_SUBJECT = re.compile(
+    r"我|本机关|本单位|本[局委办厅区县市镇乡署院]|该"
+    r"|^[\u4e00-\u9fff]{1,8}?(?:局|委员会|厅|办公室|人民政府|中心|署|街道办事处)"
+)
 _TIME_LEAD = re.compile(r"^((?:\d{4}年|本年度|今年|全年|下一步|一年来)[，,]?)")
 
 
-def with_subject(text: Any, subject: str) -> str:
+def with_subject(text: Any, who: Voice | str) -> str:
     """Filter: ``text`` given the agency's subject when its first clause has none.
+
+    ``who`` is the agency's :class:`Voice` (or just its subject; '' leaves text as it is).
 
     “按上级要点梳理任务” → “我局按上级要点梳理任务”; “本年度，梳理…” → “本年度，我局梳理…”.
     Text whose first clause names the subject, 我…, 本机关 or 本单位 is kept as it is.
     """
     line = str(text)
+    subject, agency = (who.subject, who.agency) if isinstance(who, Voice) else (who, "")
     first = re.split(r"[，,。；;：:]", line, maxsplit=1)[0]
     if not subject or _HAS_SUBJECT.search(first) or subject in first:
+        return line
+    if agency and agency in first:
         return line
     lead = _TIME_LEAD.match(line)
     if lead:
         rest = line[lead.end() :]
         head = re.split(r"[，,。；;：:]", rest, maxsplit=1)[0]
-        if _HAS_SUBJECT.search(head) or subject in head:
+        if _HAS_SUBJECT.search(head) or subject in head or (agency and agency in head):
             return line
         return lead.group(1).rstrip("，,") + "，" + subject + rest
     return subject + line

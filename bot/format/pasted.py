@@ -235,7 +235,8 @@ def split_sections(
             continue
         words = "|".join(re.escape(w) for w in target.heading)
         pattern = re.compile(
-            rf"(?:^|(?<=[\n。]))\s*[（(][{NUMERALS}]{{1,2}}[)）]\s*(?:{words})", re.MULTILINE
+            rf"(?:^|(?<=[\n。]))\s*[（(][{NUMERALS}]{{1,2}}[)）]\s*[^。：:\n]{{0,8}}?(?:{words})",
+            re.MULTILINE,
         )
         match = pattern.search(text)
         if match:

@@ -25,11 +25,13 @@ class Voice:
         subject: how it names itself inside a sentence (我局, 我区, 本机关).
         government: a government (人民政府, 街道办事处, a township), not a department.
         portal: the name of its website (政府门户网站 or 门户网站).
+        agency: its full name.
     """
 
     subject: str
     government: bool
     portal: str
+    agency: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,4 +81,4 @@ def voice(agency: str, level: str | None = None, r: Rules | None = None) -> Voic
     subject = next((s for suffix, s in r.subjects if name.endswith(suffix)), r.default_subject)
     government = name.endswith(r.government_suffixes) or (level in r.government_levels)
     portal = r.portal_government if government else r.portal_department
-    return Voice(subject, government, portal)
+    return Voice(subject, government, portal, name)
