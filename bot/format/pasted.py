@@ -29,7 +29,7 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _LEFT = rf"[{CJK}）”’》】]"  # a Chinese character or a closing full-width mark
 _RIGHT = rf"[{CJK}（“‘《【0-9]"
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。"}
-_HALF_MARK = re.compile(rf"(?<={_LEFT})\s*([,;:?!.])\s*(?={_RIGHT})")
+_HALF_MARK = re.compile(rf"(?<={_LEFT})[ \t]*([,;:?!.])[ \t]*(?={_RIGHT}|\n|$)")
 _HALF_OPEN = re.compile(rf"(?<=[{CJK}，。；：、])\s*\((?=[^()\n]{{0,40}}\))")
 _HALF_CLOSE = re.compile(rf"(?<=[{CJK}0-9%])\)")
 _SPACE_BETWEEN = re.compile(rf"(?<=[{CJK}，。；：、])[ \t\u3000]+(?=[{CJK}，。；：、])")

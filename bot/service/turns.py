@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.checks.style import settings as style_settings
 from bot.conversation.answers import words
 from bot.conversation.command_words import commands
 from bot.conversation.effects import (
@@ -58,7 +59,9 @@ from bot.drafting.compliance import check_draft
 from bot.drafting.render import Drafter
 from bot.format.catalogue import Code, catalogue
 from bot.format.model import ReportModel, model
+from bot.format.paragraphs import vocabulary
 from bot.format.report import Report
+from bot.format.voice import rules as voice_rules
 from bot.office.rules import can
 from bot.office.workflow import Workflow
 from bot.service.drafts import draft
@@ -84,6 +87,9 @@ def load_prompts() -> None:
     flow()
     commands()
     words()
+    voice_rules()
+    vocabulary()
+    style_settings()
 
 
 @dataclass
