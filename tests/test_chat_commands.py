@@ -4,38 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from bot.conversation.flows import flow
 from bot.format.catalogue import Code
 from bot.store.reports import Store
-from tests.helpers.chat import codes, grant, last_question, play, press, say, service
-from tests.helpers.chat_script import SEED_SESSION
+from tests.helpers.chat import codes, grant, last_question, play, press, resume, say, service
+from tests.helpers.chat_script import PROMPTS, SEED_SESSION
 from tests.helpers.factories import consistent_report
 
 S = SEED_SESSION
-# a kind of prompt -> the messages that lead to it
-PROMPTS: dict[str, list[str]] = {
-    "setup_agency": [],
-    "setup_level": S[:1],
-    "setup_region": S[:2],
-    "setup_year": S[:3],
-    "text": S[:4],
-    "select_multiple": S[:5],
-    "integer": S[:6],
-    "list": S[:8],
-    "cells": S[:12],
-    "money": S[:15],
-    "row": S[:16],
-    "zero_table": [*S[:16], "0", "0"],
-    "select_rows": S[:18],
-    "disposition_row": S[:19],
-    "carry_forward": S[:20],
-    "select_one": S[:21],
-    "row4": [*S[:21], "1"],
-    "decimal": [*S[:25], "1", "2"],
-    "menu": [*S[:6], "菜单"],
-    "done": S,
-    "export": [*S, "导出"],
-    "choose_report": [*S[:4], "/report"],
-}
 # the question of each set-up prompt: after a command the set-up goes on and asks it again
 SETUP = {
     "setup_agency": Code.CHAT_ASK_AGENCY,
@@ -258,6 +234,21 @@ def test_warning_is_explained_or_corrected(store: Store) -> None:
     assert Code.CHAT_WARNING_ASK not in codes(out)
 
 
+def test_a_reason_asked_for_is_asked_again_after_a_quit(store: Store) -> None:
+    """Issue 15: after a quit and resume, the reason went to the next question."""
+    svc = service(store)
+    play(svc, [*S[:3], "2022", *S[4:]])
+    say(svc, "/report")
+    say(svc, "新建报告")
+    play(svc, ["2023", *S[4:16], "1 0 0 0 0 0"])
+    assert Code.CHAT_WARNING_ASK in codes(say(svc, "2 0 0 0 0 0"))
+    back = resume(svc)  # the terminal chat started again
+    assert codes(back) == [Code.CHAT_RESUMED, Code.CHAT_WARNING_ASK]
+    assert codes(say(svc, "2022年报告漏报一件跨年申请"))[0] is Code.CHAT_EXPLAINED
+    report = store.get_report(store.find_report("黔西南州工业和信息化局", 2023))
+    assert list(report.explanations.values()) == ["2022年报告漏报一件跨年申请"]
+
+
 def test_last_year_prefills_carried_over_and_baselines(store: Store) -> None:
     """Should offer last year's carry forward, in-force count and problems."""
     last = consistent_report(agency="黔西南州工业和信息化局", year=2022)
@@ -276,3 +267,53 @@ def test_last_year_prefills_carried_over_and_baselines(store: Store) -> None:
     assert Code.CHAT_WARNING_ASK not in codes(out)
     out = say(svc, "修改 上年度报告提出的问题")
     assert "上年报告提出的问题：公开形式单一；解读不够及时" in last_question(out)
+
+
+@pytest.mark.parametrize("prompt", ["text", "select_multiple", "cells", "row", "done"])
+def test_export_with_a_format_sends_it_at_once_and_stays_at_the_question(
+    store: Store, prompt: str
+) -> None:
+    svc = service(store)
+    before = play(svc, PROMPTS[prompt])
+    out = say(svc, "导出 docx")
+    [doc] = [o for o in out if o.document is not None]
+    assert doc.document is not None
+    assert doc.document[0].endswith(".docx")
+    if prompt != "done":
+        assert last_question(out) == last_question(before)  # the question, asked again
+
+
+def test_export_all_sends_every_draft_format_in_one_message(store: Store) -> None:
+    svc = service(store)
+    play(svc, S)
+    out = say(svc, "导出 全部")
+    names = [o.document[0].rsplit(".", 1)[1] for o in out if o.document is not None]
+    assert names == ["docx", "html", "md", "txt", "xlsx"]
+    assert say(svc, "/export all")[-1].document is not None
+
+
+def test_export_of_an_unknown_format_names_the_formats(store: Store) -> None:
+    svc = service(store)
+    play(svc, S[:4])
+    out = say(svc, "导出 pdfx")
+    assert Code.CHAT_EXPORT_UNKNOWN in codes(out)
+    assert not [o for o in out if o.document is not None]
+
+
+def test_goto_walks_the_whole_part_then_returns(store: Store) -> None:
+    """Issue 15: 转到 五 left part 五 after one answer."""
+    svc = service(store)
+    play(svc, S)
+    relevant = [s.name for s in flow().steps if s.part == "problems"]
+    asked = [step_of(say(svc, "转到 五"))]
+    for _ in relevant[1:]:
+        asked.append(step_of(say(svc, "保留")))
+    assert asked == relevant
+    out = say(svc, "保留")  # the part is done: back to where the report stands
+    assert Code.CHAT_ALL_DONE in codes(out)
+
+
+def step_of(out: list) -> str:
+    [step] = [o.step for o in out if o.code is Code.CHAT_QUESTION]
+    assert step is not None
+    return step

@@ -109,11 +109,11 @@ def test_several_reports_per_database(store: Store) -> None:
     assert out[0].code is Code.CHAT_REPORT_CREATED
     assert out[1].code is Code.CHAT_RULES_ZERO
     assert sorted((r.agency, r.year) for r in store.list_reports()) == [
-        ("某某县农业农村局", 2023),
+        ("某某县农业农村局", 2024),  # in December, this year's report
         ("黔西南州工业和信息化局", 2022),
         ("黔西南州工业和信息化局", 2023),
     ]
-    county = store.find_report("某某县农业农村局", 2023)
+    county = store.find_report("某某县农业农村局", 2024)
     assert store.get_report(county).active == {
         "rules.issued": 0,
         "rules.abolished": 0,
@@ -124,7 +124,7 @@ def test_several_reports_per_database(store: Store) -> None:
     assert "概括本年度" in last_question(out)
     # the colleague's list holds only their own agency's report
     out = say(svc, "/report", user=other)
-    assert [c.label for c in out[-1].choices][:-1] == ["某某县农业农村局2023年"]
+    assert [c.label for c in out[-1].choices][:-1] == ["某某县农业农村局2024年"]
 
 
 def test_same_agency_and_year_opens_existing(store: Store) -> None:

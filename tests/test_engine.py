@@ -122,10 +122,19 @@ def test_a_paste_after_import_is_read_and_the_officer_is_back_where_they_were() 
     assert pasted.session.pending is None
 
 
-def test_the_year_asked_last_creates_the_report() -> None:
+@pytest.mark.parametrize(
+    ("today", "year"),
+    [
+        (date(2026, 12, 1), 2026),  # the last quarter: this year's report is being prepared
+        (date(2026, 10, 1), 2026),
+        (date(2026, 9, 30), 2025),
+        (date(2027, 1, 15), 2026),  # before the deadline: last year's
+    ],
+)
+def test_the_year_asked_last_creates_the_report(today: date, year: int) -> None:
     session = Session(USER, step=Step.SETUP_YEAR, pending=SetupAnswers("示例局", "county", "某省"))
-    outcome = handle(flow(), session, Input(text="好"), Context(today=TODAY))
-    assert outcome.effects == [NewReport("示例局", "county", 2023, "某省")]
+    outcome = handle(flow(), session, Input(text="好"), Context(today=today))
+    assert outcome.effects == [NewReport("示例局", "county", year, "某省")]
     assert outcome.session.pending is None
 
 

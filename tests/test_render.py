@@ -13,7 +13,7 @@ from jinja2 import meta
 from bot.drafting.compose import TableBlock
 from bot.drafting.prose import TEMPLATES_DIR, DraftContext, document, environment
 from bot.drafting.render import FORMATS, preview_text, render
-from bot.format.catalogue import Code, UserError
+from bot.format.catalogue import Code, UserError, message
 from bot.format.datafile import Report
 from bot.format.model import model
 from bot.frontends.telegram_format import split_text, utf16_len
@@ -231,16 +231,17 @@ def test_unknown_format_is_a_coded_error() -> None:
 # --- chat chunks ---------------------------------------------------------------------------
 
 
-def test_preview_fits_telegram_messages_and_keeps_everything() -> None:
+def test_preview_fits_telegram_messages_and_keeps_every_paragraph() -> None:
     report = nasty_report()
     text = preview_text(report)
-    assert text == render(report, "txt").decode()
     parts = split_text(text)
     assert len(parts) > 3
     assert all(0 < utf16_len(p) <= 4096 for p in parts)
     joined = "".join(parts).replace("\n", "")
     assert joined == text.replace("\n", "")
-    assert any(p.endswith("（已手动修改）") for p in "\n".join(parts).split("\n"))
+    paragraphs = [p.text for p in document(report).paragraphs()]
+    assert all(p in text for p in paragraphs)  # the prose in full, overrides marked
+    assert any(p.endswith(message(Code.DRF_OVERRIDDEN)) for p in text.split("\n"))
 
 
 def test_split_at_paragraphs_then_lines_then_sentences_then_hard() -> None:

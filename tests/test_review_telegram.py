@@ -32,11 +32,13 @@ from tests.helpers.telegram_fakes import (
     as_update,
     button_data,
     buttons,
+    officer_data,
     text_data,
     texts,
 )
 
 ADMIN, EDITOR, REVIEWER, OUTSIDER = 1001, 1002, 1003, 1004
+ALL = (ADMIN, EDITOR, REVIEWER, OUTSIDER)
 AGENCY, YEAR = SEED_SESSION[0], int(SEED_SESSION[3])
 IN_FORCE = next(c.ref for c in model().active_cells if c.path == "normative_docs.in_force")
 APPROVE, RETURN = message(Code.REV_APPROVE), message(Code.REV_RETURN)
@@ -179,6 +181,19 @@ async def test_two_editors_a_reviewer_and_an_outsider(office: Office) -> None:
     await office.say(ADMIN, "1 0 7")
     again = ws.versions(1)[-1]
     assert (again.data, again.hash) == (approved.data, approved.hash)
+
+    # members, history and the review queue, for everyone: colleagues by name, and no
+    # message anyone received in the whole run names anyone by a raw id
+    for user in (ADMIN, EDITOR, REVIEWER):
+        await office.say(user, "历史")
+        await office.say(user, "审核")
+    members = text(await office.say(ADMIN, "成员"))
+    assert all(officer_data(u)["first_name"] in members for u in (ADMIN, EDITOR, REVIEWER))
+    ids = "|".join(map(str, ALL))
+    raw_id = re.compile(rf"tg:\d+|(?<![\w-])(?:{ids})(?!\d)")
+    for call in office.request.calls:
+        shown = str(call.params.get("text") or call.params.get("caption") or "")
+        assert not raw_id.search(shown), shown
 
 
 async def test_reminders_fire_after_a_restart(tmp_path: Path) -> None:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta, timezone
+import re
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.conversation.types import Input
 from bot.format.catalogue import Code, message
+from bot.frontends.cli import main
 from bot.service.turns import Outgoing
 from bot.store.office import WorkflowStore
 from bot.store.reports import Store
+from tests.helpers import chat
 from tests.helpers.catalogue import pattern
 from tests.helpers.chat import codes
 from tests.helpers.chat_script import SEED_SESSION
@@ -272,7 +276,12 @@ def test_colleagues_are_named_as_people(store: Store) -> None:
     desk.join(ADMIN, REVIEWER, "审核人")
     members = say(ADMIN, "成员")[0].text
     assert "李科员" in members
-    assert EDITOR in members  # the id an admin acts on is still there
+    assert EDITOR not in members  # 移除成员 and 称呼 take the name
+    say(EDITOR, "称呼 张主任 张三")  # refused: an editor may not; and namesakes are told apart
+    say(ADMIN, "称呼 李科员 张主任")
+    assert EDITOR in say(ADMIN, "成员")[0].text
+    assert say(ADMIN, "称呼 张主任 李科员")[0].code is Code.REV_AMBIGUOUS_MEMBER
+    assert say(ADMIN, f"称呼 {EDITOR} 李科员")[0].code is Code.REV_NAMED
     submitted = say(ADMIN, "提交")[0]
     assert submitted.code is Code.REV_SUBMITTED
     assert "王审核" in submitted.text
@@ -285,3 +294,71 @@ def test_colleagues_are_named_as_people(store: Store) -> None:
     assert ADMIN not in history
     assert say(ADMIN, "移除成员 李科员")[0].code is Code.REV_MEMBER_REMOVED
     assert EDITOR not in say(ADMIN, "成员")[0].text
+
+
+def test_an_admin_names_a_member_with_their_position_and_it_is_used_everywhere(
+    store: Store,
+) -> None:
+    """Issue 16: 称呼 @user 张三 办公室主任."""
+    desk = Desk(store)
+    svc = desk.svc
+    shown = {ADMIN: "Zhang @zhang", EDITOR: "li", REVIEWER: "Wang Fang @wangf"}
+
+    def say(user: str, text: str) -> list[Outgoing]:
+        return svc.handle(user, Input(text=text, name=shown.get(user, "")), "test")
+
+    desk.say = say  # type: ignore[method-assign]
+    say(ADMIN, "/start")
+    for line in SEED_SESSION:
+        say(ADMIN, line)
+    desk.join(ADMIN, EDITOR, "填报人")
+    desk.join(ADMIN, REVIEWER, "审核人")
+    named = say(ADMIN, "称呼 @wangf 王芳 办公室主任")[0]
+    assert named.code is Code.REV_NAMED
+    called = message(Code.REV_CALLED_WITH_POSITION, name="王芳", position="办公室主任")
+    assert called in named.text
+    assert say(ADMIN, "称呼 li 李明")[0].code is Code.REV_NAMED  # by the name shown
+    say(REVIEWER, "/start")  # the account's name is recorded again: the given one stays
+    assert called in say(ADMIN, "成员")[0].text
+    assert called in say(ADMIN, "提交")[0].text
+    assert "李明" in say(ADMIN, "成员")[0].text
+    assert say(EDITOR, "称呼 @zhang 张三")[0].code is Code.REV_FORBIDDEN  # admins only
+    assert say(ADMIN, "称呼 @nobody 某某")[0].code is Code.REV_NO_MEMBER
+    assert say(ADMIN, "称呼 @wangf")[0].code is Code.REV_NAME_USAGE
+    assert say(ADMIN, "移除成员 王芳")[0].code is Code.REV_MEMBER_REMOVED
+
+
+def test_history_sums_edits_per_person_per_day_in_the_agency_time_zone(store: Store) -> None:
+    """Issue 16: every history line has its date and time, in the configured time zone."""
+    desk = Desk(store)
+    desk.svc = chat.service(store)
+    desk.svc.workflow.zone = ZoneInfo("Asia/Urumqi")  # UTC+6: `--time-zone Asia/Urumqi`
+    make_team(desk)
+    yesterday = "2024-12-19T17:30:00+00:00"  # 2024-12-19 23:30 in Urumqi, 12-20 01:30 in Beijing
+    store.db.execute("update history set at = ? where id <= 10", [yesterday])
+    desk.say(EDITOR, "/report")
+    desk.say(EDITOR, f"{AGENCY}{YEAR}年")
+    desk.say(EDITOR, "修改 行政规范性文件")
+    desk.say(EDITOR, "1 0 7")
+    assert codes(desk.say(EDITOR, "提交"))[0] is Code.REV_SUBMITTED
+    lines = desk.say(REVIEWER, "历史")[0].text.splitlines()
+    edits = [m for line in lines if (m := pattern(Code.REV_HISTORY_EDITS).fullmatch(line))]
+    assert [(m["day"], m["user"]) for m in edits][:1] == [("2024-12-19", ADMIN)]
+    assert {m["user"] for m in edits} == {ADMIN, EDITOR}
+    assert len({m["day"] for m in edits}) == 2
+    assert edits[0]["times"] == "23:30"  # all of that day's changes at one minute
+    assert all(re.fullmatch(r"\d\d:\d\d(–\d\d:\d\d)?", m["times"]) for m in edits)
+    version = store.db.execute("select submitted_at from versions").fetchone()[0]
+    local = datetime.fromisoformat(version).astimezone(ZoneInfo("Asia/Urumqi"))
+    assert local.strftime("%Y-%m-%d %H:%M") in lines[1]
+
+
+def test_an_unknown_time_zone_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["chat", "--db", str(tmp_path / "r.db"), "--time-zone", "Mars/Base"])
+    assert status == 2
+    assert capsys.readouterr().err.strip() == message(
+        Code.CLI_BAD_ZONE, zone="Mars/Base", default="Asia/Shanghai"
+    )
+    assert not (tmp_path / "r.db").exists()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.conversation.types import DraftLine
 from bot.drafting.render import Drafter
 from bot.format.catalogue import Code
 from bot.format.report import Report
@@ -173,9 +174,9 @@ def test_no_file_is_read_and_no_draft_made_while_holding_the_write_lock(
         watch("read")
         return real_read(name, data)
 
-    def preview(report: Report) -> str:
+    def preview(report: Report) -> tuple[DraftLine, ...]:
         watch("preview")
-        return "草稿"
+        return (DraftLine("草稿"),)
 
     def render(report: Report, fmt: str) -> bytes:
         watch(f"render {fmt}")

@@ -122,6 +122,7 @@ def test_migrations_apply_once_and_are_idempotent(open_store: OpenStore) -> None
         "m004_without_rowid",
         "m005_inbox",
         "m006_member_names",
+        "m007_given_names",
     ]
     assert migrations.pending(second.db) == []
     assert second.report_info(rid).agency_level == "county"

@@ -19,7 +19,7 @@ import pytest
 from bot.conversation.command_words import commands, spec
 from bot.conversation.flows import Choice, flow
 from bot.conversation.journey import step_choices
-from bot.conversation.types import Input
+from bot.conversation.types import DraftLine, Input
 from bot.format.catalogue import Code, UserError, message
 from bot.format.model import model
 from bot.frontends.settings import Settings, TokenRedactor, add_run_parser, settings_from_args
@@ -194,7 +194,8 @@ async def test_level_and_year_buttons_create_the_report(officer: Officer) -> Non
     }  # no reply_markup: the keyboard is removed
     assert said(calls, Code.REV_ASK_REGION)
     calls = await officer.say("贵州省某某县")
-    assert said(calls, Code.CHAT_ASK_YEAR, default=2023)
+    assert said(calls, Code.CHAT_ASK_YEAR, default=2024)  # in December: this year's
+    assert labels(calls[-1]) == ["2024", "2023"]
     calls = await officer.press("2023")
     assert said(calls, Code.CHAT_REPORT_CREATED, agency="某某县农业农村局", year=2023)
     assert said(calls, Code.CHAT_RULES_ZERO, level="县级（县、不设区的市、市辖区及其部门）")
@@ -255,6 +256,7 @@ async def test_export_buttons_send_a_document(officer: Officer, word: str) -> No
     assert [[b["text"] for b in row] for row in rows] == [
         ["docx", "html", "md"],
         ["txt", "xlsx", "yaml"],
+        [message(Code.CHAT_EXPORT_ALL)],
     ]
     calls = await officer.press("docx")
     [doc] = [c for c in calls if c.method == "sendDocument"]
@@ -285,7 +287,7 @@ async def test_report_lists_the_reports(officer: Officer, word: str) -> None:
     await officer.press(f"{SEED_SESSION[0]}2023年")
     chosen = Input(choice="1", choice_step="choose_report", name=OFFICER_NAME)
     assert officer.turns[-1][1] == chosen
-    assert officer.codes() == {Code.CHAT_QUESTION}
+    assert officer.codes() == {Code.CHAT_RESUMED, Code.CHAT_QUESTION}  # where it stands
     assert officer.session_step() == "overview_intro"
 
 
@@ -480,7 +482,7 @@ async def test_officer_text_is_escaped(officer: Officer) -> None:
 
 async def test_long_text_is_split_at_paragraphs(officer: Officer, store: Store) -> None:
     paragraphs = [f"第{i}段。" + LONG_PARAGRAPH for i in range(9)]  # ~10,800 characters
-    draft = "\n\n".join(paragraphs)
+    draft = tuple(DraftLine(p) for p in paragraphs)
     officer.service.drafter = Drafter(lambda report: draft, fake_drafter().render)
     await officer.play(SEED_SESSION[:4])
     calls = await officer.say("预览")
@@ -488,7 +490,7 @@ async def test_long_text_is_split_at_paragraphs(officer: Officer, store: Store) 
     assert len(chunks) == 3
     assert said(calls, Code.CHAT_PREVIEW_HEADER, count=3)
     assert all(utf16_len(c) <= TEXT_LIMIT for c in chunks)
-    assert "\n\n".join(chunks) == "\n\n".join(paragraphs)
+    assert "\n".join(chunks) == "\n".join(paragraphs)
 
 
 def test_split_text_lines_then_hard() -> None:

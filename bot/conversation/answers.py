@@ -16,17 +16,29 @@ from functools import cache
 from bot.checks.rules import column_identity, disposition_total, row_totals
 from bot.conversation.flows import Choice, Step
 from bot.conversation.session import Change
+from bot.format import pasted
 from bot.format.catalogue import Code, UserError, message
 from bot.format.figures import parse_count, parse_money, parse_row, split_values
 from bot.format.model import ReportModel, model
 from bot.format.paragraphs import by_id
-from bot.format.pasted import HEADING, LEAD_IN, NUMBERING, PUNCTUATION, Paste, tidy
+from bot.format.pasted import Paste, tidy
 from bot.format.report import Report
 from bot.format.voice import voice
 from bot.format.yaml_loading import PROMPTS_DIR, Node, load_yaml
 
 MAX_TEXT = 5000
-WORD_LISTS = ("confirm", "none", "all_zero", "keep")
+WORD_LISTS = (
+    "confirm",
+    "none",
+    "all_zero",
+    "keep",
+    "all_formats",
+    "yes",
+    "no",
+    *(f"format_{f}" for f in ("docx", "html", "md", "txt", "xlsx", "yaml")),
+)
+MIN_PART = 2  # characters of a part of a choice's label that names it
+NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）])?\d*[.．、]?")
 BULLET = re.compile(
     r"^\s*(?:[-•·*]|\d+[.、．)]|[（(]\d+[)）]|[一二三四五六七八九十]+[是、.．])\s*"
 )
@@ -69,7 +81,7 @@ def words() -> dict[str, frozenset[str]]:
 
 
 def is_word(kind: str, text: str) -> bool:
-    """Whether ``text`` is one of the words of list ``kind`` (confirm, none, all_zero, keep)."""
+    """Whether ``text`` is one of the words of list ``kind`` (one of :data:`WORD_LISTS`)."""
     return text.strip().lower().rstrip("。!！") in words()[kind]
 
 
@@ -89,12 +101,12 @@ def clean_text(text: str) -> str:
 def tidied(paste: Paste, *, numbering: bool = True) -> list[Note]:
     """What tidying a pasted text did, as one acknowledgement (none when nothing)."""
     said = {
-        HEADING: lambda: message(Code.PST_HEADING),
-        LEAD_IN: lambda: message(Code.PST_LEAD_IN),
-        PUNCTUATION: lambda: message(Code.PST_PUNCTUATION, count=paste.fixed),
-        NUMBERING: lambda: message(Code.PST_NUMBERING, count=len(paste.items)),
+        pasted.HEADING: lambda: message(Code.PST_HEADING),
+        pasted.LEAD_IN: lambda: message(Code.PST_LEAD_IN),
+        pasted.PUNCTUATION: lambda: message(Code.PST_PUNCTUATION, count=paste.fixed),
+        pasted.NUMBERING: lambda: message(Code.PST_NUMBERING, count=len(paste.items)),
     }
-    done = [said[a]() for a in paste.actions if numbering or a != NUMBERING]
+    done = [said[a]() for a in paste.actions if numbering or a != pasted.NUMBERING]
     return [note(Code.PST_TIDIED, actions="；".join(done))] if done else []
 
 
@@ -130,22 +142,56 @@ def list_items(text: str) -> list[str]:
 def match_choices(
     step_choices: tuple[Choice, ...], text: str, *, many: bool, example: str
 ) -> list[str]:
-    """Choice names for ``text``: numbers (1-based), labels or names."""
-    values = split_values(text) if many else [text.strip()]
+    """Choice names for ``text``: numbers (1-based), labels, names, a word of
+    ``prompts/words.yaml`` for 是/否 (有, 没有 …), or any part of one label alone; with
+    ``many``, several of these separated by spaces, 、，, or ;."""
+    text = text.strip().rstrip("。!！")
+    whole = _choice(step_choices, text)
+    values = [text] if whole is not None or not many else split_values(text)
     names = []
     for value in values:
-        found = None
-        if value.isdecimal() and 1 <= int(value) <= len(step_choices):
-            found = step_choices[int(value) - 1].name
-        else:
-            for choice in step_choices:
-                if value in (choice.name, choice.label):
-                    found = choice.name
+        found = _choice(step_choices, value.strip())
         if found is None:
-            raise UserError(Code.CHAT_BAD_CHOICE, value=value, example=example)
+            raise bad_choice(step_choices, value, example)
         if found not in names:
             names.append(found)
     return names
+
+
+def bad_choice(step_choices: tuple[Choice, ...], value: str, example: str) -> UserError:
+    """The refusal of ``value``, naming the choices that would be accepted."""
+    options = "；".join(f"{i}. {c.label or c.name}" for i, c in enumerate(step_choices, 1))
+    return UserError(Code.CHAT_BAD_CHOICE, value=value.strip(), options=options, example=example)
+
+
+def _choice(step_choices: tuple[Choice, ...], value: str) -> str | None:
+    """The one choice ``value`` names, or None."""
+    if not value:
+        return None
+    if value.isdecimal():
+        n = int(value)
+        return step_choices[n - 1].name if 1 <= n <= len(step_choices) else None
+    folded = value.lower()
+    for choice in step_choices:
+        if folded in (choice.name.lower(), choice.label.lower()):
+            return choice.name
+    names = {c.name for c in step_choices}
+    for answer in ("yes", "no"):
+        if answer in names and folded in words()[answer]:
+            return answer
+    if len(value) < MIN_PART:
+        return None
+    parts = [c for c in step_choices if value in c.label or _core(c.label) in value]
+    if len(parts) > 1:  # 设区的市 names 设区的市、自治州, not 县级（…不设区的市…）
+        parts = [c for c in parts if c.label.startswith(value)] or parts
+    return parts[0].name if len(parts) == 1 else None
+
+
+def _core(label: str) -> str:
+    """A label without its numbering (（四）1.本机关不掌握 → 本机关不掌握), which the
+    official wording of the row contains."""
+    core = NUMBERING.sub("", label)
+    return core if len(core) >= MIN_PART else label
 
 
 def disposition_choices(m: ReportModel) -> tuple[Choice, ...]:

@@ -24,13 +24,15 @@ BRACKETS = str.maketrans("()（）", "（）（）")
 
 @dataclass(frozen=True, slots=True)
 class CommandSpec:
-    """One command: its name (the slash command), words, description."""
+    """One command: its name (the slash command), words, description; whether it needs a
+    target (转到 三) or may take one (导出, 导出 docx)."""
 
     name: str
     words: tuple[str, ...]
     description: str
     needs_argument: bool = False
     example: str = ""
+    takes_argument: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,9 @@ def load_commands(path: Path = PROMPTS_DIR / "commands.yaml") -> tuple[CommandSp
     root = Node(path, load_yaml(path))
     specs = []
     for name, node in root.pairs():
-        node.mapping(allowed=["words", "description", "needs_argument", "example"])
+        node.mapping(
+            allowed=["words", "description", "needs_argument", "example", "takes_argument"]
+        )
         specs.append(
             CommandSpec(
                 name,
@@ -54,6 +58,7 @@ def load_commands(path: Path = PROMPTS_DIR / "commands.yaml") -> tuple[CommandSp
                 node.get("description").text(),
                 node.get("needs_argument", required=False).flag(),
                 node.get("example", required=False).opt_text(),
+                node.get("takes_argument", required=False).flag(),
             )
         )
     return tuple(specs)
@@ -84,7 +89,8 @@ def parse_command(text: str, step_type: str = "") -> Command | None:
         for word in command.words:
             if text == word:
                 return Command(command.name)
-            if command.needs_argument and text.startswith(word):
+            takes = command.needs_argument or command.takes_argument
+            if takes and text.startswith(word):
                 rest = text[len(word) :]
                 if rest[:1] in (" ", "\u3000") or (rest and step_type not in ("text", "list")):
                     return Command(command.name, rest.strip())

@@ -7,9 +7,16 @@ The words that name them are in ``prompts/commands.yaml`` (read by
 
 from __future__ import annotations
 
-from bot.conversation.answers import match_choices
+from bot.conversation.answers import is_word, match_choices
 from bot.conversation.command_words import Command, commands, resolve_edit, resolve_part, spec
-from bot.conversation.effects import COMMAND_EFFECTS, EXPORT_FORMATS, Check, Export, Preview
+from bot.conversation.effects import (
+    ALL_FORMATS,
+    COMMAND_EFFECTS,
+    EXPORT_FORMATS,
+    Check,
+    Export,
+    Preview,
+)
 from bot.conversation.journey import find_step
 from bot.conversation.paragraphs import edit_paragraph, paragraph_named, restore_paragraph
 from bot.conversation.session import AROUND_QUESTIONS, Change, ImportPaste, Step
@@ -58,6 +65,7 @@ def report_command(t: Turn, name: str, arg: str) -> None:
     elif name in ("menu", "cancel"):
         t.session.pending = None
         t.session.return_to = None
+        t.session.walking = None
         if name == "cancel":
             t.say(Code.CHAT_CANCELLED)
         t.menu()
@@ -78,6 +86,9 @@ def report_command(t: Turn, name: str, arg: str) -> None:
     elif name in ("preview", "check"):
         t.effect(Preview() if name == "preview" else Check())
         t.reask_if_open()
+    elif name == "export" and arg:  # 导出 docx, 导出 全部: at once, where the officer is
+        if export_formats(t, arg):
+            t.reask_if_open()
     elif name == "export":
         if t.session.step not in AROUND_QUESTIONS:
             t.session.return_to = t.session.question
@@ -182,16 +193,31 @@ def edit(t: Turn, target: str) -> None:
     t.go(step)
 
 
+def export_formats(t: Turn, text: str) -> bool:
+    """Export the format(s) ``text`` names (docx, .xlsx, 全部); False if it names none."""
+    value = text.strip().lower().lstrip(".")
+    value = next((f for f in EXPORT_FORMATS if is_word(f"format_{f}", value)), value)
+    choices = (*EXPORT_FORMATS, ALL_FORMATS)
+    if value.isdecimal() and 1 <= int(value) <= len(choices):
+        value = choices[int(value) - 1]
+    if value == ALL_FORMATS or is_word("all_formats", value):
+        for fmt in EXPORT_FORMATS:
+            if fmt != "yaml":  # the data file is not a draft
+                t.effect(Export(fmt))
+        return True
+    if value not in EXPORT_FORMATS:
+        formats = "、".join((*EXPORT_FORMATS, spec("export").words[0] + " 全部"))
+        t.say(Code.CHAT_EXPORT_UNKNOWN, value=text.strip(), formats=formats)
+        return False
+    t.effect(Export(value))
+    return True
+
+
 def choose_export(t: Turn, text: str) -> None:
     """The format of an export; then back where the officer was."""
-    value = text.strip().lower().lstrip(".")
-    if value.isdecimal() and 1 <= int(value) <= len(EXPORT_FORMATS):
-        value = EXPORT_FORMATS[int(value) - 1]
-    if value not in EXPORT_FORMATS:
-        t.say(Code.CHAT_EXPORT_UNKNOWN, value=text.strip(), formats="、".join(EXPORT_FORMATS))
+    if not export_formats(t, text):
         t.ask_export()
         return
-    t.effect(Export(value))
     origin = t.session.return_to
     t.session.return_to = None
     step = find_step(t.flow, origin, t.m) if origin else None
@@ -205,11 +231,11 @@ def choose_in_menu(t: Turn, text: str) -> None:
     """A choice of the menu: continue, or a part."""
     try:
         [name] = match_choices(t.menu_choices(), text, many=False, example="1")
-    except UserError:
+    except UserError as refused:
         if resolve_part(text, t.m):
             run_command(t, Command("goto", text))
         else:
-            t.say(Code.CHAT_BAD_CHOICE, value=text.strip(), example="1")
+            t.say(refused.code, **refused.params)
             t.menu()
         return
     if name == "continue":

@@ -12,7 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 REVIEW_STEP = "review:"  # the step of a review request's buttons: review:<version id>
+DRAFT_STEP = "draft"  # the step of a preview's button (完整表格), valid at any step
+FULL_TABLES = "tables"  # its choice: the workbook of the three tables
 EXPORT_FORMATS = ("docx", "html", "md", "txt", "xlsx", "yaml")
+ALL_FORMATS = "all"  # the export menu's choice of every draft format (not the data file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,13 @@ class RemoveMember:
 
 
 @dataclass(frozen=True, slots=True)
+class NameMember:
+    """Give a member a name and position (称呼 @wang 王芳 办公室主任): ``argument`` as typed."""
+
+    argument: str
+
+
+@dataclass(frozen=True, slots=True)
 class RevokeInvite:
     """Revoke the invite ``code`` (撤销邀请)."""
 
@@ -156,6 +166,7 @@ Effect = (
     | Members
     | Invite
     | RemoveMember
+    | NameMember
     | RevokeInvite
     | Join
     | NewReport
@@ -170,5 +181,6 @@ COMMAND_EFFECTS: dict[str, Callable[[str], Effect]] = {
     "members": lambda arg: Members(),
     "invite": Invite,
     "remove": RemoveMember,
+    "name": NameMember,
     "revoke": RevokeInvite,
 }

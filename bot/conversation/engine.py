@@ -9,14 +9,15 @@ anything. :func:`route` is the one place that decides what an input means at eac
 
 from __future__ import annotations
 
-from bot.checks.rules import carried_over, in_force_trend
 from bot.conversation.answers import interpret, is_word
 from bot.conversation.command_words import Command, parse_command
 from bot.conversation.commands import choose_export, choose_in_menu, run_command
 from bot.conversation.effects import (
+    DRAFT_STEP,
     REVIEW_STEP,
     Decide,
     Explain,
+    Export,
     Join,
     ReadFile,
     ReturnComments,
@@ -38,12 +39,16 @@ from bot.conversation.setup import answer_setup
 from bot.conversation.turn import Turn
 from bot.conversation.types import Context, Input, Outcome, Reply
 from bot.format.catalogue import Code, UserError, message
-from bot.format.findings import Finding
 from bot.format.model import ReportModel
 
 PASTED = "粘贴的文本.txt"  # the name a pasted report is read under
-# warnings the officer is asked to correct or explain as soon as an answer causes them
-LIVE_WARNINGS = (carried_over, in_force_trend)
+QUOTED = 20  # characters of an unmatched message quoted back
+
+
+def shorten(text: str) -> str:
+    """``text`` on one line, cut to :data:`QUOTED` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= QUOTED else line[:QUOTED] + "…"
 
 
 def handle(
@@ -60,6 +65,9 @@ def route(t: Turn, inp: Input) -> None:
     session = t.session
     if inp.choice_step is not None and inp.choice_step.startswith(REVIEW_STEP):
         t.effect(Decide(inp.choice_step, inp.choice or ""))  # authorised by the service
+        return
+    if inp.choice_step == DRAFT_STEP and t.report is not None:
+        t.effect(Export("xlsx"))  # a preview's 完整表格, pressed whenever
         return
     if inp.choice is not None and inp.choice_step != session.key:
         t.say(Code.CHAT_EXPIRED)
@@ -96,13 +104,15 @@ def route(t: Turn, inp: Input) -> None:
     elif answer and session.step is Step.EXPLAIN and t.report is not None:
         t.effect(Explain(text))  # the service knows which warnings still block
     elif inp.resume or (t.report is None and session.step not in SETUP_STEPS):
-        t.resume()
+        t.resume(welcome=inp.resume)
     elif session.step in SETUP_STEPS:
         answer_setup(t, text)
     elif session.step is Step.MENU:
         choose_in_menu(t, text)
-    elif session.step is Step.DONE:
-        run_command(t, Command(text if text in ("preview", "check", "export") else "status"))
+    elif session.step is Step.DONE and text in ("preview", "check", "export"):
+        run_command(t, Command(text))  # a button of the completion message
+    elif session.step is Step.DONE:  # never swallowed: said what was not understood
+        t.say(Code.CHAT_DONE_UNMATCHED, text=shorten(text))
     elif session.step is Step.EXPORT:
         choose_export(t, text)
     else:
@@ -153,31 +163,20 @@ def answer_question(t: Turn, text: str) -> None:
         t.say(exc.code, **exc.params)
         t.ask(step)
         return
-    before = {f.key for f in live_warnings(t)}
+    before = {f.key for f in t.live_warnings()}
     changes, notes = implied(t, step, result.changes)
     t.store(result.changes + changes)
     t.session.pending = None
     t.out.replies += [Reply(ack.text(), ack.code) for ack in result.replies]
     t.out.replies += notes
     fresh = [
-        f for f in live_warnings(t) if f.key not in before and f.key not in t.report.explanations
+        f for f in t.live_warnings() if f.key not in before and f.key not in t.report.explanations
     ]
     if fresh:
         t.session.pending = LiveWarning(fresh[0].key, step.name)
         t.say(Code.CHAT_WARNING_ASK, warning=fresh[0].message())
         return
     t.advance()
-
-
-def live_warnings(t: Turn) -> list[Finding]:
-    """Warnings an answer can cause that must be explained or corrected at once.
-
-    Both compare with last year's report: without it there is nothing to run.
-    """
-    assert t.report is not None
-    if t.ctx.previous is None:
-        return []
-    return [f for rule in LIVE_WARNINGS for f in rule(t.report, t.ctx.previous, t.m)]
 
 
 def implied(t: Turn, step: Question, changes: list[Change]) -> tuple[list[Change], list[Reply]]:

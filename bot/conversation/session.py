@@ -198,6 +198,8 @@ class Session:
         pending: the typed state of an exchange of several messages, or None.
         history: questions visited, for 上一步 /back.
         return_to: the question to resume after an edit (修改) or an export is done.
+        walking: the part 转到 went to: its questions are asked one after another, the
+            answered ones too, until its end.
     """
 
     user: str
@@ -207,6 +209,7 @@ class Session:
     pending: Pending | None = None
     history: list[str] = field(default_factory=list)
     return_to: str | None = None
+    walking: str | None = None
 
     @property
     def key(self) -> str:
@@ -243,6 +246,7 @@ class Session:
             self.pending,
             list(self.history),
             self.return_to,
+            self.walking,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -253,6 +257,7 @@ class Session:
             "pending": pending_to_json(self.pending),
             "history": self.history,
             "return_to": self.return_to,
+            "walking": self.walking,
         }
 
     @classmethod
@@ -264,6 +269,7 @@ class Session:
             pending=pending_from_json(dict(data.get("pending") or {})),
             history=list(data.get("history") or []),
             return_to=data.get("return_to"),
+            walking=data.get("walking"),
         )
         session.to_key(data.get("step") or Step.START)
         return session

@@ -8,7 +8,7 @@ opens a chosen one with :class:`OpenReport`.
 
 from __future__ import annotations
 
-from bot.conversation.answers import is_confirm, match_choices
+from bot.conversation.answers import bad_choice, is_confirm, match_choices
 from bot.conversation.effects import NewReport, OpenReport
 from bot.conversation.session import SetupAnswers, Step
 from bot.conversation.turn import Turn
@@ -103,7 +103,8 @@ def choose_report(t: Turn, value: str) -> None:
     elif value in ("new", message(Code.CHAT_NEW_REPORT)):
         t.new_report()
     else:
-        t.say(Code.CHAT_BAD_CHOICE, value=value, example="1")
+        refused = bad_choice(t.report_choices(), value, "1")
+        t.say(refused.code, **refused.params)
         t.resume()
 
 

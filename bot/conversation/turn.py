@@ -9,26 +9,33 @@ answers to questions (:mod:`~bot.conversation.engine`) are plain functions over 
 
 from __future__ import annotations
 
+from bot.checks.rules import carried_over, in_force_trend
 from bot.conversation.answers import check_carry_forward
 from bot.conversation.command_words import spec
-from bot.conversation.effects import EXPORT_FORMATS, Effect, ShowReviews
+from bot.conversation.effects import ALL_FORMATS, EXPORT_FORMATS, Effect, ShowReviews
 from bot.conversation.flows import Choice, Flow
 from bot.conversation.flows import Step as Question
 from bot.conversation.journey import (
     Facts,
     find_step,
     is_answered,
+    is_relevant,
     next_step,
     plan,
     progress,
     question_text,
     step_choices,
 )
-from bot.conversation.session import Change, Session, SetupAnswers, Step
+from bot.conversation.session import Change, LiveWarning, Session, SetupAnswers, Step
 from bot.conversation.session import apply_change as apply
 from bot.conversation.types import Context, Outcome, Reply, level_choices
 from bot.format.catalogue import Code, UserError, message
+from bot.format.findings import Finding
 from bot.format.model import ReportModel, model
+
+PREPARING_FROM_MONTH = 10  # from October, a new report is for the current year
+# warnings the officer is asked to correct or explain as soon as an answer causes them
+LIVE_WARNINGS = (carried_over, in_force_trend)
 
 
 class Turn:
@@ -95,6 +102,13 @@ class Turn:
         ]
         self.out.replies.append(Reply("\n".join(lines), Code.CHAT_PROGRESS_LINE))
 
+    def report_choices(self) -> tuple[Choice, ...]:
+        """The user's reports to open, and a new one."""
+        return (
+            *(Choice(str(r.id), f"{r.agency}{r.year}年") for r in self.ctx.reports),
+            Choice("new", message(Code.CHAT_NEW_REPORT)),
+        )
+
     def menu_choices(self) -> tuple[Choice, ...]:
         """Continue, or one of the six parts."""
         return (
@@ -110,7 +124,9 @@ class Turn:
 
     def ask_export(self) -> None:
         """Ask the format of an export."""
-        self.choose(Code.CHAT_EXPORT_ASK, tuple(Choice(f, f) for f in EXPORT_FORMATS), Step.EXPORT)
+        formats = tuple(Choice(f, f) for f in EXPORT_FORMATS)
+        every = Choice(ALL_FORMATS, message(Code.CHAT_EXPORT_ALL))
+        self.choose(Code.CHAT_EXPORT_ASK, (*formats, every), Step.EXPORT)
 
     # --- the report ----------------------------------------------------------------------
 
@@ -167,6 +183,16 @@ class Turn:
         origin = self.session.return_to
         self.session.return_to = None
         here_name = self.session.question if self.session.step is Step.QUESTION else None
+        if self.session.walking and here_name is not None and not origin:
+            # 转到 a part: its next question, answered or not, until the part ends
+            names = [s.name for s in steps]
+            after = steps[names.index(here_name) + 1 :] if here_name in names else []
+            part = [s for s in after if s.part == self.session.walking]
+            relevant = [s for s in part if is_relevant(s, self.report, self.facts, self.m)]
+            if relevant:
+                self.go(relevant[0])
+                return
+            self.session.walking = None
         if origin:
             # an edit may leave steps between it and its origin to answer again (a total
             # to confirm); ask those first, then return to where the officer was
@@ -209,32 +235,49 @@ class Turn:
         else:
             self.reask()
 
-    def resume(self) -> None:
-        """Continue where the user left off (or start)."""
+    def resume(self, *, welcome: bool = False) -> None:
+        """Continue where the user left off (or start); ``welcome`` first says where that
+        is. A reason asked for and not given yet is asked for again."""
         if self.report is None:
             self.resume_setup()
             return
         step = self.current()
+        if welcome:
+            here = step.part if step is not None else None
+            title = self.m.part(here).title if here else message(Code.CHAT_RESUMED_DONE)
+            self.say(Code.CHAT_RESUMED, agency=self.report.agency, year=self.report.year, at=title)
+        pending = self.session.pending
+        if isinstance(pending, LiveWarning) and step is not None and pending.question == step.name:
+            found = [f for f in self.live_warnings() if f.key == pending.warning]
+            if found:
+                self.say(Code.CHAT_WARNING_ASK, warning=found[0].message())
+                return
+            self.session.pending = None
         if step is not None and not is_answered(step, self.report):
             self.ask(step)
             return
         self.go(self.first_unanswered(), remember=False)
 
+    def live_warnings(self) -> list[Finding]:
+        """Warnings an answer can cause that must be explained or corrected at once. Both
+        compare with last year's report: without it there is nothing to run."""
+        assert self.report is not None
+        if self.ctx.previous is None:
+            return []
+        return [f for rule in LIVE_WARNINGS for f in rule(self.report, self.ctx.previous, self.m)]
+
     def goto_part(self, part: str) -> None:
         """Go to the first unanswered (or the first) relevant step of ``part``."""
         assert self.report is not None
         steps = [s for s in plan(self.flow, self.report, self.m) if s.part == part]
-        relevant = [
-            s
-            for s in steps
-            if next_step([s], self.report, self.facts, None, self.m) or is_answered(s, self.report)
-        ]
+        relevant = [s for s in steps if is_relevant(s, self.report, self.facts, self.m)]
         target = next(
             (s for s in relevant if not is_answered(s, self.report)),
             relevant[0] if relevant else None,
         )
         self.say(Code.CHAT_WENT_TO, title=self.m.part(part).title)
         if target is not None:
+            self.session.walking = part
             self.go(target)
 
     # --- without an open report: choosing or setting one up ------------------------------
@@ -256,12 +299,8 @@ class Turn:
         elif not self.ctx.can_create:
             self.reviewer_home()
         elif self.ctx.reports:
-            choices = (
-                *(Choice(str(r.id), f"{r.agency}{r.year}年") for r in self.ctx.reports),
-                Choice("new", message(Code.CHAT_NEW_REPORT)),
-            )
             self.session.to(Step.CHOOSE_REPORT)
-            self.choose(Code.CHAT_CHOOSE_REPORT, choices, Step.CHOOSE_REPORT)
+            self.choose(Code.CHAT_CHOOSE_REPORT, self.report_choices(), Step.CHOOSE_REPORT)
         else:
             self.new_report()
 
@@ -324,12 +363,14 @@ class Turn:
         self.choose(Code.CHAT_ASK_LEVEL, level_choices(self.m), Step.SETUP_LEVEL)
 
     def default_year(self) -> int:
-        """The year a new report is for unless the officer says otherwise: last year."""
-        return self.ctx.today.year - 1
+        """The year a new report is for unless the officer says otherwise: this year's
+        from October on (reports are prepared in the last quarter), else last year's."""
+        today = self.ctx.today
+        return today.year if today.month >= PREPARING_FROM_MONTH else today.year - 1
 
     def ask_year(self) -> None:
-        """Ask the year reported on, last year by default."""
+        """Ask the year reported on: the default first, the year before it beside it."""
         default = self.default_year()
-        choices = (Choice(str(default), str(default)),)
+        choices = tuple(Choice(str(y), str(y)) for y in (default, default - 1))
         self.choose(Code.CHAT_ASK_YEAR, choices, Step.SETUP_YEAR, default=default)
 

@@ -93,11 +93,20 @@ class Outcome:
 
 
 @dataclass(frozen=True, slots=True)
+class DraftLine:
+    """One line of a draft's preview; ``heading`` marks the title and part headings."""
+
+    text: str
+    heading: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Outgoing:
     """One message for the front end: text with choices, or a document.
 
     ``draft`` marks the draft's own text (a preview): the front end announces it and
-    splits it into messages as its medium needs.
+    splits it into messages as its medium needs; ``lines`` are the same text line by line,
+    headings marked, for a front end that can set them apart.
     """
 
     text: str = ""
@@ -107,6 +116,7 @@ class Outgoing:
     multi: bool = False
     document: tuple[str, bytes] | None = None  # (file name, content)
     draft: bool = False
+    lines: tuple[DraftLine, ...] = ()
 
 
 def say(code: Code, **params: object) -> Outgoing:

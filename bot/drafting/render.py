@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from bot.conversation.types import DraftLine
 from bot.drafting.compose import Document
+from bot.drafting.preview import plain, preview
 from bot.drafting.prose import (
     document,
     draft_context,
@@ -61,15 +63,15 @@ def render(report: Report, fmt: str) -> bytes:
 
 
 def preview_text(report: Report) -> str:
-    """The plain-text draft, as the chat shows it (front ends split it into messages)."""
-    return render(report, "txt").decode("utf-8")
+    """The chat's preview as plain text, as the terminal shows it."""
+    return plain(preview(report))
 
 
 @dataclass(frozen=True)
 class Drafter:
-    """How drafts are made: the plain-text preview, rendered files, composed prose."""
+    """How drafts are made: the chat's preview, rendered files, composed prose."""
 
-    preview: Callable[[Report], str] = preview_text
+    preview: Callable[[Report], tuple[DraftLine, ...]] = preview
     render: Callable[[Report, str], bytes] = render
     narrative: Callable[[Report], Report] = with_narrative
     paragraph: Callable[[Report, str], str] = paragraph_text

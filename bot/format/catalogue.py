@@ -156,6 +156,13 @@ class Code(StrEnum):
     CHAT_LAST_IN_FORCE = "CHAT061"
     CHAT_LAST_PROBLEMS = "CHAT062"
     CHAT_CHOOSE_REPORT_TO_READ = "CHAT063"
+    CHAT_FULL_TABLES = "CHAT150"
+    CHAT_EXPORT_ALL = "CHAT151"
+    CHAT_FULL_TABLES_HINT = "CHAT152"
+    CHAT_DONE_UNMATCHED = "CHAT153"
+    CHAT_RESUMED = "CHAT154"
+    CHAT_RESUMED_DONE = "CHAT155"
+    CHAT_BLOCK_DISCARDED = "CHAT156"
 
     # review workflow (bot/office/rules.py, bot/office/workflow.py)
     REV_FORBIDDEN = "REV001"
@@ -215,6 +222,10 @@ class Code(StrEnum):
     REV_LAST_ADMIN = "REV055"
     REV_ALREADY_MEMBER = "REV056"
     REV_MEMBER_LINE_NAMED = "REV057"
+    REV_CALLED_WITH_POSITION = "REV058"
+    REV_NAMED = "REV059"
+    REV_NAME_USAGE = "REV060"
+    REV_AMBIGUOUS_MEMBER = "REV061"
 
     # the database (bot/store)
     STORE_UNREADABLE = "STO001"
@@ -237,11 +248,18 @@ class Code(StrEnum):
     CLI_GRANTED = "CLI012"
     CLI_NO_AGENCY = "CLI013"
     CLI_BAD_ROLE = "CLI014"
+    CLI_BAD_ZONE = "CLI015"
 
     # drafting (bot/drafting/render.py, bot/drafting/compose.py)
     DRF_UNKNOWN_FORMAT = "DRF001"
     DRF_GAP_CELL = "DRF002"
     DRF_OVERRIDDEN = "DRF003"
+    DRF_PREVIEW_ROW = "DRF050"
+    DRF_PREVIEW_COLUMNS = "DRF051"
+    DRF_PREVIEW_ZERO_ROWS = "DRF052"
+    DRF_PREVIEW_GAPS = "DRF053"
+    DRF_PREVIEW_GAP_LINE = "DRF054"
+    DRF_PREVIEW_OPEN_ROWS = "DRF055"
 
     # telegram (bot/frontends/telegram_handlers.py)
     TG_PRIVATE_ONLY = "TG001"

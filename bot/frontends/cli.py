@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.format.catalogue import UserError
-from bot.frontends.settings import DEFAULT_DB, PRIVATE_UMASK, add_run_parser
+from bot.frontends.settings import (
+    DEFAULT_DB,
+    PRIVATE_UMASK,
+    add_run_parser,
+    add_zone_option,
+    time_zone,
+)
 
 if TYPE_CHECKING:
     from bot.format.findings import Finding
@@ -114,13 +120,17 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     try:
         load_prompts()
+        zone = time_zone(args.time_zone)
     except PromptError as exc:
         print(exc, file=sys.stderr)
+        return EXIT_UNREADABLE
+    except UserError as exc:
+        print(exc.message(), file=sys.stderr)
         return EXIT_UNREADABLE
     store = Store.open(args.db)
     try:
         return run_chat(
-            Service(store),
+            Service(store, zone=zone),
             f"cli:{args.user or default_user()}",
             sys.stdin,
             sys.stdout,
@@ -372,6 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=str(Path("data") / "exports"),
         help="folder for exported files (default: %(default)s)",
     )
+    add_zone_option(p)
     p.set_defaults(func=cmd_chat)
     p = sub.add_parser("render", help="render a report data file as a finished draft")
     p.add_argument("file", metavar="FILE")

@@ -17,11 +17,12 @@ import stat
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from bot.format.catalogue import Code, UserError, message
-from bot.office.rules import REMIND_DAYS
+from bot.office.rules import CHINA_TIME, REMIND_DAYS
 from bot.store.pruning import KEEP_DAYS, KEEP_HISTORY_YEARS
 
 DEFAULT_DB = Path("data") / "reportbot.db"
@@ -64,6 +65,33 @@ class Settings:
     remind_every: float = 3600.0  # seconds between two looks for reminders due
     keep_days: int = KEEP_DAYS  # handled updates and delivered messages, then pruned
     keep_history_years: int = KEEP_HISTORY_YEARS  # a report's change history, by its year
+    zone: tzinfo = CHINA_TIME  # the time officers read in 历史
+
+
+DEFAULT_ZONE = "Asia/Shanghai"
+
+
+def time_zone(name: str) -> tzinfo:
+    """The time zone ``name`` (an IANA name such as Asia/Urumqi); China's time for the
+    default, which needs no time-zone database. UserError for a name that is none."""
+    if name in ("", DEFAULT_ZONE):
+        return CHINA_TIME
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise UserError(Code.CLI_BAD_ZONE, zone=name, default=DEFAULT_ZONE) from exc
+
+
+def add_zone_option(p: argparse.ArgumentParser) -> None:
+    """The ``--time-zone`` option of the commands that show times."""
+    p.add_argument(
+        "--time-zone",
+        default=DEFAULT_ZONE,
+        metavar="NAME",
+        help="the time zone of the times officers read (default: %(default)s)",
+    )
 
 
 def _url(option: str, value: str) -> str:
@@ -128,6 +156,7 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> 
         days,
         keep_days=max(1, int(args.keep_days)),
         keep_history_years=max(1, int(args.keep_history_years)),
+        zone=time_zone(args.time_zone),
     )
 
 
@@ -180,6 +209,7 @@ def add_run_parser(
         default=KEEP_HISTORY_YEARS,
         help="years a report's change history is kept after its year (default: %(default)s)",
     )
+    add_zone_option(p)
     return p
 
 

@@ -309,7 +309,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     except (OSError, StoreError) as exc:
         print(message(Code.TG_NO_DATABASE, path=settings.db, reason=exc), file=sys.stderr)
         return EXIT_FAILED
-    return start(build_application(settings, Deps(store, Service(store))), settings)
+    service = Service(store, zone=settings.zone)
+    return start(build_application(settings, Deps(store, service)), settings)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from bot.conversation.command_words import commands
 from bot.conversation.flows import Choice
+from bot.conversation.types import DraftLine
 from bot.format.catalogue import Code, message
 from bot.format.text_hygiene import safe_filename
 from bot.service.turns import Outgoing
@@ -178,20 +179,46 @@ def keyboard(choices: tuple[Choice, ...], step: str) -> tuple[tuple[Button, ...]
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
 
 
-def draft_chunks(text: str) -> list[Chunk]:
-    """The draft's text as messages of its own, announced by a header giving their count."""
-    pieces = split_text(text.strip("\n"))
+def draft_pieces(lines: tuple[DraftLine, ...]) -> list[tuple[str, int]]:
+    """The preview's lines packed into as few messages as fit: (HTML, size) each.
+
+    Headings are bold and set off by an empty line, as :func:`bot.drafting.preview.plain`
+    sets them; a line too long for one message is cut as :func:`split_text` cuts.
+    """
+    units: list[tuple[str, int, bool]] = []  # (html, size, heading)
+    for line in lines:
+        for piece in split_text(line.text):
+            html_piece = f"<b>{escape(piece)}</b>" if line.heading else escape(piece)
+            units.append((html_piece, utf16_len(piece), line.heading))
+    pieces: list[tuple[str, int]] = []
+    for text, size, heading in units:
+        sep = "\n\n" if heading else "\n"
+        if pieces and pieces[-1][1] + len(sep) + size <= TEXT_LIMIT:
+            last, last_size = pieces[-1]
+            pieces[-1] = (f"{last}{sep}{text}", last_size + len(sep) + size)
+        else:
+            pieces.append((text, size))
+    return pieces
+
+
+def draft_chunks(out: Outgoing) -> list[Chunk]:
+    """The draft's text as messages of its own, announced by a header giving their count;
+    the last carries the preview's button (完整表格)."""
+    lines = out.lines or tuple(DraftLine(p) for p in split_text(out.text.strip("\n")))
+    pieces = draft_pieces(lines)
     header = message(Code.CHAT_PREVIEW_HEADER, count=len(pieces))
-    return [
-        Chunk(escape(header), (), utf16_len(header)),
-        *(Chunk(escape(p), (), utf16_len(p), True) for p in pieces),
-    ]
+    sent = [Chunk(escape(header), (), utf16_len(header))]
+    sent += [Chunk(text, (), size, True) for text, size in pieces]
+    keys = keyboard(out.choices, out.step) if out.choices and out.step else None
+    if keys and len(sent) > 1:
+        sent[-1] = Chunk(sent[-1].html, keys, sent[-1].size, True)
+    return sent
 
 
 def chunks(out: Outgoing) -> list[Chunk]:
     """The messages that show ``out`` (a text message; documents are sent apart)."""
     if out.draft:
-        return draft_chunks(out.text)
+        return draft_chunks(out)
     text = out.text
     keys: tuple[tuple[Button, ...], ...] | None = ()
     if out.choices and out.step is not None and not out.multi:

@@ -17,7 +17,7 @@ import os
 import select
 import sys
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -33,8 +33,16 @@ PASTE_WAIT = 0.05  # seconds: lines arriving together in a terminal are one past
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # an export never writes through a symbolic link
 
 
-def read_inputs(stream: TextIO, interactive: bool) -> Iterator[str]:
-    """Messages from ``stream``: lines, \"\"\" blocks, and (on a terminal) pastes."""
+@dataclass(frozen=True, slots=True)
+class Unclosed:
+    """A \"\"\" block the input ended in (Ctrl-D in the middle of a paste): discarded."""
+
+    lines: int
+
+
+def read_inputs(stream: TextIO, interactive: bool) -> Iterator[str | Unclosed]:
+    """Messages from ``stream``: lines, \"\"\" blocks, and (on a terminal) pastes; a block
+    the input ends in is never sent half-pasted."""
     block: list[str] | None = None
     while True:
         if interactive:
@@ -42,8 +50,8 @@ def read_inputs(stream: TextIO, interactive: bool) -> Iterator[str]:
             sys.stdout.flush()
         line = stream.readline()
         if not line:
-            if block:
-                yield "\n".join(block)
+            if block is not None:
+                yield Unclosed(len(block))
             return
         line = line.rstrip("\n")
         if line.strip() == BLOCK:
@@ -104,6 +112,8 @@ def show(item: Outgoing, out_dir: Path, stream: TextIO) -> dict[str, str]:
     if item.draft:  # a terminal shows the whole draft at once: one message
         write(message(Code.CHAT_PREVIEW_HEADER, count=1))
         write(item.text.strip("\n"))
+        if item.choices:  # Telegram's button 完整表格; here, the command
+            write(message(Code.CHAT_FULL_TABLES_HINT))
         return numbered
     if item.text:
         write(item.text)
@@ -139,6 +149,9 @@ def run_chat(
     send(Input(resume=True))
     try:
         for typed in read_inputs(stream, interactive):
+            if isinstance(typed, Unclosed):
+                out.write(message(Code.CHAT_BLOCK_DISCARDED, lines=typed.lines) + "\n")
+                continue
             text = clean_text(typed)  # nothing unclean reaches the engine or the store
             if not text.strip():
                 continue

@@ -9,12 +9,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import TYPE_CHECKING
 
 from bot.format.catalogue import Code, message
 from bot.format.findings import Finding, Severity
 from bot.format.model import ReportModel
 from bot.format.report import Report
+
+if TYPE_CHECKING:  # the store (and sqlite_utils) is not loaded to parse the command line
+    from bot.store.office import Name
 
 # The time officers read: UTC+8 all year (China has no daylight saving time).
 CHINA_TIME = timezone(timedelta(hours=8), "CST")
@@ -57,9 +61,20 @@ def role_name(role: str) -> str:
     return message(ROLE_NAMES[role])
 
 
-def local_time(at: datetime) -> str:
-    """A stored (UTC) time as officers read it: China Standard Time, to the minute."""
-    return at.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
+def local_time(at: datetime, zone: tzinfo = CHINA_TIME) -> str:
+    """A stored (UTC) time as officers read it: in ``zone`` (China's by default), to the
+    minute."""
+    return at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def call(name: Name) -> str:
+    """How colleagues read a member: the name an admin gave, with the position, else the
+    name their account shows."""
+    if name.given is None:
+        return name.shown
+    if name.position:
+        return message(Code.REV_CALLED_WITH_POSITION, name=name.given, position=name.position)
+    return name.given
 
 
 def forbidden(role: str, action: str) -> str:

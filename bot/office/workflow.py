@@ -12,13 +12,15 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
+from bot.conversation.command_words import spec
 from bot.conversation.effects import (
     REVIEW_STEP,
     Invite,
     Members,
+    NameMember,
     RemoveMember,
     RevokeInvite,
 )
@@ -28,15 +30,17 @@ from bot.conversation.session import Explanations, ReviewComments, Session, Step
 from bot.conversation.types import Outgoing, say
 from bot.drafting.compliance import check_draft
 from bot.drafting.render import Drafter
-from bot.format.catalogue import Code, message
+from bot.format.catalogue import Code, UserError, message
 from bot.format.datafile import dumps, from_data, parse_text
 from bot.format.findings import Finding, Severity
 from bot.format.model import ReportModel
 from bot.format.report import Report
 from bot.office.rules import (
+    CHINA_TIME,
     INVITE_DAYS,
     REMIND_DAYS,
     STATUS_NAMES,
+    call,
     can,
     changes_between,
     content_hash,
@@ -54,7 +58,8 @@ from bot.store.reports import Store
 
 log = logging.getLogger(__name__)
 MAX_ID_DIGITS = 18  # an SQLite integer has at most 19 digits
-Management = Invite | Members | RemoveMember | RevokeInvite
+MAX_GIVEN_NAME = 100  # characters of 称呼's argument: a name and a position
+Management = Invite | Members | RemoveMember | NameMember | RevokeInvite
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class Workflow:
     m: ReportModel
     drafter: Drafter = field(default_factory=Drafter)
     invite_link: Callable[[str], str] = lambda code: f"/start {code}"
+    zone: tzinfo = CHINA_TIME  # the time officers read (历史)
 
     def __post_init__(self) -> None:
         self.ws = WorkflowStore(self.store)
@@ -84,15 +90,22 @@ class Workflow:
     def called(self, *users: str) -> str:
         """How colleagues read ``users``: their names (an id only for one without)."""
         names = self.ws.names(users)
-        return "、".join(names.get(u, u) for u in users)
+        return "、".join(call(names[u]) if u in names else u for u in users)
 
     def member_named(self, agency_id: int, text: str) -> str:
-        """The member ``text`` names: their id, or their name (as the member list shows)."""
+        """The member ``text`` names: their id, their name as the member list shows it or
+        as their account or an admin gave it, or their @username; else ``text``.
+        UserError (REV_AMBIGUOUS_MEMBER) when it names several."""
         members = [mb.user for mb in self.ws.members(agency_id)]
         if text in members:
             return text
-        named = [u for u, n in self.ws.names(members).items() if n == text]
-        return named[0] if len(named) == 1 else text
+        names = self.ws.names(members)
+        named = [u for u, n in names.items() if text in (call(n), n.shown, n.given)]
+        if not named and text.startswith("@"):
+            named = [u for u, n in names.items() if text in n.shown.split()]
+        if len(named) > 1:
+            raise UserError(Code.REV_AMBIGUOUS_MEMBER, name=text, ids="、".join(sorted(named)))
+        return named[0] if named else text
 
     def role_for_report(self, user: str, report_id: int) -> str | None:
         """The user's role in the agency of the report (None: an outsider)."""
@@ -157,6 +170,13 @@ class Workflow:
         assert role is not None
         if not can(role, "manage"):
             return [Outgoing(forbidden(role, "manage"), Code.REV_FORBIDDEN)]
+        try:
+            return self.manage_members(user, agency_id, command)
+        except UserError as exc:  # a name two members share
+            return [Outgoing(exc.message(), exc.code)]
+
+    def manage_members(self, user: str, agency_id: int, command: Management) -> list[Outgoing]:
+        """Carry out an admin's command on the agency's members."""
         match command:
             case Invite(role=wanted):
                 return self.invite(user, agency_id, wanted)
@@ -170,10 +190,24 @@ class Workflow:
                     return [say(Code.REV_LAST_ADMIN, user=self.called(member))]
                 code = Code.REV_MEMBER_REMOVED if removed else Code.REV_NO_MEMBER
                 return [say(code, user=self.called(member))]
+            case NameMember(argument=argument):
+                return self.give_name(agency_id, argument)
             case RevokeInvite(code=invite_code):
                 revoked = self.ws.revoke_invite(invite_code.strip(), agency_id)
                 code = Code.REV_INVITE_REVOKED if revoked else Code.REV_NO_INVITE
                 return [say(code, invite_code=invite_code.strip())]
+
+    def give_name(self, agency_id: int, argument: str) -> list[Outgoing]:
+        """称呼: the member the first word names gets the name and position that follow."""
+        words = argument.split()
+        if len(words) < 2 or len(argument) > MAX_GIVEN_NAME:
+            return [say(Code.REV_NAME_USAGE, example=spec("name").example)]
+        member = self.member_named(agency_id, words[0])
+        if member not in {mb.user for mb in self.ws.members(agency_id)}:
+            return [say(Code.REV_NO_MEMBER, user=words[0])]
+        before = self.called(member)
+        self.ws.give_name(member, words[1], " ".join(words[2:]))
+        return [say(Code.REV_NAMED, user=before, name=self.called(member))]
 
     def invite(self, user: str, agency_id: int, argument: str) -> list[Outgoing]:
         """Create an invite code for an editor or a reviewer."""
@@ -197,15 +231,19 @@ class Workflow:
     def members(self, agency_id: int) -> list[Outgoing]:
         """The members of the agency."""
         members = self.ws.members(agency_id)
-        names = self.ws.names(mb.user for mb in members)
+        names = {u: call(n) for u, n in self.ws.names(mb.user for mb in members).items()}
+        shared = {n for n in names.values() if list(names.values()).count(n) > 1}
         lines = [message(Code.REV_MEMBERS_HEADER, agency=members[0].agency if members else "")]
-        lines += [
-            message(Code.REV_MEMBER_LINE_NAMED, name=names[mb.user], role=role, user=mb.user)
-            if mb.user in names
-            else message(Code.REV_MEMBER_LINE, user=mb.user, role=role)
-            for mb in members
-            for role in [role_name(mb.role)]
-        ]
+        for mb in members:  # an id only where the admin needs it to tell members apart
+            role, name = role_name(mb.role), names.get(mb.user)
+            if name is None:
+                lines.append(message(Code.REV_MEMBER_LINE, user=mb.user, role=role))
+            elif name in shared:
+                lines.append(
+                    message(Code.REV_MEMBER_LINE_NAMED, name=name, role=role, user=mb.user)
+                )
+            else:
+                lines.append(message(Code.REV_MEMBER_LINE, user=name, role=role))
         return [Outgoing("\n".join(lines), Code.REV_MEMBERS_HEADER)]
 
     def history(self, report_id: int) -> list[Outgoing]:
@@ -219,7 +257,7 @@ class Workflow:
                 else message(
                     Code.REV_DECISION_DETAIL,
                     by=self.called(v.decided_by),
-                    at=local_time(v.decided_at) if v.decided_at else "",
+                    at=local_time(v.decided_at, self.zone) if v.decided_at else "",
                     comments=f"：{v.comments}" if v.comments else "",
                 )
             )
@@ -227,18 +265,27 @@ class Workflow:
                 message(
                     Code.REV_HISTORY_VERSION,
                     number=v.number,
-                    submitted_at=local_time(v.submitted_at),
+                    submitted_at=local_time(v.submitted_at, self.zone),
                     by=self.called(v.submitted_by),
                     status=message(STATUS_NAMES[v.status]),
                     decision=decision,
                 )
             )
-        counts: dict[str, int] = {}
+        # (day, user) -> answers changed, and the times of the first and the last change
+        edits: dict[tuple[str, str], tuple[int, str, str]] = {}
         for entry in self.store.history(report_id):
-            counts[entry.user] = counts.get(entry.user, 0) + 1
+            day, time = local_time(entry.at, self.zone).split()
+            count, first, _ = edits.get((day, entry.user), (0, time, time))
+            edits[day, entry.user] = (count + 1, first, time)
         lines += [
-            message(Code.REV_HISTORY_EDITS, user=self.called(u), count=n)
-            for u, n in counts.items()
+            message(
+                Code.REV_HISTORY_EDITS,
+                day=day,
+                times=first if first == last else f"{first}–{last}",
+                user=self.called(u),
+                count=n,
+            )
+            for (day, u), (n, first, last) in edits.items()
         ]
         return [Outgoing("\n".join(lines), Code.REV_HISTORY_HEADER)]
 

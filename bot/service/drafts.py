@@ -3,9 +3,11 @@ text (修改 （二）), as outgoing messages."""
 
 from __future__ import annotations
 
-from bot.conversation.effects import Check, Export, Preview, ShowParagraph
+from bot.conversation.effects import DRAFT_STEP, FULL_TABLES, Check, Export, Preview, ShowParagraph
+from bot.conversation.flows import Choice
 from bot.conversation.types import Outgoing
 from bot.drafting.compliance import check_draft
+from bot.drafting.preview import plain
 from bot.drafting.render import Drafter
 from bot.format.catalogue import Code, message
 from bot.format.datafile import dumps
@@ -49,7 +51,11 @@ def draft(
         shown = message(Code.PST_PARAGRAPH_CURRENT, target=asked.target, text=text)
         return [Outgoing(shown, Code.PST_PARAGRAPH_CURRENT)]
     if isinstance(asked, Preview):  # the front end announces the draft and splits it
-        return [Outgoing(drafter.preview(report), draft=True)]
+        lines = drafter.preview(report)
+        tables = Choice(FULL_TABLES, message(Code.CHAT_FULL_TABLES))
+        return [
+            Outgoing(plain(lines), draft=True, lines=lines, choices=(tables,), step=DRAFT_STEP)
+        ]
     name = export_name(report, asked.fmt)
     data = (
         dumps(drafter.narrative(report)).encode()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, tzinfo
 
 from bot.checks.style import settings as style_settings
 from bot.conversation.answers import words
@@ -30,6 +30,7 @@ from bot.conversation.effects import (
     Invite,
     Join,
     Members,
+    NameMember,
     NewReport,
     OpenReport,
     Preview,
@@ -62,7 +63,7 @@ from bot.format.model import ReportModel, model
 from bot.format.paragraphs import vocabulary
 from bot.format.report import Report
 from bot.format.voice import rules as voice_rules
-from bot.office.rules import can
+from bot.office.rules import CHINA_TIME, can
 from bot.office.workflow import Workflow
 from bot.service.drafts import draft
 from bot.service.intake import Intake, Read, read_file
@@ -102,9 +103,10 @@ class Service:
     today: Callable[[], date] = date.today
     m: ReportModel = field(default_factory=model)
     invite_link: Callable[[str], str] = lambda code: f"/start {code}"
+    zone: tzinfo = CHINA_TIME  # the time officers read
 
     def __post_init__(self) -> None:
-        self.workflow = Workflow(self.store, self.m, self.drafter, self.invite_link)
+        self.workflow = Workflow(self.store, self.m, self.drafter, self.invite_link, self.zone)
         self.known_names: dict[str, str] = {}  # names recorded by this process
         self.intake = Intake(self.store, self.m)
 
@@ -274,7 +276,7 @@ class Service:
                 return wf.history_of(user, session), False
             case ShowReviews():
                 return wf.review_list(user), False
-            case Invite() | Members() | RemoveMember() | RevokeInvite():
+            case Invite() | Members() | RemoveMember() | NameMember() | RevokeInvite():
                 return wf.manage(user, session, effect), False
             case Decide(step=step, choice=choice):
                 return wf.decision(user, session, step, choice), False

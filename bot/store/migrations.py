@@ -203,3 +203,10 @@ def m006_member_names(db: Any) -> None:
     """Members' display names (from Telegram, or the terminal's --user), so that
     colleagues are named as people, not by ids."""
     db.execute("create table names (\"user\" text primary key, name text not null) strict")
+
+
+def m007_given_names(db: Any) -> None:
+    """The name and position an admin gives a member (称呼), read before the name their
+    Telegram account shows, which keeps being recorded beside it."""
+    db.execute("alter table names add column given text")
+    db.execute("alter table names add column position text")

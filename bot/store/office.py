@@ -39,6 +39,16 @@ class Membership:
 
 
 @dataclass(frozen=True, slots=True)
+class Name:
+    """How a user is named: as their account shows (``shown``), and as an admin named
+    them (``given``, with their ``position``), which is read first."""
+
+    shown: str
+    given: str | None = None
+    position: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Invite:
     """An invite code and its state."""
 
@@ -166,16 +176,27 @@ class WorkflowStore:
                 [user, name],
             )
 
-    def names(self, users: Iterable[str]) -> dict[str, str]:
+    def give_name(self, user: str, name: str, position: str) -> None:
+        """Record the name and position an admin gives ``user`` (称呼)."""
+        with self.store.transaction():
+            self.db.execute(
+                'insert into names ("user", name, given, position) values (?, ?, ?, ?)'
+                ' on conflict ("user") do update set given = excluded.given,'
+                " position = excluded.position",
+                [user, name, name, position or None],
+            )
+
+    def names(self, users: Iterable[str]) -> dict[str, Name]:
         """The recorded names of ``users`` (those without one are left out)."""
         wanted = sorted(set(users))
         if not wanted:
             return {}
         rows = self.db.execute(
-            f'select "user", name from names where "user" in ({", ".join("?" * len(wanted))})',
+            'select "user", name, given, position from names'
+            f' where "user" in ({", ".join("?" * len(wanted))})',
             wanted,
         ).fetchall()
-        return {str(u): str(n) for u, n in rows}
+        return {str(u): Name(str(n), g, p) for u, n, g, p in rows}
 
     def remove_member(self, agency_id: int, user: str) -> bool:
         """Remove a member; False if they were not one. Raises LastAdmin for the only admin

@@ -63,6 +63,7 @@ for _migration in (
     schema.m004_without_rowid,
     schema.m005_inbox,
     schema.m006_member_names,
+    schema.m007_given_names,
 ):
     migrations()(_migration)
 

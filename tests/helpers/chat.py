@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.conversation.types import Input
+from bot.conversation.types import DraftLine, Input
 from bot.format.catalogue import Code
 from bot.format.datafile import Report, from_data, parse_text
 from bot.service.turns import Drafter, Outgoing, Service
@@ -26,8 +26,8 @@ FRONTEND = "test"
 def fake_drafter() -> Drafter:
     """Drafts without the templates: the preview ``<agency>草稿``, a file ``<agency>.<fmt>``."""
 
-    def preview(report: Any) -> str:
-        return f"{report.agency}草稿"
+    def preview(report: Any) -> tuple[DraftLine, ...]:
+        return (DraftLine(f"{report.agency}草稿"),)
 
     return Drafter(preview, lambda report, fmt: f"{report.agency}.{fmt}".encode())
 

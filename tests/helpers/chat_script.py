@@ -7,5 +7,31 @@ from __future__ import annotations
 from benchmarks.officer_script import SEED_SESSION
 
 TABLE_MESSAGES = SEED_SESSION[12:22]  # tables 二 to 四
+S = SEED_SESSION
+# a kind of prompt -> the messages that lead to it
+PROMPTS: dict[str, list[str]] = {
+    "setup_agency": [],
+    "setup_level": S[:1],
+    "setup_region": S[:2],
+    "setup_year": S[:3],
+    "text": S[:4],
+    "select_multiple": S[:5],
+    "integer": S[:6],
+    "list": S[:8],
+    "cells": S[:12],
+    "money": S[:15],
+    "row": S[:16],
+    "zero_table": [*S[:16], "0", "0"],
+    "select_rows": S[:18],
+    "disposition_row": S[:19],
+    "carry_forward": S[:20],
+    "select_one": S[:21],
+    "row4": [*S[:21], "1"],
+    "decimal": [*S[:25], "1", "2"],
+    "menu": [*S[:6], "菜单"],
+    "done": S,
+    "export": [*S, "导出"],
+    "choose_report": [*S[:4], "/report"],
+}
 
-__all__ = ["SEED_SESSION", "TABLE_MESSAGES"]
+__all__ = ["PROMPTS", "SEED_SESSION", "TABLE_MESSAGES"]

@@ -45,9 +45,15 @@ def chat_data(chat_id: int = USER_ID, chat_type: str = "private") -> dict[str, A
     return {"id": chat_id, "type": chat_type, "title": "办公室群"}
 
 
+SURNAMES = ("赵", "钱", "孙", "李", "周", "吴", "郑", "冯")  # other officers' first names
+
+
 def officer_data(user_id: int = USER_ID) -> dict[str, Any]:
-    """The Telegram user of an officer: :data:`OFFICER`, or another one with ``user_id``."""
-    return OFFICER if user_id == USER_ID else {**OFFICER, "id": user_id}
+    """The Telegram user of an officer: :data:`OFFICER`, or another one with ``user_id``
+    (named by it: consecutive ids have different names)."""
+    if user_id == USER_ID:
+        return OFFICER
+    return {**OFFICER, "id": user_id, "first_name": SURNAMES[user_id % len(SURNAMES)]}
 
 
 def message_data(
