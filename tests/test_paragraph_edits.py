@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.conversation.session import Step
 from bot.drafting.compliance import check_draft
 from bot.format.catalogue import Code
 from bot.format.datafile import save
@@ -16,7 +17,7 @@ from bot.format.findings import Severity
 from bot.frontends.cli import main
 from bot.service.turns import Service
 from bot.store.reports import Store
-from tests.helpers.chat import TODAY, codes, exported, play, say
+from tests.helpers.chat import TODAY, USER, codes, exported, play, say
 from tests.helpers.published_pastes import EXAMPLE_SESSION
 
 NEW_TEXT = "本段由办公室重写：我局全年未出现群众反映信息公开不及时的情况。"
@@ -139,3 +140,16 @@ def test_a_pasted_section_not_confirmed_is_an_ordinary_answer(store: Store) -> N
     answers = store.get_report(1).extra["answers"]
     assert answers["overview_intro"] == "本年度，我局政府信息公开工作稳步推进。"
     assert "active_items" not in answers
+
+
+def test_editing_another_paragraph_midway_returns_where_the_officer_was(
+    drafted: Service,
+) -> None:
+    say(drafted, "修改 （三）")
+    out = say(drafted, "修改 （四）")
+    assert codes(out)[:2] == [Code.PST_PARAGRAPH_CURRENT, Code.PST_PARAGRAPH_ASK]
+    say(drafted, NEW_TEXT)
+    assert NEW_TEXT in exported_text(drafted)
+    session = drafted.store.load_session(USER)
+    assert session is not None
+    assert session.step is Step.DONE  # where the officer was before the first 修改

@@ -32,7 +32,11 @@ def paragraph_named(target: str) -> Target | None:
 def edit_paragraph(t: Turn, target: Target, said: str) -> None:
     """修改 （二）: show the paragraph's current text; the next message replaces it."""
     assert t.report is not None
-    back = t.session.return_to or t.session.key
+    pending = t.session.pending
+    if isinstance(pending, ParagraphEdit):  # 修改 again while editing: back where it began
+        back = pending.back_to
+    else:
+        back = t.session.return_to or t.session.key
     t.session.pending = ParagraphEdit(target.id, said, back)
     t.session.to(Step.PARAGRAPH)
     t.effect(ShowParagraph(target.id, said))
