@@ -25,7 +25,7 @@ from bot.service.turns import Service
 from bot.store.reports import Store
 from tests.golden.profiles import PROFILES
 from tests.helpers.chat import TODAY, codes, exported, play, say
-from tests.helpers.published_pastes import EXAMPLE_SESSION
+from tests.helpers.published_pastes import EXAMPLE_BY_PARAGRAPH, EXAMPLE_SESSION
 
 GOLDEN = Path(__file__).parent / "golden"
 CJK = "\u4e00-\u9fff"
@@ -77,3 +77,14 @@ def test_the_example_report_drafted_with_published_pastes(store: Store) -> None:
     assert "（一）主动公开方面" not in text  # the pasted headings are not repeated
     report = exported(svc)
     assert check_draft(report, submitting=True) == []
+
+
+def test_the_example_report_pasted_paragraph_by_paragraph(store: Store) -> None:
+    """Should give the same draft when each paragraph is pasted at its own question, with
+    its heading, and （二） over the composed paragraph."""
+    svc = Service(store, today=lambda: TODAY)
+    play(svc, EXAMPLE_BY_PARAGRAPH)
+    say(svc, "导出")
+    [file] = [m for m in say(svc, "txt") if m.document]
+    assert file.document[1].decode("utf-8") == (GOLDEN / "example.txt").read_text("utf-8")
+    assert check_draft(exported(svc), submitting=True) == []

@@ -42,3 +42,19 @@ EXAMPLE_SESSION = [
     "跳过",
     "跳过",
 ]
+
+# the same, one paragraph at a time: each pasted at its own question with its heading,
+# and （二）, which no question asks, pasted over the composed paragraph with 修改
+PARAGRAPHS = SECTION_ONE.split("\n")
+EXAMPLE_BY_PARAGRAPH = [
+    *SEED_SESSION[:4],
+    PARAGRAPHS[0],
+    "1 2",
+    "150",
+    "67",
+    PARAGRAPHS[1],
+    *PARAGRAPHS[3:6],
+    *EXAMPLE_SESSION[9:],
+    "修改 （二）",
+    PARAGRAPHS[2],
+]
