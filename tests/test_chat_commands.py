@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.conversation.flows import flow
-from bot.format.catalogue import Code
+from bot.format.catalogue import Code, message
 from bot.store.reports import Store
 from tests.helpers.chat import codes, grant, last_question, play, press, resume, say, service
 from tests.helpers.chat_script import PROMPTS, SEED_SESSION
@@ -217,8 +217,10 @@ def test_warning_is_explained_or_corrected(store: Store) -> None:
     play(svc, [*S[:3], "2022", *S[4:]])  # last year's report: nothing carried forward
     say(svc, "/report")
     say(svc, "新建报告")
-    play(svc, ["2023", *S[4:16], "1 0 0 0 0 0"])
+    out = play(svc, ["2023", *S[4:16], "1 0 0 0 0 0"])
+    assert Code.CHAT_NOTHING_CARRIED_OVER in codes(out)  # 0 as last year said, not asked
     report_id = store.find_report("黔西南州工业和信息化局", 2023)
+    say(svc, "修改 上年结转")
     out = say(svc, "2 0 0 0 0 0")
     assert Code.CHAT_WARNING_ASK in codes(out)
     assert "二、上年结转·自然人" in out[-1].text
@@ -234,13 +236,30 @@ def test_warning_is_explained_or_corrected(store: Store) -> None:
     assert Code.CHAT_WARNING_ASK not in codes(out)
 
 
+def test_with_last_year_in_force_is_computed_from_two_figures(store: Store) -> None:
+    """Issue 15: 现行有效 follows from last year's figure plus 制发 − 废止."""
+    last = consistent_report(agency="黔西南州工业和信息化局", year=2022)
+    store.import_report(last, user="cli:test", frontend="test")
+    grant(store, S[0])
+    svc = service(store)
+    play(svc, ["/start", "2", S[1], S[3], *S[4:13]])  # at 行政规范性文件, last year 17
+    out = say(svc, "3 1")
+    assert Code.CHAT_IN_FORCE_COMPUTED in codes(out)
+    report = store.get_report(store.find_report(S[0], 2023))
+    assert report.active["normative_docs.in_force"] == 17 + 3 - 1
+    say(svc, "修改 行政规范性文件")
+    say(svc, "3 1 25")  # three figures: taken as typed
+    report = store.get_report(store.find_report(S[0], 2023))
+    assert report.active["normative_docs.in_force"] == 25
+
+
 def test_a_reason_asked_for_is_asked_again_after_a_quit(store: Store) -> None:
     """Issue 15: after a quit and resume, the reason went to the next question."""
     svc = service(store)
     play(svc, [*S[:3], "2022", *S[4:]])
     say(svc, "/report")
     say(svc, "新建报告")
-    play(svc, ["2023", *S[4:16], "1 0 0 0 0 0"])
+    play(svc, ["2023", *S[4:16], "1 0 0 0 0 0", "修改 上年结转"])
     assert Code.CHAT_WARNING_ASK in codes(say(svc, "2 0 0 0 0 0"))
     back = resume(svc)  # the terminal chat started again
     assert codes(back) == [Code.CHAT_RESUMED, Code.CHAT_WARNING_ASK]
@@ -266,7 +285,10 @@ def test_last_year_prefills_carried_over_and_baselines(store: Store) -> None:
     assert store.get_report(2).applications["carried_over"] == last.applications["carry_forward"]
     assert Code.CHAT_WARNING_ASK not in codes(out)
     out = say(svc, "修改 上年度报告提出的问题")
-    assert "上年报告提出的问题：公开形式单一；解读不够及时" in last_question(out)
+    offered = message(
+        Code.CHAT_LAST_PROBLEMS, problems="1. 公开形式单一\n2. 解读不够及时", count=2
+    )
+    assert offered in last_question(out)
 
 
 @pytest.mark.parametrize("prompt", ["text", "select_multiple", "cells", "row", "done"])
@@ -317,3 +339,13 @@ def step_of(out: list) -> str:
     [step] = [o.step for o in out if o.code is Code.CHAT_QUESTION]
     assert step is not None
     return step
+
+
+def test_the_one_message_path_is_told_entering_the_tables_and_in_help(store: Store) -> None:
+    """Issue 15: sending this year's filled workbook fills all three tables, but nothing
+    said so."""
+    svc = service(store)
+    out = play(svc, S[:12])  # the last answer of part 一: part 二 begins
+    assert Code.CHAT_TABLES_IN_ONE_FILE in codes(out)
+    assert Code.CHAT_TABLES_IN_ONE_FILE not in codes(say(svc, S[12]))  # once, not per question
+    assert "导出 xlsx" in say(svc, "帮助")[0].text

@@ -19,7 +19,7 @@ from bot.conversation.session import Change
 from bot.format import pasted
 from bot.format.catalogue import Code, UserError, message
 from bot.format.figures import parse_count, parse_money, parse_row, split_values
-from bot.format.model import ReportModel, model
+from bot.format.model import Cell, ReportModel, model
 from bot.format.paragraphs import by_id
 from bot.format.pasted import Paste, tidy
 from bot.format.report import Report
@@ -38,6 +38,7 @@ WORD_LISTS = (
     *(f"format_{f}" for f in ("docx", "html", "md", "txt", "xlsx", "yaml")),
 )
 MIN_PART = 2  # characters of a part of a choice's label that names it
+IN_FORCE_ROW = 3  # 本年制发, 本年废止, 现行有效
 NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）])?\d*[.．、]?")
 BULLET = re.compile(
     r"^\s*(?:[-•·*]|\d+[.、．)]|[（(]\d+[)）]|[一二三四五六七八九十]+[是、.．])\s*"
@@ -317,7 +318,7 @@ def interpret(
         answer: str | list[str] = names if kind == "select_multiple" else names[0]
         return Interpretation([Change("answers", step.name, answer)], [])
     if kind == "cells":
-        return _cells(step, text, m)
+        return _cells(step, text, m, previous)
     if (
         kind == "row"
         and step.row == "carried_over"
@@ -364,17 +365,33 @@ def interpret(
     raise ValueError(f"unknown step type {kind}")  # the flow loader allows no other type
 
 
-def _cells(step: Step, text: str, m: ReportModel) -> Interpretation:
+def _cells(step: Step, text: str, m: ReportModel, previous: Report | None) -> Interpretation:
     cells = sorted(
         (c for c in m.active_cells if c.path in step.cells), key=lambda c: step.cells.index(c.path)
     )
     one_row = len({c.row_label for c in cells}) == 1
+    labels = [c.column_label if one_row else c.row_label for c in cells]
+    baseline = in_force_baseline(cells, previous)
+    notes: list[Note] = []
     if len(cells) == 1 and cells[0].money:
         values: list[int | Decimal] = [parse_money(text, example=step.example)]
     elif is_word("all_zero", text):
         values = [0] * len(cells)
+    elif baseline is not None and len(split_values(text)) == len(cells) - 1:
+        # 本年制发 and 本年废止 only: 现行有效 follows from last year's figure
+        issued, abolished = parse_row(text, 2, columns=labels[:2], example=step.example)
+        in_force = max(0, baseline + issued - abolished)
+        values = [issued, abolished, in_force]
+        notes.append(
+            note(
+                Code.CHAT_IN_FORCE_COMPUTED,
+                last=baseline,
+                issued=issued,
+                abolished=abolished,
+                count=in_force,
+            )
+        )
     else:
-        labels = [c.column_label if one_row else c.row_label for c in cells]
         values = list(parse_row(text, len(cells), columns=labels, example=step.example))
     summary = "，".join(
         f"{c.row_label}{c.column_label if one_row and len(cells) > 1 else ''} {v}"
@@ -382,8 +399,16 @@ def _cells(step: Step, text: str, m: ReportModel) -> Interpretation:
     )
     return Interpretation(
         [Change("active", c.path, v) for c, v in zip(cells, values, strict=True)],
-        [note(Code.CHAT_CELLS_SAVED, summary=summary)],
+        [*notes, note(Code.CHAT_CELLS_SAVED, summary=summary)],
     )
+
+
+def in_force_baseline(cells: list[Cell], previous: Report | None) -> int | None:
+    """Last year's 现行有效件数 of a row asked as 制发, 废止, 现行有效; else None."""
+    if previous is None or len(cells) != IN_FORCE_ROW or not cells[-1].path.endswith(".in_force"):
+        return None
+    value = previous.active.get(cells[-1].path)
+    return value if isinstance(value, int) else None
 
 
 def _select_rows(step: Step, text: str, report: Report, m: ReportModel) -> Interpretation:

@@ -8,6 +8,7 @@ the rows that apply are asked.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,9 @@ from bot.format.model import ReportModel, model
 from bot.format.report import Report
 
 ROW_STEP = "t3_row:"
+# last year's problems offered item by item: split at 。；, or the officers' 一是/二是
+PROBLEM_SPLIT = re.compile(r"[。；;\n]+|(?=[一二三四五六七八九十]是)")
+PROBLEM_CHARS, MAX_PROBLEMS = 200, 10
 CONFIRM = (Choice("确认", "确认"),)
 
 
@@ -204,11 +208,21 @@ def last_year_note(step: Step, previous: Report | None) -> str | None:
             if cell.endswith(".in_force") and cell in previous.active:
                 return message(Code.CHAT_LAST_IN_FORCE, count=previous.active[cell])
     if step.name == "last_year_rectification":
-        problems = answers_of(previous).get("problems") or previous.narrative.get("problems")
-        if problems:
-            text = "；".join(problems) if isinstance(problems, list) else str(problems)
-            return message(Code.CHAT_LAST_PROBLEMS, problems=text.strip()[:600])
+        items = last_year_problems(previous)
+        if items:
+            numbered = "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
+            return message(Code.CHAT_LAST_PROBLEMS, problems=numbered, count=len(items))
     return None
+
+
+def last_year_problems(previous: Report) -> list[str]:
+    """Last year's problems as items: its answers, else the sentences of its text."""
+    stored = answers_of(previous).get("problems") or previous.narrative.get("problems")
+    if isinstance(stored, list):
+        items = [str(p).strip() for p in stored]
+    else:
+        items = [s.strip() for s in PROBLEM_SPLIT.split(str(stored or ""))]
+    return [item[:PROBLEM_CHARS] for item in items if item][:MAX_PROBLEMS]
 
 
 def question_text(

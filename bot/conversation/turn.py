@@ -34,6 +34,7 @@ from bot.format.findings import Finding
 from bot.format.model import ReportModel, model
 
 PREPARING_FROM_MONTH = 10  # from October, a new report is for the current year
+FAST_PART = "active"  # entering it, the officer hears that a filled workbook fills all tables
 # warnings the officer is asked to correct or explain as soon as an answer causes them
 LIVE_WARNINGS = (carried_over, in_force_trend)
 
@@ -167,8 +168,34 @@ class Turn:
                 Step.DONE,
             )
             return
+        fresh = self.report is not None and not is_answered(step, self.report)
+        if fresh and self.nothing_carried_over(step):
+            # last year carried nothing forward: this year's 上年结转 is 0, not asked
+            width = self.m.applications.width
+            self.store([Change("applications", "carried_over", [0] * width)])
+            assert self.ctx.previous is not None
+            self.say(Code.CHAT_NOTHING_CARRIED_OVER, year=self.ctx.previous.year)
+            self.advance()
+            return
+        if step.part == FAST_PART and fresh and self.first_of_part(step):
+            self.say(Code.CHAT_TABLES_IN_ONE_FILE)  # the one-message path, where it helps
         self.session.ask(step.name)
         self.ask(step)
+
+    def nothing_carried_over(self, step: Question) -> bool:
+        """Whether ``step`` asks 上年结转 and last year's report carried nothing forward."""
+        previous = self.ctx.previous
+        if step.type != "row" or step.row != "carried_over" or previous is None:
+            return False
+        forward = previous.applications.get("carry_forward")
+        return forward is not None and not any(forward)
+
+    def first_of_part(self, step: Question) -> bool:
+        """Whether ``step`` is the first question of its part asked for this report."""
+        assert self.report is not None
+        steps = [s for s in plan(self.flow, self.report, self.m) if s.part == step.part]
+        first = next((s for s in steps if is_relevant(s, self.report, self.facts, self.m)), None)
+        return first is not None and first.name == step.name
 
     def first_unanswered(self) -> Question | None:
         """The first question of the plan still to answer."""

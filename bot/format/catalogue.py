@@ -163,6 +163,9 @@ class Code(StrEnum):
     CHAT_RESUMED = "CHAT154"
     CHAT_RESUMED_DONE = "CHAT155"
     CHAT_BLOCK_DISCARDED = "CHAT156"
+    CHAT_TABLES_IN_ONE_FILE = "CHAT157"
+    CHAT_IN_FORCE_COMPUTED = "CHAT158"
+    CHAT_NOTHING_CARRIED_OVER = "CHAT159"
 
     # review workflow (bot/office/rules.py, bot/office/workflow.py)
     REV_FORBIDDEN = "REV001"
