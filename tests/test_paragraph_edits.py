@@ -153,3 +153,11 @@ def test_editing_another_paragraph_midway_returns_where_the_officer_was(
     session = drafted.store.load_session(USER)
     assert session is not None
     assert session.step is Step.DONE  # where the officer was before the first 修改
+
+
+def test_a_pasted_section_is_confirmed_only_at_its_question(store: Store) -> None:
+    svc = Service(store, today=lambda: TODAY)
+    play(svc, [*EXAMPLE_SESSION[:4], EXAMPLE_SESSION[4], "转到 五"])
+    say(svc, "确认")  # an answer to part 五's question, not the split
+    answers = store.get_report(1).extra.get("answers", {})
+    assert "active_items" not in answers

@@ -118,7 +118,7 @@ def confirm_sections(t: Turn, text: str) -> bool:
     if not isinstance(pending, SectionPaste):
         return False
     t.session.pending = None
-    if not is_confirm(text):
+    if pending.question != t.session.question or not is_confirm(text):
         return False
     changes: list[Change] = []
     for pid, piece in pending.pieces:
