@@ -138,10 +138,10 @@ def test_rejected_figure_gets_code_and_same_question(store: Store, prompt: str, 
 
 def test_back_and_keep(store: Store) -> None:
     svc = service(store)
-    play(svc, S[:8])
+    play(svc, S[:7])
     out = say(svc, "上一步")
-    assert "政务微信公众号" in last_question(out)
-    assert "当前已填：67" in last_question(out)
+    assert "各渠道分别" in last_question(out)  # each channel its own figure, no total
+    assert "当前已填：门户网站 150，政务微信公众号 67" in last_question(out)
     out = say(svc, "保留")
     assert out[0].code is Code.CHAT_KEPT
     assert "主要内容和举措" in last_question(out)
@@ -195,7 +195,7 @@ def test_goto_unknown_and_missing_argument(store: Store) -> None:
 def test_prose_starting_with_a_command_word_is_an_answer(store: Store) -> None:
     svc = service(store)
     play(svc, S[:4])
-    play_to_list = [*S[4:8]]
+    play_to_list = [*S[4:7]]
     for line in play_to_list:
         say(svc, line)
     out = say(svc, "修改完善了信息发布制度")
@@ -204,7 +204,7 @@ def test_prose_starting_with_a_command_word_is_an_answer(store: Store) -> None:
 
 def test_stale_button_is_expired(store: Store) -> None:
     svc = service(store)
-    play(svc, S[:20])
+    play(svc, S[:19])
     out = press(svc, "t3_rows", "1")
     assert out[0].code is Code.CHAT_EXPIRED
     out = press(svc, "t3_carry_forward", "确认")
@@ -217,7 +217,7 @@ def test_warning_is_explained_or_corrected(store: Store) -> None:
     play(svc, [*S[:3], "2022", *S[4:]])  # last year's report: nothing carried forward
     say(svc, "/report")
     say(svc, "新建报告")
-    out = play(svc, ["2023", *S[4:16], "1 0 0 0 0 0"])
+    out = play(svc, ["2023", *S[4:15], "1 0 0 0 0 0"])
     assert Code.CHAT_NOTHING_CARRIED_OVER in codes(out)  # 0 as last year said, not asked
     report_id = store.find_report("黔西南州工业和信息化局", 2023)
     say(svc, "修改 上年结转")
@@ -242,7 +242,7 @@ def test_with_last_year_in_force_is_computed_from_two_figures(store: Store) -> N
     store.import_report(last, user="cli:test", frontend="test")
     grant(store, S[0])
     svc = service(store)
-    play(svc, ["/start", "2", S[1], S[3], *S[4:13]])  # at 行政规范性文件, last year 17
+    play(svc, ["/start", "2", S[1], S[3], *S[4:12]])  # at 行政规范性文件, last year 17
     out = say(svc, "3 1")
     assert Code.CHAT_IN_FORCE_COMPUTED in codes(out)
     report = store.get_report(store.find_report(S[0], 2023))
@@ -259,7 +259,7 @@ def test_a_reason_asked_for_is_asked_again_after_a_quit(store: Store) -> None:
     play(svc, [*S[:3], "2022", *S[4:]])
     say(svc, "/report")
     say(svc, "新建报告")
-    play(svc, ["2023", *S[4:16], "1 0 0 0 0 0", "修改 上年结转"])
+    play(svc, ["2023", *S[4:15], "1 0 0 0 0 0", "修改 上年结转"])
     assert Code.CHAT_WARNING_ASK in codes(say(svc, "2 0 0 0 0 0"))
     back = resume(svc)  # the terminal chat started again
     assert codes(back) == [Code.CHAT_RESUMED, Code.CHAT_WARNING_ASK]
@@ -277,9 +277,9 @@ def test_last_year_prefills_carried_over_and_baselines(store: Store) -> None:
     # a name never claims the loaded report's agency: the operator grants it
     assert codes(play(svc, S[:1])) == [Code.REV_AGENCY_TAKEN]
     grant(store, S[0])
-    out = play(svc, ["/report", "2", S[1], S[3], *S[4:13]])  # a new report: level, year
+    out = play(svc, ["/report", "2", S[1], S[3], *S[4:12]])  # a new report: level, year
     assert "上年报告的现行有效件数为 17 件" in last_question(out)
-    out = play(svc, ["3 1 19", *S[14:17]])  # 17 + 3 - 1 = 19: no warning
+    out = play(svc, ["3 1 19", *S[13:16]])  # 17 + 3 - 1 = 19: no warning
     assert "上年报告“四、结转下年度继续办理”为 4 0 1 0 1 0（总计 6）" in last_question(out)
     out = say(svc, "确认")
     assert store.get_report(2).applications["carried_over"] == last.applications["carry_forward"]
@@ -345,7 +345,7 @@ def test_the_one_message_path_is_told_entering_the_tables_and_in_help(store: Sto
     """Issue 15: sending this year's filled workbook fills all three tables, but nothing
     said so."""
     svc = service(store)
-    out = play(svc, S[:12])  # the last answer of part 一: part 二 begins
+    out = play(svc, S[:11])  # the last answer of part 一: part 二 begins
     assert Code.CHAT_TABLES_IN_ONE_FILE in codes(out)
-    assert Code.CHAT_TABLES_IN_ONE_FILE not in codes(say(svc, S[12]))  # once, not per question
+    assert Code.CHAT_TABLES_IN_ONE_FILE not in codes(say(svc, S[11]))  # once, not per question
     assert "导出 xlsx" in say(svc, "帮助")[0].text

@@ -51,7 +51,7 @@ def test_table3_pasted_at_once(store: Store, report: Report) -> None:
     from bot.format.model import model
 
     svc = service(store)
-    play(svc, SEED_SESSION[:16])
+    play(svc, SEED_SESSION[:15])
     rows = [
         f"{row.label}\t" + "\t".join(map(str, report.applications[row.key]))
         for row in model().applications.rows
@@ -66,7 +66,7 @@ def test_pasted_table_with_error_is_refused_and_named(store: Store, report: Repo
     from bot.format.model import model
 
     svc = service(store)
-    play(svc, SEED_SESSION[:16])
+    play(svc, SEED_SESSION[:15])
     report.applications["granted"][1] += 1
     rows = ["\t".join(map(str, report.applications[row.key])) for row in model().applications.rows]
     out = say(svc, "\n".join(rows))

@@ -67,7 +67,7 @@ def test_pasted_block_between_triple_quotes(tmp_path: Path, report: Report) -> N
 
     rows = ["\t".join(map(str, report.applications[r.key])) for r in model().applications.rows]
     stdout = run_piped(
-        tmp_path / "r.db", tmp_path / "out", [*SEED_SESSION[:16], '"""', *rows, '"""']
+        tmp_path / "r.db", tmp_path / "out", [*SEED_SESSION[:15], '"""', *rows, '"""']
     )
     assert message(Code.CHAT_PASTE_OK) in stdout
 
@@ -78,7 +78,7 @@ def test_a_block_the_input_ends_in_is_discarded_and_said(tmp_path: Path, report:
     from bot.store.reports import Store
 
     rows = ["\t".join(map(str, report.applications[r.key])) for r in model().applications.rows]
-    stdout = run_piped(tmp_path / "r.db", tmp_path / "out", [*SEED_SESSION[:16], '"""', *rows[:9]])
+    stdout = run_piped(tmp_path / "r.db", tmp_path / "out", [*SEED_SESSION[:15], '"""', *rows[:9]])
     assert message(Code.CHAT_BLOCK_DISCARDED, lines=9) in stdout
     assert message(Code.CHAT_PASTE_OK) not in stdout
     store = Store.open(tmp_path / "r.db")

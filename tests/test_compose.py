@@ -395,7 +395,7 @@ def test_officer_text_is_cleaned() -> None:
 
 def test_stored_answers_are_normalised_for_the_templates() -> None:
     report = answered_report(
-        active_portal="236",
+        active_count={"portal": "236", "nosuch": 3},
         active_channels="wechat portal nosuch",
         platform="第一项\n\n第二项\r\n",
         fee_collected="maybe",
@@ -404,7 +404,7 @@ def test_stored_answers_are_normalised_for_the_templates() -> None:
         work_points=["分两行", "写的回答"],
     )
     values = answers(report)
-    assert values["active_portal"] == 236
+    assert values["active_count"] == {"portal": 236}
     assert values["active_channels"] == ["wechat", "portal"]
     assert values["platform"] == ["第一项", "第二项"]
     assert values["fee_collected"] is None

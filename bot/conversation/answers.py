@@ -130,6 +130,31 @@ def _standard(step: Step, text: str, report: Report) -> Interpretation | None:
     )
 
 
+def counted_choices(step: Step, report: Report) -> tuple[Choice, ...]:
+    """A ``counts`` question's channels: those of ``step.counted`` chosen at ``step.of``,
+    in the offered order."""
+    stored = report.extra.get("answers")
+    chosen = stored.get(step.of) if isinstance(stored, dict) else None
+    chosen = chosen if isinstance(chosen, list) else []
+    return tuple(c for c in step.choices if c.name in step.counted and c.name in chosen)
+
+
+def _counts(step: Step, text: str, report: Report) -> Interpretation:
+    """A figure for each counted channel, in one message: stored per channel, never summed."""
+    channels = counted_choices(step, report)
+    labels = [c.label for c in channels]
+    values = (
+        [0] * len(labels)
+        if is_word("all_zero", text)
+        else parse_row(text, len(labels), columns=labels, example=step.example)
+    )
+    summary = "，".join(f"{c.label} {v}" for c, v in zip(channels, values, strict=True))
+    counts = {c.name: v for c, v in zip(channels, values, strict=True)}
+    return Interpretation(
+        [Change("answers", step.name, counts)], [note(Code.CHAT_CELLS_SAVED, summary=summary)]
+    )
+
+
 def list_items(text: str) -> list[str]:
     """Items of a list answer: one per line (or per ；), bullets and 一是 numbering removed."""
     lines = [ln for ln in text.split("\n") if ln.strip()]

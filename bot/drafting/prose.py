@@ -57,7 +57,7 @@ _TRAILING = "。．.；;，,、：:！!？? \t"
 ANSWERS_HELP = (
     "Every prose question of prompts/narrative.yaml by name, normalised: text → str, list → "
     "list[str], integer → int, decimal → Decimal, select_one → choice name, select_multiple → "
-    "list of choice names; None when unanswered"
+    "list of choice names, counts → {choice name: int}; None when unanswered"
 )
 LABELS_HELP = "For each select question, the labels of the chosen options (maybe empty)"
 REQUESTS_HELP = (

@@ -52,12 +52,18 @@ def normalise(step: Step, value: Any) -> Any:
 
     text → one cleaned line; list → list of lines; integer → int; decimal → Decimal;
     select_one → a choice name; select_multiple → list of choice names (names the
-    question does not offer are dropped).
+    question does not offer are dropped); counts → {choice name: int}.
     """
     if value is None:
         return None
     if step.type in ("integer", "decimal"):
         return _number(step.type, value)
+    if step.type == "counts":
+        if not isinstance(value, dict):
+            return None
+        offered = {c.name for c in step.choices}
+        counts = {str(k): _number("integer", v) for k, v in value.items() if str(k) in offered}
+        return {k: v for k, v in counts.items() if v is not None} or None
     if step.is_select:
         offered = {c.name for c in step.choices}
         raw = value if isinstance(value, list) else str(value).split()
@@ -112,12 +118,14 @@ def channels(values: dict[str, Any], v: Voice) -> tuple[Channel, ...]:
     """The chosen channels in the offered order; the portal named as the agency's own."""
     step = next(s for s in prose_steps() if s.name == "active_channels")
     chosen = values.get("active_channels") or []
+    counts = values.get("active_count")
+    counts = counts if isinstance(counts, dict) else {}
     items = "".join(values.get("active_items") or [])
     out = []
     for choice in step.choices:
         if choice.name not in chosen:
             continue
-        count = values.get(f"active_{choice.name}")
+        count = counts.get(choice.name)
         label = v.portal if choice.name == "portal" else choice.label
         stated = not (isinstance(count, int) and f"{count}条" in items)
         out.append(Channel(choice.name, label, count if isinstance(count, int) else None, stated))

@@ -91,6 +91,7 @@ class Code(StrEnum):
     PST_PARAGRAPH_UNKNOWN = "PST016"
     PST_PARAGRAPH_KEPT = "PST017"
     PST_SECTIONS_DROPPED = "PST018"
+    PST_COUNTS_ORDER = "PST019"
 
     # conversation (bot/conversation/engine.py, bot/conversation/answers.py)
     CHAT_ASK_AGENCY = "CHAT001"

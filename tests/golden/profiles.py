@@ -94,7 +94,7 @@ def nothing_received() -> Report:
         {
             "overview_intro": "本年度，我局围绕自然资源管理和耕地保护重点工作推进政务公开，公开内容更加聚焦群众关心的用地、不动产登记等事项",
             "active_channels": ["portal", "noticeboard"],
-            "active_portal": 48,
+            "active_count": {"portal": 48},
             "active_items": [
                 "集中公开年度土地征收成片开发方案和征地补偿标准",
                 "按月更新不动产登记办事指南和收费标准",
@@ -129,8 +129,7 @@ def all_granted() -> Report:
         {
             "overview_intro": "本年度，我局聚焦义务教育招生、学校收费和学生资助等群众关注事项，做到应公开尽公开",
             "active_channels": ["portal", "wechat"],
-            "active_portal": 132,
-            "active_wechat": 210,
+            "active_count": {"portal": 132, "wechat": 210},
             "active_items": [
                 "提前公布义务教育阶段学校招生范围和入学流程",
                 "公开民办学校收费项目和标准",
@@ -176,7 +175,7 @@ def only_unavailable() -> Report:
         {
             "overview_intro": "",
             "active_channels": ["portal", "app"],
-            "active_portal": 305,
+            "active_count": {"portal": 305},
             "active_items": ["按时公示行政许可和行政处罚决定", "定期发布食品安全监督抽检结果"],
             "info_management": ["落实行政处罚决定7个工作日内公示的要求，并按规定撤下到期信息"],
             "platform": ["配合县政府门户网站集约化改造，完成栏目迁移"],
@@ -205,7 +204,7 @@ def township() -> Report:
         {
             "overview_intro": "本年度，我镇围绕乡村振兴和基层治理，重点做好惠农补贴、村务财务等信息的公开",
             "active_channels": ["portal", "noticeboard"],
-            "active_portal": 36,
+            "active_count": {"portal": 36},
             "active_items": [
                 "在政府门户网站乡镇专栏公开惠农补贴发放情况",
                 "指导各村按季度在村务公开栏公开村级财务收支",
@@ -248,8 +247,7 @@ def busy_city_bureau() -> Report:
         {
             "overview_intro": "本年度，我局围绕保障性住房建设、城市更新和建筑市场监管，持续加大政府信息公开力度",
             "active_channels": ["portal", "wechat", "press"],
-            "active_portal": 1120,
-            "active_wechat": 486,
+            "active_count": {"portal": 1120, "wechat": 486},
             "active_items": [
                 "公开保障性租赁住房项目清单和分配结果",
                 "按月公布商品房预售许可和房屋交易信息",

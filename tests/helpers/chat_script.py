@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from benchmarks.officer_script import SEED_SESSION
 
-TABLE_MESSAGES = SEED_SESSION[12:22]  # tables 二 to 四
+TABLE_MESSAGES = SEED_SESSION[11:21]  # tables 二 to 四
 S = SEED_SESSION
 # a kind of prompt -> the messages that lead to it
 PROMPTS: dict[str, list[str]] = {
@@ -17,17 +17,17 @@ PROMPTS: dict[str, list[str]] = {
     "text": S[:4],
     "select_multiple": S[:5],
     "integer": S[:6],
-    "list": S[:8],
-    "cells": S[:12],
-    "money": S[:15],
-    "row": S[:16],
-    "zero_table": [*S[:16], "0", "0"],
-    "select_rows": S[:18],
-    "disposition_row": S[:19],
-    "carry_forward": S[:20],
-    "select_one": S[:21],
-    "row4": [*S[:21], "1"],
-    "decimal": [*S[:25], "1", "2"],
+    "list": S[:7],
+    "cells": S[:11],
+    "money": S[:14],
+    "row": S[:15],
+    "zero_table": [*S[:15], "0", "0"],
+    "select_rows": S[:17],
+    "disposition_row": S[:18],
+    "carry_forward": S[:19],
+    "select_one": S[:20],
+    "row4": [*S[:20], "1"],
+    "decimal": [*S[:24], "1", "2"],
     "menu": [*S[:6], "菜单"],
     "done": S,
     "export": [*S, "导出"],

@@ -30,9 +30,8 @@ EXAMPLE_SESSION = [
     SECTION_ONE,  # the whole of 一、总体情况, pasted at its first question
     "确认",  # split at its sub-headings
     "1 2",  # channels: 门户网站, 政务微信公众号
-    "150",
-    "67",
-    *SEED_SESSION[12:22],  # tables 二 to 四, as in the seed session
+    "150 67",
+    *SEED_SESSION[11:21],  # tables 二 to 四, as in the seed session
     "跳过",  # no rectification (no report of last year)
     PROBLEMS,
     MEASURES,
@@ -50,11 +49,10 @@ EXAMPLE_BY_PARAGRAPH = [
     *SEED_SESSION[:4],
     PARAGRAPHS[0],
     "1 2",
-    "150",
-    "67",
+    "150 67",
     PARAGRAPHS[1],
     *PARAGRAPHS[3:6],
-    *EXAMPLE_SESSION[9:],
+    *EXAMPLE_SESSION[8:],
     "修改 （二）",
     PARAGRAPHS[2],
 ]
