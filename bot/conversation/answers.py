@@ -344,6 +344,8 @@ def interpret(
         return Interpretation([Change("answers", step.name, answer)], [])
     if kind == "cells":
         return _cells(step, text, m, previous)
+    if kind == "counts":
+        return _counts(step, text, report)
     if (
         kind == "row"
         and step.row == "carried_over"
