@@ -122,7 +122,7 @@ def _numbering(p: Passage) -> list[Finding]:
     if match:
         quote = _quote(p.text, match.start(), match.end())
         return [_finding(Code.STY_DOUBLED_NUMBERING, p, "doubled_numbering", quote=quote)]
-    head = p.heading.split("）", 1)[-1][:4]
+    head = p.heading.split("）", 1)[-1]  # the sub-heading's words: 主动公开
     if p.heading and (_SUB_HEADING.match(p.text) or (head and p.text.startswith(head))):
         quote = p.text[:QUOTE]
         return [_finding(Code.STY_DOUBLED_NUMBERING, p, "doubled_heading", quote=quote)]
