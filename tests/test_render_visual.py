@@ -13,6 +13,7 @@ import pytest
 
 from bot.drafting.render import render
 from tests.helpers.drafts import answered_report, unique_report
+from tests.helpers.pdf_files import office_pdf
 
 pytestmark = pytest.mark.slow
 
@@ -32,24 +33,8 @@ def pdf_pages(pdf: Path) -> int:
 
 
 def test_docx_converts_to_pdf(tmp_path: Path) -> None:
-    office = program("libreoffice", "soffice")
-    source = tmp_path / "draft.docx"
-    source.write_bytes(render(unique_report(), "docx"))
-    subprocess.run(
-        [
-            office,
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=TIMEOUT,
-    )
+    program("libreoffice", "soffice")
+    office_pdf(render(unique_report(), "docx"), tmp_path)
     pdf = tmp_path / "draft.pdf"
     assert pdf.exists()
     assert pdf_pages(pdf) >= 3  # prose, then the three tables

@@ -155,6 +155,15 @@ class ReadFile:
     table: str = ""  # a table pasted at its question (the part): this year's figures
 
 
+@dataclass(frozen=True, slots=True)
+class ImportAs:
+    """The file of :class:`~bot.conversation.session.ImportYear`, as a report of ``year``."""
+
+    name: str
+    document: str
+    year: int
+
+
 Effect = (
     Preview
     | ShowParagraph
@@ -175,6 +184,7 @@ Effect = (
     | NewReport
     | OpenReport
     | ReadFile
+    | ImportAs
 )
 # the commands of prompts/commands.yaml that are carried out as effects
 COMMAND_EFFECTS: dict[str, Callable[[str], Effect]] = {

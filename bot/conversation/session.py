@@ -51,6 +51,7 @@ class Step(StrEnum):
     REVIEW_COMMENT = "review_comment"  # a reviewer's comments on a returned version
     IMPORT_PASTE = "import_paste"  # last year's report, pasted after 导入上年报告
     PARAGRAPH = "paragraph"  # the replacement of a paragraph, after 修改 （二）
+    IMPORT_YEAR = "import_year"  # the year of a file whose title shows none
 
 
 SETUP_STEPS = frozenset(
@@ -128,12 +129,23 @@ class SectionPaste:
     pieces: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class ImportYear:
+    """A file read whose title shows no year: the next message is its year. ``document``
+    is the file as read (JSON text), so it is not read again; then back to ``back_to``."""
+
+    name: str
+    document: str
+    back_to: str
+
+
 Pending = (
     SetupAnswers
     | LiveWarning
     | Explanations
     | ReviewComments
     | ImportPaste
+    | ImportYear
     | ParagraphEdit
     | SectionPaste
 )
@@ -145,6 +157,7 @@ _KINDS: dict[str, type[Pending]] = {
     "explanations": Explanations,
     "review_comments": ReviewComments,
     "import_paste": ImportPaste,
+    "import_year": ImportYear,
 }
 
 

@@ -56,6 +56,7 @@ class Code(StrEnum):
     CHK_MISSING_TABLE = "CHK012"
     CHK_SUSPECT_CELL = "CHK013"
     CHK_ALL_ZERO = "CHK017"
+    CHK_LARGE_FIGURE = "CHK018"
 
     # compliance of the draft (bot/drafting/compliance.py)
     CHK_SIMILAR_PROSE = "CHK014"
@@ -332,6 +333,14 @@ class Code(StrEnum):
     IMP_READ_TIMEOUT = "IMP043"
     IMP_READ_MEMORY = "IMP044"
     IMP_READ_FAILED = "IMP045"
+    # PDF (bot/importing/pdf.py)
+    IMP_PDF_SCANNED = "IMP046"
+    IMP_PDF_GARBLED = "IMP047"
+    IMP_PDF_TOO_MANY_PAGES = "IMP048"
+    IMP_PDF_SCANNED_PAGES = "IMP049"
+    IMP_PDF_DOUBLED = "IMP050"
+    IMP_CHAT_ASK_YEAR = "IMP051"
+    IMP_PDF_GARBLED_PAGES = "IMP052"
 
 
 MESSAGES_DIR = PROMPTS_DIR / "messages"

@@ -340,7 +340,8 @@ Commands = argparse._SubParsersAction  # the sub-command parsers of build_parser
 def add_import_parser(sub: Commands[argparse.ArgumentParser]) -> None:
     """Register ``reportbot import`` on the sub-command parsers ``sub``."""
     p = sub.add_parser(
-        "import", help="read a published report (.txt .html .docx .xlsx) into a report data file"
+        "import",
+        help="read a published report (.txt .html .docx .pdf .xlsx) into a report data file",
     )
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help=".yaml or .json")

@@ -1,5 +1,6 @@
 """Read an uploaded file into a :class:`~bot.importing.text.Document`: sniff its type,
-decode text (UTF-8, UTF-16, GB18030/GBK), and read Word (.docx) and Excel (.xlsx) files.
+decode text (UTF-8, UTF-16, GB18030/GBK), and read Word (.docx) and Excel (.xlsx) files
+(a PDF is read by :mod:`bot.importing.pdf`).
 
 A Word table row is a line of its cells at their grid columns (``w:gridSpan``; the
 continuation of a vertical merge is skipped), paragraphs and tables in body order. An
@@ -57,7 +58,6 @@ HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".php", ".asp", ".
 OTHER_KINDS = {
     ".doc": "Word 97-2003（.doc）",
     ".xls": "Excel 97-2003（.xls）",
-    ".pdf": "PDF",
     ".wps": "WPS（.wps）",
     ".et": "WPS 表格（.et）",
     ".ofd": "OFD",
@@ -303,6 +303,10 @@ def _archive(name: str, data: bytes, suffix: str) -> set[str]:
 
 def _kind(name: str, data: bytes) -> str:
     suffix = PurePath(name).suffix.lower()
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if suffix == ".pdf":
+        raise ImportFailed(Code.IMP_BROKEN, path=name, kind=suffix, reason="不是 PDF 文件")
     if data.startswith(b"PK\x03\x04"):
         names = _archive(name, data, suffix)
         if "word/document.xml" in names:
@@ -337,11 +341,17 @@ def read_document(name: str, data: bytes) -> Document:
             return Document(tuple(text_lines(text)), "txt")
         if kind == "html":
             return html_document(text)
+        if kind == "pdf":
+            from bot.importing.pdf import pdf_document
+
+            return pdf_document(name, data)
         return docx_document(data) if kind == "docx" else xlsx_document(data)
     except TooComplex:
         raise ImportFailed(Code.IMP_TOO_COMPLEX, path=name) from None
-    except MemoryError:
+    except (MemoryError, ImportFailed):
         raise
     except Exception as exc:  # lxml, openpyxl and even html.parser raise many kinds
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "Unable to allocate" in reason:  # zlib (a PDF's stream) out of memory, wrapped
+            raise ImportFailed(Code.IMP_READ_MEMORY, path=name) from exc
         raise ImportFailed(Code.IMP_BROKEN, path=name, kind="." + kind, reason=reason) from exc
