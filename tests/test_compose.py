@@ -413,3 +413,43 @@ def test_stored_answers_are_normalised_for_the_templates() -> None:
     assert values["work_points"] == "分两行写的回答"
     assert answers(answered_report(fee_amount="0.3500"))["fee_amount"] == Decimal("0.3500")
     assert answers(Report("某局", 2024, extra={"answers": "not a mapping"}))["platform"] is None
+
+
+def _varied(rows: dict[str, list[int]], carried: list[int], forward: list[int]) -> str:
+    from tests.golden.profiles import _table3, all_granted
+
+    report = all_granted()
+    report.applications = _table3(rows, carried, forward)
+    return paragraph(document(report), "overview.applications").text
+
+
+ONE = [1, 0, 0, 0, 0, 0]
+NONE = [0, 0, 0, 0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("rows", "carried", "forward", "said", "unsaid"),
+    [
+        ({"granted": ONE}, NONE, NONE, "经审查，该申请予以公开", "均"),
+        ({"granted": [3, 0, 0, 0, 0, 0]}, NONE, NONE, "办结的3件申请均予以公开", "从办理结果看"),
+        (
+            {"unavailable_not_held": ONE},
+            NONE,
+            NONE,
+            "无法提供（本机关不掌握相关政府信息）",
+            "1件、",
+        ),
+        ({"granted": [2, 0, 0, 0, 0, 0]}, [2, 0, 0, 0, 0, 0], NONE, "未收到新的", "上年结转申请0"),
+        ({}, NONE, [3, 0, 0, 0, 0, 0], "均在办理中，结转下年度继续办理", "办结0件"),
+        ({}, NONE, NONE, "未收到政府信息公开申请", "0件"),
+    ],
+)
+def test_the_applications_paragraph_follows_the_figures(
+    rows: dict[str, list[int]], carried: list[int], forward: list[int], said: str, unsaid: str
+) -> None:
+    """Should write as a drafter does for one application, none, all alike, only carried
+    over, all still pending: no 均 for one, no zero enumerated."""
+    text = _varied(rows, carried, forward)
+    assert said in text
+    assert unsaid not in text
+    assert not re.search(r"[^0-9]0件", text)
