@@ -32,6 +32,7 @@ from bot.drafting.prose_facts import answers, standards
 from bot.format.catalogue import Code
 from bot.format.findings import Finding, Severity
 from bot.format.model import ReportModel, model
+from bot.format.paragraphs import by_id
 from bot.format.report import Report
 from bot.format.voice import voice
 
@@ -70,7 +71,9 @@ def heading_findings(doc: Document, m: ReportModel) -> list[Finding]:
 def passages(doc: Document) -> list[Passage]:
     """The body paragraphs of the prose parts (and the opening), each named by its part
     and the sub-heading it sits under, for the style check and the 雷同 check."""
-    out = [Passage(doc.opening.id, "", "", doc.opening.text)]
+    opening = by_id(doc.opening.id)
+    named = opening.names[0] if opening else doc.opening.id
+    out = [Passage(doc.opening.id, "", named, doc.opening.text)]
     for section in doc.sections:
         if section.key not in PROSE_PARTS:
             continue
