@@ -161,3 +161,21 @@ def test_a_pasted_section_is_confirmed_only_at_its_question(store: Store) -> Non
     say(svc, "确认")  # an answer to part 五's question, not the split
     answers = store.get_report(1).extra.get("answers", {})
     assert "active_items" not in answers
+
+
+@pytest.mark.parametrize(
+    ("target", "composed"),
+    [
+        ("一、总体情况", "紧扣全州工业经济运行"),
+        ("五", "对照群众期待仍有差距"),
+        ("(三)", "三审三校"),
+        ("（一）主动公开", "依托门户网站"),
+        ("其他需要报告的事项", "未收取信息处理费"),
+    ],
+)
+def test_part_and_paragraph_headings_name_a_paragraph(
+    drafted: Service, target: str, composed: str
+) -> None:
+    out = say(drafted, f"修改 {target}")
+    assert out[0].code is Code.PST_PARAGRAPH_CURRENT
+    assert composed in out[0].text
