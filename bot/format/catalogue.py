@@ -91,7 +91,6 @@ class Code(StrEnum):
     PST_PARAGRAPH_NOT_EDITED = "PST015"
     PST_PARAGRAPH_UNKNOWN = "PST016"
     PST_PARAGRAPH_KEPT = "PST017"
-    PST_SECTIONS_DROPPED = "PST018"
     PST_COUNTS_ORDER = "PST019"
 
     # conversation (bot/conversation/engine.py, bot/conversation/answers.py)
