@@ -312,7 +312,7 @@ def test_export_all_sends_every_draft_format_in_one_message(store: Store) -> Non
     play(svc, S)
     out = say(svc, "导出 全部")
     names = [o.document[0].rsplit(".", 1)[1] for o in out if o.document is not None]
-    assert names == ["docx", "html", "md", "txt", "xlsx"]
+    assert names == ["docx", "pdf", "html", "md", "txt", "xlsx"]
     assert say(svc, "/export all")[-1].document is not None
 
 

@@ -254,9 +254,9 @@ async def test_export_buttons_send_a_document(officer: Officer, word: str) -> No
     assert html.unescape(ask.params["text"]) == message(Code.CHAT_EXPORT_ASK)
     rows = ask.params["reply_markup"]["inline_keyboard"]
     assert [[b["text"] for b in row] for row in rows] == [
-        ["docx", "html", "md"],
-        ["txt", "xlsx", "yaml"],
-        [message(Code.CHAT_EXPORT_ALL)],
+        ["docx", "pdf", "html"],
+        ["md", "txt", "xlsx"],
+        ["yaml", message(Code.CHAT_EXPORT_ALL)],
     ]
     calls = await officer.press("docx")
     [doc] = [c for c in calls if c.method == "sendDocument"]

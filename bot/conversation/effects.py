@@ -14,7 +14,7 @@ from dataclasses import dataclass
 REVIEW_STEP = "review:"  # the step of a review request's buttons: review:<version id>
 DRAFT_STEP = "draft"  # the step of a preview's button (完整表格), valid at any step
 FULL_TABLES = "tables"  # its choice: the workbook of the three tables
-EXPORT_FORMATS = ("docx", "html", "md", "txt", "xlsx", "yaml")
+EXPORT_FORMATS = ("docx", "pdf", "html", "md", "txt", "xlsx", "yaml")
 ALL_FORMATS = "all"  # the export menu's choice of every draft format (not the data file)
 
 

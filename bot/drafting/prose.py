@@ -21,17 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from bot.conversation.answers import is_word
-from bot.drafting.compose import (
-    PROSE_PARTS,
-    Document,
-    TableBlock,
-    TableCell,
-    compose,
-    figure_text,
-    one_line,
-)
+from bot.drafting.compose import PROSE_PARTS, Document, compose, one_line
 from bot.drafting.prose_facts import (
     Channel,
     Requests,
@@ -43,6 +36,8 @@ from bot.drafting.prose_facts import (
     requests,
     standards,
 )
+from bot.drafting.tables import TableBlock, TableCell, figure_text
+from bot.drafting.typesetting import gap_spans, title_lines
 from bot.format.catalogue import Code, message
 from bot.format.model import SEPARATOR, Part, ReportModel, model
 from bot.format.report import Report
@@ -97,6 +92,10 @@ class DraftContext:
         metadata={"help": "The standard sentence of each question that has one, in the voice"}
     )
     document: Document | None = field(default=None, metadata={"help": DOCUMENT_HELP})
+    fragment: bool = field(
+        default=False,
+        metadata={"help": "HTML: the article alone, every style inline (for a web editor)"},
+    )
 
     def variables(self) -> dict[str, Any]:
         """The fields as template variables (shallow: model objects keep their methods)."""
@@ -279,6 +278,17 @@ def flatten(block: TableBlock) -> tuple[FlatTable, ...]:
     return (FlatTable(tuple(header), tuple(rows), bool(block.label_cols)),)
 
 
+GAP_MARK = '<mark style="background: #fff3b0; color: inherit;">{}</mark>'
+
+
+def gaps(text: str, gap_cell: str) -> Markup:
+    """Filter (HTML): ``text`` escaped, each visible gap in a highlighted ``<mark>``."""
+    return Markup("").join(
+        Markup(GAP_MARK).format(piece) if gap else escape(piece)
+        for piece, gap in gap_spans(text, gap_cell)
+    )
+
+
 @cache
 def environment() -> Environment:
     """The project's one Jinja environment."""
@@ -301,6 +311,8 @@ def environment() -> Environment:
         chinese_numeral=chinese_numeral,
         lead_split=lead_split,
         with_subject=with_subject,
+        gaps=gaps,
+        title_lines=title_lines,
     )
     env.tests["none_word"] = none_word
     return env
@@ -318,7 +330,8 @@ def document(report: Report, m: ReportModel | None = None) -> Document:
     """The composed draft of ``report`` (the one model every format is rendered from)."""
     m = m or model()
     ctx = draft_context(report, m)
-    return compose(report, m, lambda name: render_template(f"prose/{name}.j2", ctx), ctx.answered)
+    doc = compose(report, m, lambda name: render_template(f"prose/{name}.j2", ctx), ctx.answered)
+    return replace(doc, agency=ctx.agency)
 
 
 def paragraph_text(report: Report, pid: str, m: ReportModel | None = None) -> str:

@@ -147,27 +147,6 @@ def _xlsx_text(value: Any) -> str:
     return str(value)
 
 
-def _xlsx_merges(source: Any) -> list[tuple[int, int, int, int]]:
-    """The merged ranges of a sheet's XML (``source``), as (first row, first column, last
-    row, last column), read with expat: constant memory, whatever else the sheet holds."""
-    from xml.parsers import expat
-
-    from openpyxl.utils.cell import range_boundaries
-
-    found: list[tuple[int, int, int, int]] = []
-
-    def start(tag: str, attrs: dict[str, str]) -> None:
-        if tag.endswith("}mergeCell") and "ref" in attrs:
-            min_col, min_row, max_col, max_row = range_boundaries(attrs["ref"])
-            if None not in (min_col, min_row, max_col, max_row):
-                found.append((min_row, min_col, max_row, max_col))
-
-    parser = expat.ParserCreate(namespace_separator="}")
-    parser.StartElementHandler = start
-    parser.ParseFile(source)
-    return found
-
-
 def xlsx_document(data: bytes, budget: Budget | None = None) -> Document:
     """Every sheet of a workbook: its name as a heading, then its rows (merges resolved).
 
@@ -175,6 +154,8 @@ def xlsx_document(data: bytes, budget: Budget | None = None) -> Document:
     but the rest of a merged cell; a value there is dropped, as Excel does."""
     from openpyxl import load_workbook  # here: most commands never need openpyxl
     from openpyxl.cell.read_only import ReadOnlyCell
+
+    from bot.importing.xlsx_sheet import fill_sums, read_sheet_xml
 
     budget = budget or Budget()
     rows_left, places_left = MAX_ROWS, MAX_GRID
@@ -198,7 +179,9 @@ def xlsx_document(data: bytes, budget: Budget | None = None) -> Document:
                         if text := squeeze(_xlsx_text(c.value)):
                             texts[r, c.column] = text
             with ws._get_source() as source:  # read-only openpyxl gives no merges: read them
-                merges = _xlsx_merges(source)
+                sheet = read_sheet_xml(source)
+            fill_sums(texts, sheet.formulas)  # totals saved without their values
+            merges = sheet.merges
             spans: dict[tuple[int, int], int] = {}
             covered: set[tuple[int, int]] = set()
             for min_row, min_col, max_row, max_col in merges:
