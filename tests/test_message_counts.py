@@ -20,18 +20,17 @@ from bot.conversation.flows import flow
 from bot.conversation.journey import Facts, progress
 from bot.drafting.render import render
 from bot.format.report import Report
-from bot.frontends.settings import Settings
-from bot.frontends.telegram_bot import App, Deps, build_application
+from bot.frontends.telegram_bot import App
 from bot.frontends.terminal import BLOCK, FILE_COMMAND, run_chat
 from bot.service.turns import Service
 from bot.store.reports import Store
 from tests.helpers.chat import TODAY, fake_drafter, play, service
 from tests.helpers.published_pastes import EXAMPLE_SESSION
 from tests.helpers.telegram_fakes import (
-    TOKEN,
     RecordingRequest,
     as_update,
     document_data,
+    running_app,
     text_data,
 )
 
@@ -89,12 +88,8 @@ def test_the_example_report_in_the_terminal(store: Store, tmp_path: Path) -> Non
 @pytest.fixture
 async def app(store: Store) -> AsyncIterator[tuple[App, RecordingRequest]]:
     svc = Service(store, drafter=fake_drafter(), today=lambda: TODAY)
-    request = RecordingRequest()
-    application = build_application(Settings(TOKEN), Deps(store, svc), request=request)
-    async with application:
-        assert application.post_init is not None
-        await application.post_init(application)
-        yield application, request
+    async with running_app(store, svc) as run:
+        yield run
 
 
 async def test_the_example_report_in_telegram(

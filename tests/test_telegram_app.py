@@ -54,6 +54,7 @@ from tests.helpers.telegram_fakes import (
     document_data,
     labels,
     message_data,
+    running_app,
     said,
     text_data,
     texts,
@@ -120,11 +121,7 @@ class Officer:
 @pytest.fixture
 async def officer(store: Store) -> AsyncIterator[Officer]:
     service = Service(store, drafter=fake_drafter(), today=lambda: TODAY)
-    request = RecordingRequest()
-    app = build_application(Settings(TOKEN), Deps(store, service), request=request)
-    async with app:
-        assert app.post_init is not None
-        await app.post_init(app)
+    async with running_app(store, service) as (app, request):
         yield Officer(app, request, service)
 
 
