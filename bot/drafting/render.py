@@ -23,7 +23,13 @@ from datetime import date
 from bot.conversation.types import DraftLine
 from bot.drafting.compose import Document, Signature
 from bot.drafting.preview import plain, preview
-from bot.drafting.prose import document, draft_context, render_template, with_narrative
+from bot.drafting.prose import (
+    document,
+    draft_context,
+    paragraph_text,
+    render_template,
+    with_narrative,
+)
 from bot.drafting.stable_zip import season_opening, stable
 from bot.drafting.typesetting import GAP_TEXT
 from bot.format.catalogue import Code, UserError, message
@@ -103,4 +109,5 @@ class Drafter:
     preview: Callable[[Report], tuple[DraftLine, ...]] = preview
     render: Callable[[Report, str], bytes] = render
     narrative: Callable[[Report], Report] = with_narrative
+    paragraph: Callable[[Report, str], str] = paragraph_text
     missing_fonts: Callable[[], list[str]] = _missing_fonts
