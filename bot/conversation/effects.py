@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 REVIEW_STEP = "review:"  # the step of a review request's buttons: review:<version id>
+FILING_STEP = REVIEW_STEP + "filing:"  # of a 备案 request: review:filing:<version id>
 DRAFT_STEP = "draft"  # the step of a preview's button (完整表格), valid at any step
 FULL_TABLES = "tables"  # its choice: the workbook of the three tables
 EXPORT_FORMATS = ("docx", "html", "md", "txt", "xlsx", "yaml")
@@ -62,10 +63,11 @@ class Decide:
 
 @dataclass(frozen=True, slots=True)
 class ReturnComments:
-    """The comments of a reviewer returning ``version``."""
+    """The comments of a reviewer returning ``version`` (its 备案, with ``filing``)."""
 
     version: int
     text: str
+    filing: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,45 @@ class RevokeInvite:
     """Revoke the invite ``code`` (撤销邀请)."""
 
     code: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddSubordinates:
+    """Add subordinate agencies to the office (下级 添加 …): ``argument`` as typed."""
+
+    argument: str
+
+
+@dataclass(frozen=True, slots=True)
+class Roster:
+    """The office's roster of its subordinates (名单, 进度 全部), and as a workbook."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chase:
+    """Remind the subordinates not yet submitted, now (催报)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FilingSetting:
+    """Whether the office requires 备案 (备案 需要 / 备案 不需要): ``argument`` as typed."""
+
+    argument: str
+
+
+@dataclass(frozen=True, slots=True)
+class SumSubordinates:
+    """Fill the office's open report's tables from its subordinates' approved versions."""
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """Record where and when the open report was published (已公开 网址 日期)."""
+
+    argument: str
+
+
+Supervising = AddSubordinates | Roster | Chase | FilingSetting | SumSubordinates | Published
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +200,7 @@ Effect = (
     | RemoveMember
     | NameMember
     | RevokeInvite
+    | Supervising
     | Join
     | NewReport
     | OpenReport
@@ -174,4 +216,10 @@ COMMAND_EFFECTS: dict[str, Callable[[str], Effect]] = {
     "remove": RemoveMember,
     "name": NameMember,
     "revoke": RevokeInvite,
+    "subordinate": AddSubordinates,
+    "roster": lambda arg: Roster(),
+    "chase": lambda arg: Chase(),
+    "filing": FilingSetting,
+    "sum_subordinates": lambda arg: SumSubordinates(),
+    "published": Published,
 }

@@ -92,7 +92,7 @@ def route(t: Turn, inp: Input) -> None:
         pending = session.pending
         session.restart()
         if isinstance(pending, ReviewComments):
-            t.effect(ReturnComments(pending.version, text))
+            t.effect(ReturnComments(pending.version, text, pending.filing))
         else:
             t.say(Code.CHAT_EXPIRED)
     elif answer and session.step is Step.EXPLAIN and t.report is not None:

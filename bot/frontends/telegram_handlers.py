@@ -222,6 +222,7 @@ async def remind(context: Context) -> None:
     found = deps(context)
     days = context.bot_data.get(REMIND_DAYS_KEY, REMIND_DAYS)
     found.service.workflow.queue_reminders(found.service.today(), days)
+    found.service.supervision.chase_due(found.service.today())  # on each office's schedule
     await deliver(context.bot, found.service)
 
 

@@ -189,6 +189,23 @@ def deadline(year: int) -> date:
     return date(year + 1, *DEADLINE)
 
 
+def due_day(today: date, year: int, days: Iterable[int] = REMIND_DAYS) -> int | None:
+    """The reminder day (days before the deadline of ``year``'s report) due ``today``.
+
+    A reminder that fell due while nothing was running is sent late rather than never:
+    the latest due day not after ``today`` is the one due; None before the first and
+    after the deadline.
+    """
+    due = [d for d in sorted(days) if deadline(year) - timedelta(days=d) <= today]
+    return None if not due or today > deadline(year) else min(due)
+
+
+def season_year(today: date) -> int:
+    """The year of the reports being filed ``today``: last year's until its deadline,
+    then this year's."""
+    return today.year - 1 if today <= deadline(today.year - 1) else today.year
+
+
 def editor_reminders(
     today: date,
     report_id: int,
@@ -198,15 +215,11 @@ def editor_reminders(
     editors: Iterable[str],
     days: Iterable[int] = REMIND_DAYS,
 ) -> list[Reminder]:
-    """Reminders to the editors of a report not yet approved, on the configured days.
-
-    A reminder that fell due while nothing was running is sent late rather than never:
-    the latest due day not after ``today`` is the one reported, keyed so it goes once.
-    """
-    due = [d for d in sorted(days) if deadline(year) - timedelta(days=d) <= today]
-    if not due or today > deadline(year):
+    """Reminders to the editors of a report not yet approved, on the configured days
+    (:func:`due_day`), keyed so each goes once."""
+    day = due_day(today, year, days)
+    if day is None:
         return []
-    day = min(due)
     text = message(
         Code.REV_REMIND_EDITORS,
         agency=agency,

@@ -19,12 +19,16 @@ from datetime import date, tzinfo
 from bot.conversation.answers import words
 from bot.conversation.command_words import commands
 from bot.conversation.effects import (
+    FILING_STEP,
     REVIEW_STEP,
+    AddSubordinates,
+    Chase,
     Check,
     Decide,
     Effect,
     Explain,
     Export,
+    FilingSetting,
     History,
     Invite,
     Join,
@@ -33,12 +37,15 @@ from bot.conversation.effects import (
     NewReport,
     OpenReport,
     Preview,
+    Published,
     ReadFile,
     RemoveMember,
     ReturnComments,
     RevokeInvite,
+    Roster,
     ShowReviews,
     Submit,
+    SumSubordinates,
 )
 from bot.conversation.engine import handle
 from bot.conversation.flows import Flow, flow
@@ -60,6 +67,7 @@ from bot.format.catalogue import Code, catalogue
 from bot.format.model import ReportModel, model
 from bot.format.report import Report
 from bot.office.rules import CHINA_TIME, can
+from bot.office.supervision import Supervision
 from bot.office.workflow import Workflow
 from bot.service.drafts import draft
 from bot.service.intake import Intake, Read, read_file
@@ -102,6 +110,7 @@ class Service:
         self.workflow = Workflow(self.store, self.m, self.drafter, self.invite_link, self.zone)
         self.known_names: dict[str, str] = {}  # names recorded by this process
         self.intake = Intake(self.store, self.m)
+        self.supervision = Supervision(self.workflow, lambda: self.today())
 
     # --- what the user may see -----------------------------------------------------------
 
@@ -266,11 +275,24 @@ class Service:
             case History():
                 return wf.history_of(user, session), False
             case ShowReviews():
-                return wf.review_list(user), False
+                return self.review_list(user), False
             case Invite() | Members() | RemoveMember() | NameMember() | RevokeInvite():
                 return wf.manage(user, session, effect), False
+            case (
+                AddSubordinates()
+                | Roster()
+                | Chase()
+                | FilingSetting()
+                | SumSubordinates()
+                | Published()
+            ):
+                return self.supervision.carry_out(user, session, effect, frontend), False
+            case Decide(step=step, choice=choice) if step.startswith(FILING_STEP):
+                return self.supervision.filings.decide(user, session, step, choice), False
             case Decide(step=step, choice=choice):
                 return wf.decision(user, session, step, choice), False
+            case ReturnComments(version=version, text=text, filing=True):
+                return self.supervision.filings.comments(user, version, text), False
             case ReturnComments(version=version, text=text):
                 return wf.comments(user, version, text), False
             case Join(code=code):
@@ -283,6 +305,20 @@ class Service:
                 assert session.report_id is not None  # the engine reads files into a report
                 found = read if read is not None else read_file(name, data)  # a paste
                 return self.intake.receive(user, session.report_id, name, found, frontend), True
+
+    def review_list(self, user: str) -> list[Outgoing]:
+        """审核: the versions waiting for this reviewer, and the 备案 requests waiting for
+        the offices where they review."""
+        filings = [
+            out
+            for a in self.workflow.ws.memberships(user)
+            if can(a.role, "review")
+            for out in self.supervision.filings.pending(user, a.agency_id)
+        ]
+        own = self.workflow.review_list(user)
+        if filings and [m.code for m in own] == [Code.REV_NOTHING_TO_REVIEW]:
+            return filings
+        return own + filings
 
     def explain(self, user: str, session: Session, text: str, ctx: Context, frontend: str) -> Done:
         """An explanation of a warning that blocks submission; submit when none is left."""

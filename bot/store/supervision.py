@@ -73,6 +73,11 @@ class SupervisionStore:
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
+    def name(self, agency_id: int) -> str:
+        """The name of an agency."""
+        row = self.db.execute("select name from agencies where id = ?", [agency_id]).fetchone()
+        return "" if row is None else str(row[0])
+
     def parent(self, agency_id: int) -> int | None:
         """The office the agency reports to, if any."""
         row = self.db.execute("select parent_id from agencies where id = ?", [agency_id])

@@ -1,0 +1,108 @@
+"""The region's report: the office's own tables filled from the cell-wise sum of its
+subordinates' approved versions, its own figures added on top (汇总下级).
+
+The sum is taken over the approved version snapshots, never the live reports: an agency's
+later edit changes nothing until it is approved again. The sum last filled in is kept in
+the office's report (the ``region_sum`` key of its data file, with the agencies and
+version numbers it came from), so that what the office typed beyond it, its own figures,
+is kept when the sum is taken again: new = (current − last sum) + new sum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from bot.checks.rules import CROSS_YEAR, IDENTITIES
+from bot.conversation.journey import figure_changes
+from bot.conversation.session import Change
+from bot.conversation.types import Outgoing, say
+from bot.format.catalogue import Code, message
+from bot.format.model import ReportModel
+from bot.format.report import Report
+from bot.office.aggregate import Source, aggregate
+from bot.office.indicators import indicator_line, indicators
+from bot.office.workflow import Workflow
+from bot.store.supervision import SupervisionStore
+
+SUM_KEY = "region_sum"  # the key of the office's report that keeps the sum last filled in
+
+
+def figures(report: Report) -> dict[str, Any]:
+    """The figures of tables 二 to 四, as the ``region_sum`` key keeps them."""
+    return {
+        "active": dict(report.active),
+        "applications": {k: list(v) for k, v in report.applications.items()},
+        "review_litigation": {k: list(v) for k, v in report.review_litigation.items()},
+    }
+
+
+def combine(current: Report, last: dict[str, Any], total: Report) -> Report:
+    """The office's figures: what it has now, less the sum it last filled in, plus the new
+    sum (a cell the sum lacks is left as it is)."""
+    out = Report(current.agency, current.year)
+    before = last.get("active", {})
+    for path, value in total.active.items():
+        own = current.active.get(path, before.get(path, 0)) - before.get(path, 0)
+        out.active[path] = value + (Decimal(own) if isinstance(value, Decimal) else int(own))
+    for name in ("applications", "review_litigation"):
+        mine, old, new = getattr(current, name), last.get(name, {}), getattr(total, name)
+        for key, values in new.items():
+            base = old.get(key, [0] * len(values))
+            have = mine.get(key, base)
+            getattr(out, name)[key] = [
+                int(v + h - b) for v, h, b in zip(values, have, base, strict=True)
+            ]
+    return out
+
+
+def sum_into(
+    wf: Workflow, m: ReportModel, user: str, report_id: int, office_id: int, frontend: str
+) -> list[Outgoing]:
+    """Fill the office's report ``report_id`` from its subordinates' approved versions."""
+    ss = SupervisionStore(wf.store)
+    report = wf.store.get_report(report_id)
+    approved = [s for s in ss.subordinates(office_id, report.year) if s.approved_id is not None]
+    if not approved:
+        return [say(Code.SUP_SUM_NONE, year=report.year)]
+    sources, inputs = [], []
+    for sub in approved:
+        assert sub.approved_id is not None
+        version = wf.ws.version(sub.approved_id)
+        assert version is not None
+        snapshot = replace(wf.snapshot(version), agency=sub.name)
+        sources.append(Source(sub.name, snapshot))
+        inputs.append({"agency": sub.name, "version": version.number, "hash": version.hash})
+    total = aggregate(sources, report.agency, m).report
+    last = report.extra.get(SUM_KEY)
+    new = combine(report, last if isinstance(last, dict) else {}, total)
+    merged = replace(
+        report,
+        active={**report.active, **new.active},
+        applications={**report.applications, **new.applications},
+        review_litigation={**report.review_litigation, **new.review_litigation},
+    )
+    kept = {"inputs": inputs, **figures(total)}
+    changes = [*figure_changes(new, merged, m), Change("meta", SUM_KEY, kept)]
+    wf.store.apply(report_id, changes, None, user=user, frontend=frontend)
+    previous_id = wf.store.find_report(report.agency, report.year - 1)
+    previous = None if previous_id is None else wf.store.get_report(previous_id)
+    # the identities on the sum, and the breaks against last year's report of the region
+    rules = IDENTITIES + (CROSS_YEAR if previous is not None else ())
+    errors = [f for rule in rules for f in rule(merged, previous, m)]
+    checks = (
+        message(Code.SUP_SUM_CHECKS_ERRORS, errors=len(errors))
+        if errors
+        else message(Code.SUP_SUM_CHECKS_OK)
+    )
+    return [
+        say(
+            Code.SUP_SUMMED,
+            count=len(approved),
+            agencies="、".join(s.name for s in approved),
+            year=report.year,
+            checks=checks,
+        ),
+        say(Code.SUP_SUM_INDICATORS, indicators=indicator_line(indicators(merged, previous))),
+    ]
