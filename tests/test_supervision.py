@@ -1,0 +1,217 @@
+"""A supervising office with five subordinate agencies, end to end through the service:
+the roster's states, 备案, chasing on the office's schedule, and the region's sum."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from bot.format.catalogue import Code, message
+from bot.format.model import model
+from bot.format.report import Report
+from bot.service.turns import Outgoing
+from bot.store.office import WorkflowStore
+from bot.store.reports import Store
+from bot.store.supervision import SupervisionStore
+from tests.helpers.catalogue import pattern
+from tests.helpers.chat import codes
+from tests.helpers.chat_script import SEED_SESSION
+from tests.helpers.office import YEAR, Desk, request_step
+
+OFFICE, OFFICE_ADMIN = "某区政务公开办", "cli:office"
+NAMES = ("某区教育局", "某区民政局", "某区财政局", "某区卫健委", "某区交通局")
+ADMINS = tuple(f"cli:a{i}" for i in range(5))
+REVIEWERS = tuple(f"cli:r{i}" for i in range(5))
+URL = "https://www.example.gov.cn/xxgk/2023.html"
+
+
+class Clock:
+    """The service's day, moved by the test."""
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+
+    def __call__(self) -> date:
+        return self.day
+
+
+@pytest.fixture
+def region(store: Store) -> tuple[Desk, Clock]:
+    """The office with its report open, 备案 required, five subordinates whose admins
+    joined; the first four filled the whole report and have a reviewer."""
+    desk, clock = Desk(store), Clock(date(YEAR + 1, 1, 10))
+    desk.svc.today = clock
+    desk.play(OFFICE_ADMIN, [OFFICE, *SEED_SESSION[1:4]])
+    assert desk.say(OFFICE_ADMIN, "备案 需要")[0].code is Code.SUP_FILING_ON
+    out = desk.say(OFFICE_ADMIN, "下级 添加 " + "、".join(NAMES))
+    assert codes(out)[:5] == [Code.SUP_ADDED] * 5
+    for name, admin, text in zip(NAMES, ADMINS, out, strict=False):
+        found = pattern(Code.SUP_ADDED, agency=name).fullmatch(text.text)
+        assert found is not None
+        assert desk.say(admin, f"/start {found['invite_code']}")[0].code is Code.REV_JOINED
+    for admin, reviewer in zip(ADMINS[:4], REVIEWERS, strict=False):
+        desk.play(admin, SEED_SESSION[1:])
+        assert codes(desk.join(admin, reviewer, "审核人"))[0] is Code.REV_JOINED
+    return desk, clock
+
+
+def states(desk: Desk) -> list[tuple[str, str]]:
+    """The roster's (agency, state) pairs in its order; checks the workbook agrees."""
+    out = desk.say(OFFICE_ADMIN, "名单")
+    assert out[0].code is Code.SUP_ROSTER_HEADER
+    lines = out[0].text.splitlines()[1:]
+    found = [pattern(Code.SUP_ROSTER_LINE).fullmatch(line) for line in lines]
+    pairs = [(f["agency"], f["state"]) for f in found if f is not None]
+    assert len(pairs) == len(NAMES)
+    assert out[1].document is not None
+    sheet = load_workbook(BytesIO(out[1].document[1])).active
+    assert [(r[1], r[2]) for r in sheet.iter_rows(min_row=2, values_only=True)] == pairs
+    return pairs
+
+
+def filing_step(out: list[Outgoing], agency: str) -> str:
+    [request] = [m for m in out if m.code is Code.SUP_FILING_REQUEST and agency in m.text]
+    assert request.step is not None
+    return request.step
+
+
+def summed(store: Store, office_report: int) -> Report:
+    """The cell-wise sum of every subordinate's latest approved version, added here."""
+    ws, m = WorkflowStore(store), model()
+    office = ws.agency_of_report(office_report)
+    assert office is not None
+    total = Report(OFFICE, YEAR)
+    for sub in SupervisionStore(store).subordinates(office, YEAR):
+        if sub.approved_id is None:
+            continue
+        version = ws.version(sub.approved_id)
+        assert version is not None
+        snap = Desk(store).svc.workflow.snapshot(version)
+        for cell in m.active_cells:
+            total.active[cell.path] = total.active.get(cell.path, 0) + snap.active[cell.path]
+        for name in ("applications", "review_litigation"):
+            mine = getattr(total, name)
+            for key, values in getattr(snap, name).items():
+                mine[key] = [
+                    a + b for a, b in zip(mine.get(key, [0] * len(values)), values, strict=True)
+                ]
+    return total
+
+
+def tables(report: Report) -> tuple[object, ...]:
+    return report.active, report.applications, report.review_litigation
+
+
+def test_an_office_and_five_agencies(region: tuple[Desk, Clock]) -> None:
+    desk, _ = region
+    s = {code: message(code) for code in (Code.SUP_STATE_NOT_STARTED, Code.SUP_STATE_SUBMITTED)}
+    drafting = message(Code.SUP_STATE_DRAFTING, percent=100)
+    assert sorted(states(desk)) == sorted(
+        [(n, drafting) for n in NAMES[:4]] + [(NAMES[4], s[Code.SUP_STATE_NOT_STARTED])]
+    )
+    for admin in ADMINS[:4]:
+        assert desk.say(admin, "提交")[0].code is Code.REV_SUBMITTED
+    assert states(desk)[0] == (NAMES[4], s[Code.SUP_STATE_NOT_STARTED])  # most urgent
+    assert {st for _, st in states(desk)[1:]} == {s[Code.SUP_STATE_SUBMITTED]}
+    # three approved by their reviewers, one returned
+    for reviewer in REVIEWERS[:3]:
+        desk.press(reviewer, request_step(desk.resume(reviewer)), "approve")
+    desk.press(REVIEWERS[3], request_step(desk.resume(REVIEWERS[3])), "return")
+    assert codes(desk.say(REVIEWERS[3], "现行有效件数应为 6")) == [Code.REV_RETURNED]
+    # 备案 at the office: one approved and published, one approved, one returned
+    inbox = desk.resume(OFFICE_ADMIN)
+    for name in NAMES[:2]:
+        out = desk.press(OFFICE_ADMIN, filing_step(inbox, name), "approve")
+        assert codes(out)[0] is Code.SUP_FILED
+    out = desk.press(OFFICE_ADMIN, filing_step(inbox, NAMES[2]), "return")
+    assert codes(out) == [Code.REV_ASK_COMMENTS]
+    assert codes(desk.say(OFFICE_ADMIN, "第五部分未写整改情况"))[0] is Code.SUP_FILING_RETURNED
+    notices = desk.resume(ADMINS[2])
+    assert Code.SUP_FILING_RETURNED_NOTICE in codes(notices)
+    assert Code.SUP_FILED_NOTICE in codes(desk.resume(ADMINS[0]))
+    assert codes(desk.say(ADMINS[0], f"已公开 {URL} 2024-01-20"))[0] is Code.SUP_PUBLISHED
+    assert states(desk) == [
+        (NAMES[4], s[Code.SUP_STATE_NOT_STARTED]),
+        (NAMES[3], message(Code.SUP_STATE_RETURNED)),  # (as urgent: by name)
+        (NAMES[2], message(Code.SUP_STATE_FILING_RETURNED)),
+        (NAMES[1], message(Code.SUP_STATE_FILED)),
+        (NAMES[0], message(Code.SUP_STATE_PUBLISHED, date="2024-01-20", url=URL)),
+    ]
+    # the returned one is fixed, submitted again, approved: awaiting 备案
+    desk.say(ADMINS[3], "修改 行政规范性文件")
+    desk.say(ADMINS[3], "0 0 6")
+    assert desk.say(ADMINS[3], "提交")[0].code is Code.REV_SUBMITTED
+    desk.press(REVIEWERS[3], request_step(desk.resume(REVIEWERS[3])), "approve")
+    assert (NAMES[3], message(Code.SUP_STATE_FILING)) in states(desk)
+
+
+def test_the_laggard_is_reminded_once_per_scheduled_day(region: tuple[Desk, Clock]) -> None:
+    desk, clock = region
+    for admin, reviewer in zip(ADMINS[:4], REVIEWERS, strict=False):
+        desk.say(admin, "提交")
+        desk.press(reviewer, request_step(desk.resume(reviewer)), "approve")
+    chase = desk.svc.supervision.chase_due
+    deadline = date(YEAR + 1, 1, 31)
+    sent = []
+    for day in range(1, 32):
+        clock.day = date(YEAR + 1, 1, day)
+        sent += [day] * chase(clock.day)
+        sent += [day] * chase(clock.day)  # the job runs again the same day: nothing more
+    assert [deadline.day - day for day in sent] == [14, 7, 3, 1]
+    inbox = desk.resume(ADMINS[4])
+    assert codes(inbox).count(Code.SUP_CHASE_NOTICE) == 4
+    assert all(Code.SUP_CHASE_NOTICE not in codes(desk.resume(a)) for a in ADMINS[:4])
+    # the office sees who was reminded, when; and reminds the laggard at once
+    [line] = [ln for ln in desk.say(OFFICE_ADMIN, "名单")[0].text.splitlines() if NAMES[4] in ln]
+    found = pattern(Code.SUP_ROSTER_LINE).fullmatch(line)
+    assert found is not None
+    assert found["reminded"].count("、") == 3
+    out = desk.say(OFFICE_ADMIN, "催报")
+    assert out[0].text == message(Code.SUP_CHASED, count=1, agencies=NAMES[4], people=1)
+
+
+def test_the_region_sums_the_approved_versions(region: tuple[Desk, Clock]) -> None:
+    desk, _ = region
+    store = desk.store
+    office_report = store.find_report(OFFICE, YEAR)
+    assert office_report is not None
+    assert codes(desk.say(OFFICE_ADMIN, "汇总下级"))[0] is Code.SUP_SUM_NONE
+    for admin, reviewer in zip(ADMINS[:3], REVIEWERS, strict=False):
+        desk.say(admin, "提交")
+        desk.press(reviewer, request_step(desk.resume(reviewer)), "approve")
+    desk.say(ADMINS[3], "提交")  # submitted, not approved: not in the sum
+    out = desk.say(OFFICE_ADMIN, "汇总下级")
+    assert out[0].code is Code.SUP_SUMMED
+    assert out[0].text.endswith(message(Code.SUP_SUM_CHECKS_OK))
+    first = store.get_report(office_report)
+    assert tables(first) == tables(summed(store, office_report))
+    seed = store.get_report(store.find_report(NAMES[0], YEAR) or 0)
+    assert first.applications["new"] == [3 * v for v in seed.applications["new"]]
+    # a later edit changes nothing until it is approved again
+    desk.say(ADMINS[0], "修改 行政规范性文件")
+    desk.say(ADMINS[0], "0 0 9")
+    desk.say(OFFICE_ADMIN, "汇总下级")
+    assert tables(store.get_report(office_report)) == tables(first)
+    desk.say(ADMINS[0], "提交")
+    desk.press(REVIEWERS[0], request_step(desk.resume(REVIEWERS[0])), "approve")
+    desk.say(OFFICE_ADMIN, "汇总下级")
+    again = store.get_report(office_report)
+    assert tables(again) == tables(summed(store, office_report))
+    assert again.active != first.active
+
+
+def test_only_the_offices_admin_manages_it(region: tuple[Desk, Clock]) -> None:
+    desk, _ = region
+    assert codes(desk.join(OFFICE_ADMIN, "cli:office-reviewer", "审核人"))[0] is Code.REV_JOINED
+    for command in ("名单", "催报", "备案 不需要", "下级 添加 某区水务局", "汇总下级"):
+        assert desk.say("cli:office-reviewer", command)[0].code is Code.REV_FORBIDDEN
+    # an agency's admin has no subordinates of its own
+    assert desk.say(ADMINS[0], "名单")[0].code is Code.SUP_NO_SUBORDINATES
+    assert desk.say(OFFICE_ADMIN, "下级 添加")[0].code is Code.SUP_ADD_USAGE
+    assert desk.say(OFFICE_ADMIN, "下级")[0].code is Code.CHAT_NEEDS_ARGUMENT
+    assert desk.say(OFFICE_ADMIN, "下级 添加 某区教育局")[0].code is Code.SUP_TAKEN
+    assert desk.say(OFFICE_ADMIN, "备案 也许")[0].code is Code.SUP_FILING_USAGE
+    assert desk.say(ADMINS[0], "已公开 明天")[0].code is Code.SUP_PUBLISH_USAGE
