@@ -15,6 +15,7 @@ import pytest
 from bot.format.catalogue import Code, message
 from bot.format.datafile import Report, load, save
 from bot.frontends.cli import main
+from tests.helpers.catalogue import pattern
 from tests.helpers.chat_script import SEED_SESSION
 
 
@@ -140,8 +141,14 @@ def test_kill_9_and_restart_resumes(tmp_path: Path, seed: Report, cut: int) -> N
         proc.wait(timeout=10)
         reader.join(timeout=10)
     stdout = run_piped(db, out, [*SEED_SESSION[cut:], "导出", "yaml"])
-    # the restarted chat first asks again the question the killed one was waiting on
-    assert stdout.startswith(last_prompt(before))
+    # the restarted chat says where the report stands (once there is one), then asks
+    # again the question the killed one was waiting on
+    welcome, _, rest = stdout.partition("\n")
+    if cut < 4:
+        rest = stdout
+    else:
+        assert pattern(Code.CHAT_RESUMED).fullmatch(welcome)
+    assert rest.startswith(last_prompt(before))
     report, _ = load(next(out.glob("*.yaml")))
     assert report.applications == seed.applications
 

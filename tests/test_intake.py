@@ -73,10 +73,33 @@ def test_this_years_figures_with_an_error_are_refused(svc: Service) -> None:
     assert svc.store.get_report(1).applications == {}
 
 
-def test_a_file_without_an_open_report(svc: Service) -> None:
+def test_last_years_report_sent_first_names_the_agency_and_the_year(
+    svc: Service, store: Store
+) -> None:
+    """Issue 15: a file was refused before a report existed; now it starts the report."""
     play(svc, [])
-    out = send_file(svc, "r.html", render(consistent_report(agency=AGENCY, year=2022), "html"))
-    assert out[0].code is Code.IMP_CHAT_NO_REPORT
+    last = consistent_report(agency=AGENCY, year=2022)
+    out = send_file(svc, "r.html", render(last, "html"))
+    assert out[0].code is Code.IMP_CHAT_AGENCY_FROM_FILE
+    assert out[-1].code is Code.CHAT_ASK_LEVEL  # a new agency: only its level, then the year
+    out = say(svc, "自治州")
+    assert mentions(out[-1].text, Code.CHAT_ASK_YEAR, default=2023)  # the year after it
+    out = say(svc, "好")
+    assert out[0].code is Code.CHAT_REPORT_CREATED
+    assert store.find_report(AGENCY, 2022) is not None  # kept as last year's
+    assert store.get_report(store.find_report(AGENCY, 2023)).agency_level == "prefecture"
+    out = play(svc, ["转到 二", "修改 行政规范性文件"])
+    assert "上年报告的现行有效件数" in last_question(out)
+
+
+def test_a_file_first_never_claims_an_agency_of_others(svc: Service, store: Store) -> None:
+    play(svc, [])
+    send_file(svc, "r.html", render(consistent_report(agency=AGENCY, year=2022), "html"))
+    out = send_file(
+        svc, "r.html", render(consistent_report(agency=AGENCY, year=2022), "html"), "cli:other"
+    )
+    assert out[0].code is Code.REV_AGENCY_TAKEN
+    assert len(store.list_reports()) == 1
 
 
 @pytest.mark.slow

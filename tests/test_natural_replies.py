@@ -11,6 +11,8 @@ from bot.format.catalogue import Code
 from bot.store.reports import Store
 from tests.helpers.chat import codes, play, say, service
 from tests.helpers.chat_script import PROMPTS, SEED_SESSION
+from tests.helpers.factories import consistent_report
+from tests.helpers.import_fixtures import LAYOUTS, Style, applications_rows, one_cell_per_line
 
 # what "not taken" looks like: the answer refused, the command not understood
 REFUSALS = {
@@ -26,6 +28,7 @@ REFUSALS = {
     *(c for c in Code if c.name.startswith("FIG_")),
 }
 FEE = [*SEED_SESSION[:24]]  # at 是否收取信息处理费
+FIGURES = consistent_report()
 
 CORPUS: list[tuple[str, str]] = [
     # the agency's level, by part of its label
@@ -78,6 +81,9 @@ CORPUS: list[tuple[str, str]] = [
     ("menu", "三"),
     ("export", "全部"),
     ("export", "Word"),
+    # table 三 pasted whole, in every layout the importer reads
+    *(("row", paste(applications_rows(FIGURES, Style()))) for paste in LAYOUTS.values()),
+    ("row", one_cell_per_line(applications_rows(FIGURES, Style(zero="-", split=True)))),
 ]
 
 

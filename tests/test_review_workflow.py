@@ -9,10 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.conversation.types import Input
 from bot.format.catalogue import Code, message
 from bot.frontends.cli import main
-from bot.service.turns import Outgoing
 from bot.store.office import WorkflowStore
 from bot.store.reports import Store
 from tests.helpers import chat
@@ -261,19 +259,8 @@ def test_review_again_repeats_the_whole_request(team: Desk) -> None:
 
 def test_colleagues_are_named_as_people(store: Store) -> None:
     """Issue 16: members, submissions, requests and history named ids (tg:100000002)."""
-    desk = Desk(store)
-    svc = desk.svc
-    names = {ADMIN: "张主任", EDITOR: "李科员", REVIEWER: "王审核"}
-
-    def say(user: str, text: str) -> list[Outgoing]:
-        return svc.handle(user, Input(text=text, name=names.get(user, "")), "test")
-
-    desk.say = say  # type: ignore[method-assign]
-    say(ADMIN, "/start")
-    for line in SEED_SESSION:
-        say(ADMIN, line)
-    desk.join(ADMIN, EDITOR, "填报人")
-    desk.join(ADMIN, REVIEWER, "审核人")
+    desk = make_team(Desk(store, {ADMIN: "张主任", EDITOR: "李科员", REVIEWER: "王审核"}))
+    say = desk.say
     members = say(ADMIN, "成员")[0].text
     assert "李科员" in members
     assert EDITOR not in members  # 移除成员 and 称呼 take the name
@@ -300,19 +287,10 @@ def test_an_admin_names_a_member_with_their_position_and_it_is_used_everywhere(
     store: Store,
 ) -> None:
     """Issue 16: 称呼 @user 张三 办公室主任."""
-    desk = Desk(store)
-    svc = desk.svc
-    shown = {ADMIN: "Zhang @zhang", EDITOR: "li", REVIEWER: "Wang Fang @wangf"}
-
-    def say(user: str, text: str) -> list[Outgoing]:
-        return svc.handle(user, Input(text=text, name=shown.get(user, "")), "test")
-
-    desk.say = say  # type: ignore[method-assign]
-    say(ADMIN, "/start")
-    for line in SEED_SESSION:
-        say(ADMIN, line)
-    desk.join(ADMIN, EDITOR, "填报人")
-    desk.join(ADMIN, REVIEWER, "审核人")
+    desk = make_team(
+        Desk(store, {ADMIN: "Zhang @zhang", EDITOR: "li", REVIEWER: "Wang Fang @wangf"})
+    )
+    say = desk.say
     named = say(ADMIN, "称呼 @wangf 王芳 办公室主任")[0]
     assert named.code is Code.REV_NAMED
     called = message(Code.REV_CALLED_WITH_POSITION, name="王芳", position="办公室主任")

@@ -179,10 +179,13 @@ class OpenReport:
 @dataclass(frozen=True, slots=True)
 class ReadFile:
     """A file (or pasted text) for the open report: last year's report or this year's
-    figures; then resume."""
+    figures; then resume. ``first`` when no report is open yet: last year's report, which
+    names the agency the new report is for."""
 
     name: str
     data: bytes
+    first: bool = False
+    table: str = ""  # a table pasted at its question (the part): this year's figures
 
 
 Effect = (

@@ -41,6 +41,7 @@ from bot.format.catalogue import Code, UserError, message
 from bot.format.model import ReportModel
 
 PASTED = "粘贴的文本.txt"  # the name a pasted report is read under
+PASTED_TABLE = "粘贴的表格.txt"  # and a table pasted at its question
 QUOTED = 20  # characters of an unmatched message quoted back
 
 
@@ -98,7 +99,7 @@ def route(t: Turn, inp: Input) -> None:
     elif answer and session.step is Step.EXPLAIN and t.report is not None:
         t.effect(Explain(text))  # the service knows which warnings still block
     elif inp.resume or (t.report is None and session.step not in SETUP_STEPS):
-        t.resume(welcome=inp.resume)
+        t.resume(welcome=inp.resume and not inp.carried_on)
     elif session.step in SETUP_STEPS:
         answer_setup(t, text)
     elif session.step is Step.MENU:
@@ -119,7 +120,9 @@ def receive(t: Turn, name: str, data: bytes) -> None:
     if t.session.step is Step.IMPORT_PASTE:
         t.session.to_key(pending.back_to if isinstance(pending, ImportPaste) else Step.START)
         t.session.pending = None
-    if t.report is None:
+    if t.report is None and t.ctx.can_create and t.session.step in (Step.START, Step.SETUP_AGENCY):
+        t.effect(ReadFile(name, data, first=True))  # last year's report names the agency
+    elif t.report is None:
         t.say(Code.IMP_CHAT_NO_REPORT)
         t.resume()
     elif t.writable():  # a reviewer's file changes nothing
@@ -144,6 +147,9 @@ def answer_question(t: Turn, text: str) -> None:
     try:
         result = interpret(step, text, t.report, t.m, t.ctx.previous)
     except UserError as exc:
+        if exc.code is Code.CHAT_PASTE_SHAPE:  # a layout the importer's reader knows
+            t.effect(ReadFile(PASTED_TABLE, text.encode("utf-8"), table=step.part))
+            return
         if isinstance(pending, LiveWarning) and pending.question == step.name:
             t.store([Change("explanations", pending.warning, text.strip())])
             t.session.pending = None

@@ -69,12 +69,14 @@ AROUND_QUESTIONS = frozenset({Step.MENU, Step.DONE, Step.EXPORT})
 
 @dataclass(frozen=True, slots=True)
 class SetupAnswers:
-    """A new report being set up: the agency, then its level and region (a new agency)."""
+    """A new report being set up: the agency, then its level and region (a new agency);
+    ``year`` is the one proposed when last year's report told it."""
 
     agency: str
     level: str | None = None
     region: str = ""
     agency_id: int | None = None  # an agency the officer belongs to already
+    year: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,8 @@ opens a chosen one with :class:`OpenReport`.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.conversation.answers import bad_choice, is_confirm, match_choices
 from bot.conversation.effects import NewReport, OpenReport
 from bot.conversation.session import SetupAnswers, Step
@@ -47,7 +49,7 @@ def answer_setup(t: Turn, text: str) -> None:
         if not 2 <= len(region) <= MAX_REGION:
             t.say(Code.REV_ASK_REGION)
             return
-        t.session.pending = SetupAnswers(answers.agency, answers.level, region)
+        t.session.pending = replace(answers, region=region)
         t.session.to(Step.SETUP_YEAR)
         t.ask_year()
     else:
@@ -78,7 +80,7 @@ def choose_level(t: Turn, answers: SetupAnswers, value: str) -> None:
         t.say(exc.code, **exc.params)
         t.ask_level()
         return
-    t.session.pending = SetupAnswers(answers.agency, level, agency_id=answers.agency_id)
+    t.session.pending = replace(answers, level=level)
     if answers.agency_id is not None:  # an agency the officer belongs to: no region asked
         t.session.to(Step.SETUP_YEAR)
         t.ask_year()

@@ -390,8 +390,12 @@ class Turn:
         self.choose(Code.CHAT_ASK_LEVEL, level_choices(self.m), Step.SETUP_LEVEL)
 
     def default_year(self) -> int:
-        """The year a new report is for unless the officer says otherwise: this year's
-        from October on (reports are prepared in the last quarter), else last year's."""
+        """The year a new report is for unless the officer says otherwise: the year after
+        last year's report sent; else this year's from October on (reports are prepared
+        in the last quarter), else last year's."""
+        pending = self.session.pending
+        if isinstance(pending, SetupAnswers) and pending.year is not None:
+            return pending.year
         today = self.ctx.today
         return today.year if today.month >= PREPARING_FROM_MONTH else today.year - 1
 

@@ -27,6 +27,7 @@ class Input:
     choice_step: str | None = None
     resume: bool = False
     document: tuple[str, bytes] | None = None  # a file the user sent: (name, content)
+    carried_on: bool = False  # a resume after an effect of the same turn, not the user's
     name: str = ""  # how the user is called (Telegram's first and last name), if known
 
 

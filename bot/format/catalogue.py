@@ -344,6 +344,8 @@ class Code(StrEnum):
     IMP_CHAT_FIGURES = "IMP035"
     IMP_CHAT_OTHER_YEAR = "IMP036"
     IMP_CHAT_NO_REPORT = "IMP037"
+    IMP_CHAT_AGENCY_FROM_FILE = "IMP150"
+    CHAT_PASTE_DOUBLED = "IMP151"
     IMP_CHAT_FIGURES_REFUSED = "IMP038"
     IMP_CHAT_UNREADABLE = "IMP039"
     # what no report is: refused before or while it is read (bot/importing/files.py, worker.py)

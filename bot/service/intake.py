@@ -11,10 +11,12 @@ guessed: what a file lacks stays unanswered.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 from bot.checks.rules import IDENTITIES
 from bot.conversation.journey import figure_changes
+from bot.conversation.session import Session, SetupAnswers, Step
 from bot.conversation.types import Outgoing, say
 from bot.format.catalogue import Code, UserError
 from bot.format.model import ReportModel
@@ -22,6 +24,8 @@ from bot.format.report import Report
 from bot.importing.importer import ImportResult, describe, import_document
 from bot.importing.text import Document
 from bot.importing.worker import read_document_bounded
+from bot.office.rules import can
+from bot.store.office import WorkflowStore
 from bot.store.reports import Store
 
 NO_YEAR = Code.IMP_NO_TITLE
@@ -46,13 +50,17 @@ class Intake:
     m: ReportModel
 
     def receive(
-        self, user: str, report_id: int, name: str, read: Read, frontend: str
+        self, user: str, report_id: int, name: str, read: Read, frontend: str, table: str = ""
     ) -> list[Outgoing]:
-        """Import the file ``name``, already read (:func:`read_file`), into the open report."""
+        """Import the file ``name``, already read (:func:`read_file`), into the open report;
+        ``table`` names the part of a table pasted at its question: this year's figures,
+        and only that table's."""
         report = self.store.get_report(report_id)
         try:
             if isinstance(read, UserError):
                 raise read
+            if table:
+                return self.pasted_table(user, report_id, report, read, name, table, frontend)
             result = self.interpret(read, name, report)
         except UserError as exc:
             return [say(Code.IMP_CHAT_UNREADABLE, name=name, reason=exc.message())]
@@ -64,6 +72,72 @@ class Intake:
         return [
             say(Code.IMP_CHAT_OTHER_YEAR, found=year, year=report.year, previous=report.year - 1)
         ]
+
+    def first(
+        self, user: str, session: Session, name: str, read: Read, ws: WorkflowStore, frontend: str
+    ) -> list[Outgoing]:
+        """Last year's report sent before any report exists: it names the agency (created
+        with the user as its admin, or one the user belongs to) and is stored as last
+        year's; the set-up then asks only the level (a new agency) and the year after it."""
+        try:
+            if isinstance(read, UserError):
+                raise read
+            result = import_document(read, name)
+        except UserError as exc:
+            return [say(Code.IMP_CHAT_UNREADABLE, name=name, reason=exc.message())]
+        last = result.report
+        agency_id = ws.agency_id(last.agency)
+        if agency_id is None:
+            agency_id = ws.create_agency(last.agency, "", "", user)
+        elif not can(ws.role(user, agency_id), "edit"):  # a name never claims an agency
+            return [say(Code.REV_AGENCY_TAKEN, agency=last.agency)]
+        level = ws.level(agency_id) or None
+        session.pending = SetupAnswers(last.agency, level, agency_id=agency_id, year=last.year + 1)
+        session.to(Step.SETUP_YEAR if level else Step.SETUP_LEVEL)
+        out = [say(Code.IMP_CHAT_AGENCY_FROM_FILE, agency=last.agency, year=last.year)]
+        if self.store.find_report(last.agency, last.year) is None:
+            self.store.import_report(last, user=user, frontend=frontend)
+            out.append(Outgoing("\n".join(describe(result, self.m))))
+        return out
+
+    def pasted_table(
+        self,
+        user: str,
+        report_id: int,
+        report: Report,
+        read: Document,
+        name: str,
+        part: str,
+        frontend: str,
+    ) -> list[Outgoing]:
+        """A table pasted at its question, in any layout the importer reads: its rows are
+        kept if every identity holds for them, the rows it lacks named."""
+        grid = self.m.applications if part == "applications" else self.m.review_litigation
+        texts = Counter("".join(c.text.split()) for line in read.lines for c in line.cells)
+        doubled = [r.ref for r in grid.rows if texts["".join(r.label.split())] > 1]
+        if doubled:  # which of the two is right is the officer's to say
+            return [say(Code.CHAT_PASTE_DOUBLED, rows="、".join(doubled))]
+        try:
+            result = import_document(read, name, agency=report.agency, year=report.year)
+        except UserError:  # no table in it at all
+            return [say(Code.CHAT_PASTE_SHAPE, rows=0)]
+        rows = result.report.grid(grid)
+        if not rows:
+            return [say(Code.CHAT_PASTE_SHAPE, rows=0)]
+        refs = {grid.cell_ref(r.key, c) for r in grid.rows for c in range(grid.width)}
+        only = replace(
+            result,
+            report=Report(
+                report.agency,
+                report.year,
+                applications=rows if part == "applications" else {},
+                review_litigation=rows if part == "review_litigation" else {},
+            ),
+            missing=[r for r in result.missing if r in refs],
+            issues=[],  # about the rest of a report, which a pasted table never is
+        )
+        out = self.figures(user, report_id, report, only, name, frontend)
+        return out if only.missing else out[:1]  # whole: nothing more to say
 
     def interpret(self, doc: Document, name: str, report: Report) -> ImportResult:
         """The document as a report of the open report's agency (last year when no year

@@ -222,7 +222,7 @@ class Service:
                     continue
                 done, resume = self.carry_out(item, user, session, ctx, frontend, read)
                 out += done
-                following = Input(resume=True) if resume else following
+                following = Input(resume=True, carried_on=True) if resume else following
             if session != stored:
                 self.store.save_session(session)
         return out
@@ -301,10 +301,14 @@ class Service:
                 return self.create(effect, session, user, frontend), True
             case OpenReport():
                 return [], True
-            case ReadFile(name=name, data=data):
+            case ReadFile(name=name, data=data, first=True):
+                found = read if read is not None else read_file(name, data)
+                return self.intake.first(user, session, name, found, wf.ws, frontend), True
+            case ReadFile(name=name, data=data, table=table):
                 assert session.report_id is not None  # the engine reads files into a report
                 found = read if read is not None else read_file(name, data)  # a paste
-                return self.intake.receive(user, session.report_id, name, found, frontend), True
+                report_id = session.report_id
+                return self.intake.receive(user, report_id, name, found, frontend, table), True
 
     def review_list(self, user: str) -> list[Outgoing]:
         """审核: the versions waiting for this reviewer, and the 备案 requests waiting for

@@ -135,6 +135,11 @@ class WorkflowStore:
                 [level, agency_id],
             )
 
+    def level(self, agency_id: int) -> str:
+        """The agency's level ('' when not known yet)."""
+        row = self.db.execute("select level from agencies where id = ?", [agency_id]).fetchone()
+        return str(row[0] or "") if row is not None else ""
+
     def agency_id(self, name: str) -> int | None:
         """The id of the agency named ``name``."""
         row = self.db.execute("select id from agencies where name = ?", [name]).fetchone()

@@ -10,6 +10,7 @@ adds the quirks of real pages. The prose is ours (``tests/helpers/factories.py``
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
@@ -418,3 +419,25 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
     status = main(argv)
     out = capsys.readouterr()
     return int(status), out.out, out.err
+
+
+# --- a table as officers paste it in the chat ----------------------------------------------
+
+
+def one_cell_per_line(rows: list[Row]) -> str:
+    return "\n".join(text for row in rows for text, _, _ in row)
+
+
+def tabs(rows: list[Row]) -> str:
+    return "\n".join("\t".join(text for text, _, _ in row) for row in rows)
+
+
+def pipes(rows: list[Row]) -> str:
+    return "\n".join("| " + " | ".join(text for text, _, _ in row) + " |" for row in rows)
+
+
+LAYOUTS: dict[str, Callable[[list[Row]], str]] = {
+    "web page": one_cell_per_line,
+    "excel": tabs,
+    "pipes": pipes,
+}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from bot.conversation.types import Input
 from bot.format.catalogue import Code
 from bot.format.model import model
 from bot.service.turns import Outgoing
@@ -17,23 +20,31 @@ IN_FORCE = next(c.ref for c in model().active_cells if c.path == "normative_docs
 
 
 class Desk:
-    """Several officers on one service, as on one bot."""
+    """Several officers on one service, as on one bot; ``names`` are the names their
+    accounts show (sent with every message, as Telegram's are)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, names: dict[str, str] | None = None) -> None:
         self.store = store
         self.svc = chat.service(store)
+        self.names = names or {}
+
+    def send(self, user: str, inp: Input) -> list[Outgoing]:
+        return self.svc.handle(user, replace(inp, name=self.names.get(user, "")), chat.FRONTEND)
 
     def say(self, user: str, text: str) -> list[Outgoing]:
-        return chat.say(self.svc, text, user)
+        return self.send(user, Input(text=text))
 
     def press(self, user: str, step: str, choice: str) -> list[Outgoing]:
-        return chat.press(self.svc, step, choice, user)
+        return self.send(user, Input(choice=choice, choice_step=step))
 
     def resume(self, user: str) -> list[Outgoing]:
-        return chat.resume(self.svc, user)
+        return self.send(user, Input(resume=True))
 
     def play(self, user: str, lines: list[str]) -> list[Outgoing]:
-        return chat.play(self.svc, lines, user)
+        out = self.send(user, Input(resume=True))
+        for line in lines:
+            out = self.say(user, line)
+        return out
 
     def invite(self, admin: str, role: str) -> str:
         """The code of a new invite for ``role``."""
