@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from bot.format.catalogue import Code, message
 from bot.format.model import model
 from bot.format.report import Report
+from bot.frontends.telegram_format import callback_data, parse_callback
 from bot.service.turns import Outgoing
 from bot.store.office import WorkflowStore
 from bot.store.reports import Store
@@ -73,8 +74,12 @@ def states(desk: Desk) -> list[tuple[str, str]]:
 
 
 def filing_step(out: list[Outgoing], agency: str) -> str:
+    """The step of the 备案 request about ``agency``, whose buttons survive Telegram."""
     [request] = [m for m in out if m.code is Code.SUP_FILING_REQUEST and agency in m.text]
     assert request.step is not None
+    for choice in request.choices:
+        data = callback_data(request.step, choice.name)
+        assert parse_callback(data) == (request.step, choice.name)
     return request.step
 
 

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 REVIEW_STEP = "review:"  # the step of a review request's buttons: review:<version id>
-FILING_STEP = REVIEW_STEP + "filing:"  # of a 备案 request: review:filing:<version id>
+FILING_STEP = "filing:"  # the step of a 备案 request's buttons: filing:<version id>
+DECISION_STEPS = (REVIEW_STEP, FILING_STEP)  # the steps whose buttons are decisions
 DRAFT_STEP = "draft"  # the step of a preview's button (完整表格), valid at any step
 FULL_TABLES = "tables"  # its choice: the workbook of the three tables
 EXPORT_FORMATS = ("docx", "html", "md", "txt", "xlsx", "yaml")

@@ -13,8 +13,8 @@ from bot.conversation.answers import interpret, is_word
 from bot.conversation.command_words import Command, parse_command
 from bot.conversation.commands import choose_export, choose_in_menu, run_command
 from bot.conversation.effects import (
+    DECISION_STEPS,
     DRAFT_STEP,
-    REVIEW_STEP,
     Decide,
     Explain,
     Export,
@@ -63,7 +63,7 @@ def handle(
 def route(t: Turn, inp: Input) -> None:
     """What ``inp`` means where the session is, for every step."""
     session = t.session
-    if inp.choice_step is not None and inp.choice_step.startswith(REVIEW_STEP):
+    if inp.choice_step is not None and inp.choice_step.startswith(DECISION_STEPS):
         t.effect(Decide(inp.choice_step, inp.choice or ""))  # authorised by the service
         return
     if inp.choice_step == DRAFT_STEP and t.report is not None:

@@ -44,29 +44,27 @@ class Filings:
         if office_id is None or not self.ss.filing_required(office_id):
             return
         self.ss.request_filing(version.id, office_id)
-        report = self.wf.snapshot(version)
         first = ws.request_text(version.id) or ""
+        # the key figures and findings, as the agency's reviewers read them
+        notice = self.request(version, office_id, first.partition("\n")[2])
+        for member in ws.members(office_id):
+            if can(member.role, "review"):
+                ws.notify(member.user, notice)
+
+    def request(self, version: Version, office_id: int, summary: str) -> dict[str, Any]:
+        """The queued 备案 request: the review request's .docx and buttons, to the office."""
+        report = self.wf.snapshot(version)
         text = message(
             Code.SUP_FILING_REQUEST,
             agency=report.agency,
             year=report.year,
             number=version.number,
             office=self.ss.name(office_id),
-            summary=first.partition("\n")[2],  # the key figures and findings, as reviewed
-        )
-        for member in ws.members(office_id):
-            if can(member.role, "review"):
-                ws.notify(member.user, self.request(version, office_id, text))
-
-    def request(self, version: Version, office_id: int, text: str) -> dict[str, Any]:
-        """The queued 备案 request: the version's .docx with the buttons."""
-        choices = [["approve", message(Code.REV_APPROVE)], ["return", message(Code.REV_RETURN)]]
-        return {
-            "text": text,
+            summary=summary,
+        ).strip()
+        return self.wf.request(version, text) | {
             "code": Code.SUP_FILING_REQUEST.value,
-            "choices": choices,
             "step": f"{FILING_STEP}{version.id}",
-            "version": version.id,
             "office": office_id,
         }
 
@@ -76,16 +74,7 @@ class Filings:
         for version_id in self.ss.pending_filings(office_id):
             version = self.wf.ws.version(version_id)
             assert version is not None
-            report = self.wf.snapshot(version)
-            text = message(
-                Code.SUP_FILING_REQUEST,
-                agency=report.agency,
-                year=report.year,
-                number=version.number,
-                office=self.ss.name(office_id),
-                summary="",
-            ).strip()
-            out += self.wf.as_outgoing(user, self.request(version, office_id, text))
+            out += self.wf.as_outgoing(user, self.request(version, office_id, ""))
         return out
 
     def _filing(self, user: str, version_id: int) -> tuple[Filing, Version, str] | None:

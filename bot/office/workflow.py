@@ -380,12 +380,13 @@ class Workflow:
             if can(mb.role, "review") and mb.user != user
         ]
         for reviewer in reviewers:
-            self.ws.notify(reviewer, self._request(version, text))
+            self.ws.notify(reviewer, self.request(version, text))
         if not reviewers:
             return [say(Code.REV_SUBMITTED_NO_REVIEWER, number=version.number)]
         return [say(Code.REV_SUBMITTED, number=version.number, reviewers=self.called(*reviewers))]
 
-    def _request(self, version: Version, text: str) -> dict[str, Any]:
+    def request(self, version: Version, text: str) -> dict[str, Any]:
+        """The queued review request of ``version``: its text, the .docx, the buttons."""
         choices = [["approve", message(Code.REV_APPROVE)], ["return", message(Code.REV_RETURN)]]
         return {
             "text": text,
@@ -421,7 +422,7 @@ class Workflow:
                         by=self.called(version.submitted_by),
                         summary="",
                     ).strip()
-                out += self.as_outgoing(user, self._request(version, text))
+                out += self.as_outgoing(user, self.request(version, text))
         return out or [say(Code.REV_NOTHING_TO_REVIEW)]
 
     def decision(self, user: str, session: Session, step: str, choice: str) -> list[Outgoing]:

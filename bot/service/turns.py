@@ -19,8 +19,8 @@ from datetime import date, tzinfo
 from bot.conversation.answers import words
 from bot.conversation.command_words import commands
 from bot.conversation.effects import (
+    DECISION_STEPS,
     FILING_STEP,
-    REVIEW_STEP,
     AddSubordinates,
     Chase,
     Check,
@@ -195,7 +195,7 @@ class Service:
         if named:
             self.known_names[user] = inp.name
         made = [m for item in out for m in (item() if callable(item) else [item])]
-        shown = {m.step for m in made if m.step is not None and m.step.startswith(REVIEW_STEP)}
+        shown = {m.step for m in made if m.step and m.step.startswith(DECISION_STEPS)}
         for notice in notices:  # a request the review queue just showed is not repeated
             if notice.get("step") not in shown:
                 made += self.workflow.as_outgoing(user, notice)
