@@ -178,6 +178,18 @@ def test_the_laggard_is_reminded_once_per_scheduled_day(region: tuple[Desk, Cloc
     assert out[0].text == message(Code.SUP_CHASED, count=1, agencies=NAMES[4], people=1)
 
 
+def test_the_office_sets_its_schedule(region: tuple[Desk, Clock]) -> None:
+    desk, clock = region
+    assert desk.say(OFFICE_ADMIN, "催报 十天")[0].code is Code.SUP_SCHEDULE_USAGE
+    assert desk.say(OFFICE_ADMIN, "催报 10 2")[0].code is Code.SUP_SCHEDULE_SET
+    sent = []
+    for day in range(1, 32):
+        clock.day = date(YEAR + 1, 1, day)
+        sent += [day] * desk.svc.supervision.chase_due(clock.day)
+    # every agency is behind (none submitted): its admin is reminded (its reviewer is not)
+    assert sent == [21] * 5 + [29] * 5
+
+
 def test_the_region_sums_the_approved_versions(region: tuple[Desk, Clock]) -> None:
     desk, _ = region
     store = desk.store
@@ -191,6 +203,8 @@ def test_the_region_sums_the_approved_versions(region: tuple[Desk, Clock]) -> No
     out = desk.say(OFFICE_ADMIN, "汇总下级")
     assert out[0].code is Code.SUP_SUMMED
     assert out[0].text.endswith(message(Code.SUP_SUM_CHECKS_OK))
+    [shares] = [m.text for m in out if m.code is Code.SUP_LARGEST_SHARES]
+    assert all(f"{name} " in shares for name in NAMES[:3])
     first = store.get_report(office_report)
     assert tables(first) == tables(summed(store, office_report))
     seed = store.get_report(store.find_report(NAMES[0], YEAR) or 0)

@@ -123,7 +123,10 @@ class Roster:
 
 @dataclass(frozen=True, slots=True)
 class Chase:
-    """Remind the subordinates not yet submitted, now (催报)."""
+    """Remind the subordinates not yet submitted, now (催报); with ``argument`` (催报 14 7
+    3 1), set the days before the deadline they are reminded on instead."""
+
+    argument: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +225,7 @@ COMMAND_EFFECTS: dict[str, Callable[[str], Effect]] = {
     "revoke": RevokeInvite,
     "subordinate": AddSubordinates,
     "roster": lambda arg: Roster(),
-    "chase": lambda arg: Chase(),
+    "chase": Chase,
     "filing": FilingSetting,
     "sum_subordinates": lambda arg: SumSubordinates(),
     "published": Published,

@@ -27,6 +27,33 @@ from bot.office.workflow import Workflow
 from bot.store.supervision import SupervisionStore
 
 SUM_KEY = "region_sum"  # the key of the office's report that keeps the sum last filled in
+# the figures whose largest contributors the office is shown (for its narrative)
+NOTABLE = (("applications", "new"), ("review_litigation", "review"))
+SHOWN = 3  # contributors named per figure
+
+
+def notable(sources: list[Source], m: ReportModel) -> list[str]:
+    """For the key figures, the agencies with the largest shares of the sum."""
+    lines = []
+    for table, key in NOTABLE:
+        grid = m.applications if table == "applications" else m.review_litigation
+        counts = [
+            (int(rows[key][-1]), s.report.agency)
+            for s in sources
+            if key in (rows := getattr(s.report, table))
+        ]
+        total = sum(c for c, _ in counts)
+        if total == 0:
+            continue
+        top = sorted(counts, key=lambda c: (-c[0], c[1]))[:SHOWN]
+        shares = "、".join(
+            message(Code.SUP_SHARE, agency=a, count=c, share=round(100 * c / total))
+            for c, a in top
+            if c
+        )
+        ref = next(r.ref for r in grid.rows if r.key == key)
+        lines.append(message(Code.SUP_LARGEST_SHARES, figure=ref, total=total, agencies=shares))
+    return lines
 
 
 def figures(report: Report) -> dict[str, Any]:
@@ -96,6 +123,15 @@ def sum_into(
         if errors
         else message(Code.SUP_SUM_CHECKS_OK)
     )
+    returned = [
+        s.name
+        for s in ss.subordinates(office_id, report.year)
+        if s.report_id is not None
+        and any(v.status == "returned" for v in wf.ws.versions(s.report_id))
+    ]
+    suggestions = [Outgoing(line, Code.SUP_LARGEST_SHARES) for line in notable(sources, m)]
+    if returned:
+        suggestions.append(say(Code.SUP_RETURNED_AGENCIES, agencies="、".join(returned)))
     return [
         say(
             Code.SUP_SUMMED,
@@ -105,4 +141,5 @@ def sum_into(
             checks=checks,
         ),
         say(Code.SUP_SUM_INDICATORS, indicators=indicator_line(indicators(merged, previous))),
+        *suggestions,
     ]

@@ -39,6 +39,7 @@ NAME_SEPARATORS = re.compile(r"[\s、，,；;]+")
 ADD_WORD = "添加"
 MAX_NAMES = 500  # agencies added in one message
 MAX_NAME = 60  # characters of an agency's name
+MAX_DAYS = 60  # the earliest reminder, in days before the deadline
 DATE = re.compile(r"(\d{4})[-年./](\d{1,2})[-月./](\d{1,2})日?")
 URL = re.compile(r"https?://\S+")
 YES, NO = ("需要", "要", "是"), ("不需要", "不要", "否")
@@ -71,6 +72,8 @@ class Supervision:
                 return self.add(user, office_id, argument)
             case Roster():
                 return self.roster(office_id)
+            case Chase(argument=argument) if argument.strip():
+                return self.set_schedule(office_id, argument)
             case Chase():
                 return self.chase_now(office_id)
             case FilingSetting(argument=argument):
@@ -119,6 +122,15 @@ class Supervision:
             return [say(Code.SUP_FILING_USAGE)]
         self.ss.set_filing_required(office_id, value in YES)
         return [say(Code.SUP_FILING_ON if value in YES else Code.SUP_FILING_OFF)]
+
+    def set_schedule(self, office_id: int, argument: str) -> list[Outgoing]:
+        """催报 14 7 3 1: the days before the deadline the office's agencies are reminded."""
+        words = argument.split()
+        if not all(w.isascii() and w.isdecimal() and 1 <= int(w) <= MAX_DAYS for w in words):
+            return [say(Code.SUP_SCHEDULE_USAGE, example=spec("chase").example)]
+        days = tuple(sorted({int(w) for w in words}, reverse=True))
+        self.ss.set_remind_days(office_id, days)
+        return [say(Code.SUP_SCHEDULE_SET, days="、".join(map(str, days)))]
 
     # --- the roster -------------------------------------------------------------------------
 
