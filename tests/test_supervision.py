@@ -222,6 +222,17 @@ def test_the_region_sums_the_approved_versions(region: tuple[Desk, Clock]) -> No
     assert again.active != first.active
 
 
+def test_a_break_against_last_years_sum_is_flagged(region: tuple[Desk, Clock]) -> None:
+    desk, _ = region
+    last = Report(OFFICE, YEAR - 1, {"normative_docs.in_force": 1})
+    desk.store.import_report(last, user="cli:office", frontend="cli")
+    desk.say(ADMINS[0], "提交")
+    desk.press(REVIEWERS[0], request_step(desk.resume(REVIEWERS[0])), "approve")
+    out = desk.say(OFFICE_ADMIN, "汇总下级")
+    assert out[0].code is Code.SUP_SUMMED
+    assert not out[0].text.endswith(message(Code.SUP_SUM_CHECKS_OK))
+
+
 def test_only_the_offices_admin_manages_it(region: tuple[Desk, Clock]) -> None:
     desk, _ = region
     assert codes(desk.join(OFFICE_ADMIN, "cli:office-reviewer", "审核人"))[0] is Code.REV_JOINED
