@@ -3,8 +3,13 @@ the roster's states, 备案, chasing on the office's schedule, and the region's 
 
 from __future__ import annotations
 
+import html
+import re
+import shutil
+import subprocess
 from datetime import date
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -70,6 +75,11 @@ def states(desk: Desk) -> list[tuple[str, str]]:
     assert out[1].document is not None
     sheet = load_workbook(BytesIO(out[1].document[1])).active
     assert [(r[1], r[2]) for r in sheet.iter_rows(min_row=2, values_only=True)] == pairs
+    assert out[2].document is not None
+    assert out[2].document[0].endswith(".html")
+    page = out[2].document[1].decode("utf-8")
+    cells = re.findall(r"<tr><td>\d+</td><td>(.*?)</td><td>(.*?)</td>", page)
+    assert [(a, html.unescape(st)) for a, st in cells] == pairs
     return pairs
 
 
@@ -245,3 +255,42 @@ def test_only_the_offices_admin_manages_it(region: tuple[Desk, Clock]) -> None:
     assert desk.say(OFFICE_ADMIN, "下级 添加 某区教育局")[0].code is Code.SUP_TAKEN
     assert desk.say(OFFICE_ADMIN, "备案 也许")[0].code is Code.SUP_FILING_USAGE
     assert desk.say(ADMINS[0], "已公开 明天")[0].code is Code.SUP_PUBLISH_USAGE
+
+
+@pytest.mark.slow
+def test_the_roster_page_renders_in_chromium(region: tuple[Desk, Clock], tmp_path: Path) -> None:
+    chromium = next(
+        (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p),
+        None,
+    )
+    if chromium is None:
+        pytest.skip("chromium / chromium-browser / google-chrome is not installed")
+    desk, _ = region
+    document = desk.say(OFFICE_ADMIN, "名单")[2].document
+    assert document is not None
+    page, shot = tmp_path / "roster.html", tmp_path / "roster.png"
+    page.write_bytes(document[1])
+    subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=1200,800",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    text = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    ).stdout
+    assert all(name in text for name in NAMES)

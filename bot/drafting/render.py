@@ -19,7 +19,13 @@ from dataclasses import dataclass, replace
 from bot.conversation.types import DraftLine
 from bot.drafting.compose import Document
 from bot.drafting.preview import plain, preview
-from bot.drafting.prose import document, draft_context, render_template, with_narrative
+from bot.drafting.prose import (
+    document,
+    draft_context,
+    environment,
+    render_template,
+    with_narrative,
+)
 from bot.drafting.stable_zip import season_opening, stable
 from bot.format.catalogue import Code, UserError
 from bot.format.model import model
@@ -54,6 +60,15 @@ def render(report: Report, fmt: str) -> bytes:
         return office_file(doc, fmt, report.year)
     ctx = replace(draft_context(report, m), document=doc)
     return render_template(f"draft.{fmt}.j2", ctx).encode("utf-8")
+
+
+def table_page(
+    title: str, note: str, header: list[str], rows: list[list[str | int | None]]
+) -> bytes:
+    """A standalone read-only web page of one table (a roster), through
+    ``templates/table_page.html.j2``."""
+    template = environment().get_template("table_page.html.j2")
+    return template.render(title=title, note=note, header=header, rows=rows).encode("utf-8")
 
 
 def preview_text(report: Report) -> str:

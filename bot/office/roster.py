@@ -14,7 +14,7 @@ from datetime import date, datetime, tzinfo
 from bot.conversation.flows import flow
 from bot.conversation.journey import Facts, progress
 from bot.drafting.compliance import check_draft
-from bot.drafting.xlsx_writer import plain_workbook
+from bot.drafting.render import table_page
 from bot.format.catalogue import Code, message
 from bot.format.findings import Severity
 from bot.format.model import ReportModel
@@ -191,6 +191,21 @@ class Rosters:
 
     def workbook(self, office: str, year: int, today: date, entries: list[Entry]) -> bytes:
         """The roster as an .xlsx workbook, one row per subordinate."""
+        from bot.drafting.xlsx_writer import plain_workbook  # openpyxl: loaded when needed
+
+        title = message(Code.SUP_ROSTER_FILE, office=office, year=year)
+        return plain_workbook(title, *self.table(year, today, entries))
+
+    def page(self, office: str, year: int, today: date, entries: list[Entry]) -> bytes:
+        """The roster as a standalone read-only web page."""
+        title = message(Code.SUP_ROSTER_FILE, office=office, year=year)
+        header = self.text(office, year, today, []).splitlines()[0]
+        return table_page(title, header, *self.table(year, today, entries))
+
+    def table(
+        self, year: int, today: date, entries: list[Entry]
+    ) -> tuple[list[str], list[list[str | int | None]]]:
+        """The roster's column headings and rows, for the workbook and the page."""
         header = message(Code.SUP_ROSTER_COLUMNS).split("|")
         left = (deadline(year) - today).days
         rows: list[list[str | int | None]] = []
@@ -212,8 +227,7 @@ class Rosters:
                     entry.sub.url or "",
                 ]
             )
-        title = message(Code.SUP_ROSTER_FILE, office=office, year=year)
-        return plain_workbook(title, header, rows)
+        return header, rows
 
 
 INDICATOR_COLUMNS = (

@@ -143,9 +143,14 @@ class Supervision:
             return [say(Code.SUP_NO_SUBORDINATES)]
         office = self.ss.name(office_id)
         text = self.rosters.text(office, year, today, entries)
-        name = message(Code.SUP_ROSTER_FILE, office=office, year=year) + ".xlsx"
+        name = message(Code.SUP_ROSTER_FILE, office=office, year=year)
         workbook = self.rosters.workbook(office, year, today, entries)
-        return [Outgoing(text, Code.SUP_ROSTER_HEADER), Outgoing(document=(name, workbook))]
+        page = self.rosters.page(office, year, today, entries)
+        return [
+            Outgoing(text, Code.SUP_ROSTER_HEADER),
+            Outgoing(document=(f"{name}.xlsx", workbook)),
+            Outgoing(document=(f"{name}.html", page)),
+        ]
 
     # --- chasing ----------------------------------------------------------------------------
 
