@@ -255,6 +255,12 @@ def test_only_the_offices_admin_manages_it(region: tuple[Desk, Clock]) -> None:
     assert desk.say(OFFICE_ADMIN, "下级 添加 某区教育局")[0].code is Code.SUP_TAKEN
     assert desk.say(OFFICE_ADMIN, "备案 也许")[0].code is Code.SUP_FILING_USAGE
     assert desk.say(ADMINS[0], "已公开 明天")[0].code is Code.SUP_PUBLISH_USAGE
+    # an agency's name never becomes markup on the roster's page
+    assert desk.say(OFFICE_ADMIN, "下级 添加 <b>某局</b>")[0].code is Code.SUP_ADDED
+    document = desk.say(OFFICE_ADMIN, "名单")[2].document
+    assert document is not None
+    assert "&lt;b&gt;某局&lt;/b&gt;" in document[1].decode("utf-8")
+    assert "<b>" not in document[1].decode("utf-8")
 
 
 @pytest.mark.slow

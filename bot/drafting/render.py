@@ -14,7 +14,7 @@ the drafting a service and its workflow are given (tests give one of plain lambd
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from bot.conversation.types import DraftLine
 from bot.drafting.compose import Document
@@ -62,13 +62,23 @@ def render(report: Report, fmt: str) -> bytes:
     return render_template(f"draft.{fmt}.j2", ctx).encode("utf-8")
 
 
+@dataclass(frozen=True, slots=True)
+class TablePage:
+    """The fields of ``templates/pages/table.html.j2``: a read-only page of one table."""
+
+    title: str = field(metadata={"help": "the page's title and heading"})
+    note: str = field(metadata={"help": "a line under the heading (may be empty)"})
+    header: list[str] = field(metadata={"help": "the column headings"})
+    rows: list[list[str | int | None]] = field(metadata={"help": "the rows, plain values"})
+
+
 def table_page(
     title: str, note: str, header: list[str], rows: list[list[str | int | None]]
 ) -> bytes:
-    """A standalone read-only web page of one table (a roster), through
-    ``templates/table_page.html.j2``."""
-    template = environment().get_template("table_page.html.j2")
-    return template.render(title=title, note=note, header=header, rows=rows).encode("utf-8")
+    """A standalone read-only web page of one table (a roster)."""
+    page = TablePage(title, note, header, rows)
+    fields = {name: getattr(page, name) for name in page.__slots__}
+    return environment().get_template("pages/table.html.j2").render(fields).encode("utf-8")
 
 
 def preview_text(report: Report) -> str:
