@@ -219,6 +219,16 @@ def test_the_region_sums_the_approved_versions(region: tuple[Desk, Clock]) -> No
     assert tables(first) == tables(summed(store, office_report))
     seed = store.get_report(store.find_report(NAMES[0], YEAR) or 0)
     assert first.applications["new"] == [3 * v for v in seed.applications["new"]]
+    # each cell says which agencies it comes from
+    new = seed.applications["new"][-1]
+    assert new > 0
+    out = desk.say(OFFICE_ADMIN, "来源 一、本年新收申请")[0]
+    assert out.code is Code.SUP_CELL_SOURCES
+    found = pattern(Code.SUP_CELL_SOURCES).fullmatch(out.text)
+    assert found is not None
+    assert (found["total"], found["count"]) == (str(3 * new), "3")
+    assert sorted(found["agencies"].split("、")) == sorted(f"{n} {new}" for n in NAMES[:3])
+    assert desk.say(OFFICE_ADMIN, "来源 第九张表")[0].code is Code.SUP_CELL_UNKNOWN
     # a later edit changes nothing until it is approved again
     desk.say(ADMINS[0], "修改 行政规范性文件")
     desk.say(ADMINS[0], "0 0 9")

@@ -142,13 +142,22 @@ class SumSubordinates:
 
 
 @dataclass(frozen=True, slots=True)
+class CellSources:
+    """Which agencies a cell or row of the sum comes from (来源 三、（一）予以公开)."""
+
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
 class Published:
     """Record where and when the open report was published (已公开 网址 日期)."""
 
     argument: str
 
 
-Supervising = AddSubordinates | Roster | Chase | FilingSetting | SumSubordinates | Published
+Supervising = (
+    AddSubordinates | Roster | Chase | FilingSetting | SumSubordinates | CellSources | Published
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,5 +237,6 @@ COMMAND_EFFECTS: dict[str, Callable[[str], Effect]] = {
     "chase": Chase,
     "filing": FilingSetting,
     "sum_subordinates": lambda arg: SumSubordinates(),
+    "sources": CellSources,
     "published": Published,
 }

@@ -10,17 +10,19 @@ is kept when the sum is taken again: new = (current − last sum) + new sum.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from bot.checks.rules import CROSS_YEAR, IDENTITIES
+from bot.conversation.command_words import normalise
 from bot.conversation.journey import figure_changes
 from bot.conversation.session import Change
 from bot.conversation.types import Outgoing, say
 from bot.format.catalogue import Code, message
 from bot.format.model import ReportModel
-from bot.format.report import Report
+from bot.format.report import Figure, Report
 from bot.office.aggregate import Source, aggregate
 from bot.office.indicators import indicator_line, indicators
 from bot.office.workflow import Workflow
@@ -84,23 +86,67 @@ def combine(current: Report, last: dict[str, Any], total: Report) -> Report:
     return out
 
 
+def approved_sources(
+    wf: Workflow, office_id: int, year: int
+) -> tuple[list[Source], list[dict[str, Any]]]:
+    """The latest approved version of each subordinate's report of ``year`` (never the
+    live report), and what identifies each: the agency, the version's number and hash."""
+    sources, inputs = [], []
+    for sub in SupervisionStore(wf.store).subordinates(office_id, year):
+        if sub.approved_id is None:
+            continue
+        version = wf.ws.version(sub.approved_id)
+        assert version is not None
+        snapshot = replace(wf.snapshot(version), agency=sub.name)
+        sources.append(Source(sub.name, snapshot))
+        inputs.append({"agency": sub.name, "version": version.number, "hash": version.hash})
+    return sources, inputs
+
+
+def cell_sources(sources: list[Source], target: str, m: ReportModel) -> str | None:
+    """Which agencies the cell or row ``target`` names comes from, with their figures (a
+    row: its total column); None when ``target`` names none."""
+    value = normalise(target)
+    found: tuple[str, Callable[[Report], Figure | None]] | None = None
+    for cell in m.active_cells:
+        if value in (normalise(cell.ref), cell.path):
+            found = cell.ref, lambda r, path=cell.path: r.active.get(path)
+    for grid in (m.applications, m.review_litigation):
+        for row in grid.rows:
+            if found is None and value in (normalise(row.ref), normalise(row.label), row.key):
+                found = row.ref, lambda r, g=grid, k=row.key: _last(r.grid(g).get(k))
+    if found is None:
+        return None
+    name, read = found
+    figures_of = sorted(
+        ((read(s.report) or 0, s.path) for s in sources), key=lambda f: (-f[0], f[1])
+    )
+    shown = [f"{agency} {figure}" for figure, agency in figures_of if figure]
+    zeros = len(figures_of) - len(shown)
+    if zeros:
+        shown.append(message(Code.SUP_ZERO_AGENCIES, count=zeros))
+    return message(
+        Code.SUP_CELL_SOURCES,
+        cell=name,
+        total=sum(f for f, _ in figures_of),
+        count=len(sources),
+        agencies="、".join(shown),
+    )
+
+
+def _last(row: list[int] | None) -> int | None:
+    return None if not row else row[-1]
+
+
 def sum_into(
     wf: Workflow, m: ReportModel, user: str, report_id: int, office_id: int, frontend: str
 ) -> list[Outgoing]:
     """Fill the office's report ``report_id`` from its subordinates' approved versions."""
     ss = SupervisionStore(wf.store)
     report = wf.store.get_report(report_id)
-    approved = [s for s in ss.subordinates(office_id, report.year) if s.approved_id is not None]
-    if not approved:
+    sources, inputs = approved_sources(wf, office_id, report.year)
+    if not sources:
         return [say(Code.SUP_SUM_NONE, year=report.year)]
-    sources, inputs = [], []
-    for sub in approved:
-        assert sub.approved_id is not None
-        version = wf.ws.version(sub.approved_id)
-        assert version is not None
-        snapshot = replace(wf.snapshot(version), agency=sub.name)
-        sources.append(Source(sub.name, snapshot))
-        inputs.append({"agency": sub.name, "version": version.number, "hash": version.hash})
     total = aggregate(sources, report.agency, m).report
     last = report.extra.get(SUM_KEY)
     new = combine(report, last if isinstance(last, dict) else {}, total)
@@ -135,8 +181,8 @@ def sum_into(
     return [
         say(
             Code.SUP_SUMMED,
-            count=len(approved),
-            agencies="、".join(s.name for s in approved),
+            count=len(sources),
+            agencies="、".join(s.path for s in sources),
             year=report.year,
             checks=checks,
         ),

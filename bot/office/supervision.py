@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from bot.conversation.command_words import spec
 from bot.conversation.effects import (
     AddSubordinates,
+    CellSources,
     Chase,
     FilingSetting,
     Published,
@@ -28,7 +29,7 @@ from bot.conversation.session import Session
 from bot.conversation.types import Outgoing, say
 from bot.format.catalogue import Code, message
 from bot.office.filing import Filings
-from bot.office.region import sum_into
+from bot.office.region import approved_sources, cell_sources, sum_into
 from bot.office.roster import NOT_SUBMITTED, Entry, Rosters
 from bot.office.rules import INVITE_DAYS, REMIND_DAYS, can, deadline, due_day, season_year
 from bot.office.workflow import Workflow
@@ -78,6 +79,8 @@ class Supervision:
                 return self.chase_now(office_id)
             case FilingSetting(argument=argument):
                 return self.set_filing(office_id, argument)
+            case CellSources(target=target):
+                return self.sources(office_id, session, target)
             case SumSubordinates():
                 report_id = session.report_id
                 if report_id is None or self.wf.ws.agency_of_report(report_id) != office_id:
@@ -131,6 +134,23 @@ class Supervision:
         days = tuple(sorted({int(w) for w in words}, reverse=True))
         self.ss.set_remind_days(office_id, days)
         return [say(Code.SUP_SCHEDULE_SET, days="、".join(map(str, days)))]
+
+    def sources(self, office_id: int, session: Session, target: str) -> list[Outgoing]:
+        """来源 <cell>: the agencies the cell of the sum comes from."""
+        report_id = session.report_id
+        in_office = report_id is not None and self.wf.ws.agency_of_report(report_id) == office_id
+        year = (
+            self.wf.store.report_info(report_id).year
+            if report_id is not None and in_office
+            else season_year(self.today())
+        )
+        sources, _ = approved_sources(self.wf, office_id, year)
+        if not sources:
+            return [say(Code.SUP_SUM_NONE, year=year)]
+        text = cell_sources(sources, target, self.wf.m)
+        if text is None:
+            return [say(Code.SUP_CELL_UNKNOWN, target=target, example=spec("sources").example)]
+        return [Outgoing(text, Code.SUP_CELL_SOURCES)]
 
     # --- the roster -------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from bot.conversation.effects import (
     DECISION_STEPS,
     FILING_STEP,
     AddSubordinates,
+    CellSources,
     Chase,
     Check,
     Decide,
@@ -284,6 +285,7 @@ class Service:
                 | Chase()
                 | FilingSetting()
                 | SumSubordinates()
+                | CellSources()
                 | Published()
             ):
                 return self.supervision.carry_out(user, session, effect, frontend), False
