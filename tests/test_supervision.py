@@ -138,6 +138,8 @@ def test_an_office_and_five_agencies(region: tuple[Desk, Clock]) -> None:
     assert codes(desk.say(REVIEWERS[3], "现行有效件数应为 6")) == [Code.REV_RETURNED]
     # 备案 at the office: one approved and published, one approved, one returned
     inbox = desk.resume(OFFICE_ADMIN)
+    again = desk.say(OFFICE_ADMIN, "审核")  # the requests, shown again
+    assert codes(again).count(Code.SUP_FILING_REQUEST) == 3
     for name in NAMES[:2]:
         out = desk.press(OFFICE_ADMIN, filing_step(inbox, name), "approve")
         assert codes(out)[0] is Code.SUP_FILED
@@ -258,6 +260,7 @@ def test_only_the_offices_admin_manages_it(region: tuple[Desk, Clock]) -> None:
     assert codes(desk.join(OFFICE_ADMIN, "cli:office-reviewer", "审核人"))[0] is Code.REV_JOINED
     for command in ("名单", "催报", "备案 不需要", "下级 添加 某区水务局", "汇总下级"):
         assert desk.say("cli:office-reviewer", command)[0].code is Code.REV_FORBIDDEN
+    assert desk.say(OFFICE_ADMIN, "进度 全部")[0].code is Code.SUP_ROSTER_HEADER
     # an agency's admin has no subordinates of its own
     assert desk.say(ADMINS[0], "名单")[0].code is Code.SUP_NO_SUBORDINATES
     assert desk.say(OFFICE_ADMIN, "下级 添加")[0].code is Code.SUP_ADD_USAGE
@@ -265,6 +268,15 @@ def test_only_the_offices_admin_manages_it(region: tuple[Desk, Clock]) -> None:
     assert desk.say(OFFICE_ADMIN, "下级 添加 某区教育局")[0].code is Code.SUP_TAKEN
     assert desk.say(OFFICE_ADMIN, "备案 也许")[0].code is Code.SUP_FILING_USAGE
     assert desk.say(ADMINS[0], "已公开 明天")[0].code is Code.SUP_PUBLISH_USAGE
+    assert desk.say(ADMINS[0], f"已公开 {URL} 2024-02-30")[0].code is Code.SUP_PUBLISH_USAGE
+    out = desk.say(ADMINS[0], "已公开 https://x.gov.cn/2024/01/02/r.html 2024年1月25日")
+    assert out[0].text == message(
+        Code.SUP_PUBLISHED,
+        agency=NAMES[0],
+        year=YEAR,
+        date="2024-01-25",
+        url="https://x.gov.cn/2024/01/02/r.html",
+    )
     # an agency's name never becomes markup on the roster's page
     assert desk.say(OFFICE_ADMIN, "下级 添加 <b>某局</b>")[0].code is Code.SUP_ADDED
     document = desk.say(OFFICE_ADMIN, "名单")[2].document

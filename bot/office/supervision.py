@@ -239,7 +239,7 @@ class Supervision:
         if report_id is None or not can(self.wf.role_for_report(user, report_id), "submit"):
             return [say(Code.SUP_PUBLISH_NO_REPORT)]
         url = URL.search(argument)
-        found = DATE.search(argument)
+        found = DATE.search(URL.sub(" ", argument))  # not a date in the URL's path
         try:
             when = date(*map(int, found.groups())) if found else self.today()
         except ValueError:
