@@ -198,8 +198,12 @@ def test_the_office_sets_its_schedule(region: tuple[Desk, Clock]) -> None:
     for day in range(1, 32):
         clock.day = date(YEAR + 1, 1, day)
         sent += [day] * desk.svc.supervision.chase_due(clock.day)
+        desk.svc.workflow.queue_reminders(clock.day)  # the agencies' own: not for these
     # every agency is behind (none submitted): its admin is reminded (its reviewer is not)
     assert sent == [21] * 5 + [29] * 5
+    inbox = desk.resume(ADMINS[0])
+    assert codes(inbox).count(Code.SUP_CHASE_NOTICE) == 2
+    assert not [m for m in inbox if pattern(Code.REV_REMIND_EDITORS).fullmatch(m.text)]
 
 
 def test_the_region_sums_the_approved_versions(region: tuple[Desk, Clock]) -> None:

@@ -55,6 +55,7 @@ from bot.office.rules import (
 )
 from bot.store.office import LastAdmin, Version, WorkflowStore
 from bot.store.reports import Store
+from bot.store.supervision import SupervisionStore
 
 log = logging.getLogger(__name__)
 MAX_ID_DIGITS = 18  # an SQLite integer has at most 19 digits
@@ -544,7 +545,8 @@ class Workflow:
             if any(v.status == "approved" for v in versions):
                 continue
             agency_id = self.ws.agency_of_report(info.id)
-            if agency_id is None:
+            # a supervising office's agencies are reminded on its schedule (催报) instead
+            if agency_id is None or SupervisionStore(self.store).parent(agency_id) is not None:
                 continue
             report = self.store.get_report(info.id)
             parts = progress(flow(), report, Facts(), self.m)
