@@ -17,7 +17,7 @@ layer   package           outside libraries it alone may import
 1       checks
 2       conversation
 3       drafting          jinja2, docx, openpyxl
-3       importing         docx, openpyxl
+3       importing         docx, openpyxl, pdfplumber, pdfminer
 4       store             sqlite_utils, sqlite3
 5       office
 6       service
@@ -25,6 +25,6 @@ layer   package           outside libraries it alone may import
 8       __main__
 ======  ================  ===========================================================
 
-The conversation engine imports none of jinja2, docx, openpyxl, sqlite3, sqlite_utils or
-telegram, not even through another module.
+The conversation engine imports none of jinja2, docx, openpyxl, pdfplumber, pdfminer,
+sqlite3, sqlite_utils or telegram, not even through another module.
 """

@@ -70,3 +70,30 @@ def test_check_includes_draft_compliance(tmp_path: Path, report: Report, capsys)
         == 0
     )
     assert "雷同" in capsys.readouterr().out
+
+
+def test_render_with_gaps_writes_the_draft_and_exits_1(tmp_path: Path, capsys) -> None:
+    """A script publishing drafts notices one that still waits for the officer."""
+    from bot.format.catalogue import Code, message
+    from tests.helpers.drafts import answered_report
+
+    report = answered_report(platform=None)
+    report.active.pop("licensing")
+    source = tmp_path / "r.yaml"
+    save(report, source)
+    out = tmp_path / "draft.docx"
+    assert main(["render", str(source), "--format", "docx", "-o", str(out)]) == 1
+    assert out.read_bytes()[:2] == b"PK"
+    assert message(Code.DRF_OPEN_GAPS, count=2) in capsys.readouterr().err
+
+
+def test_render_signed(tmp_path: Path, report: Report) -> None:
+    source = tmp_path / "r.yaml"
+    save(report, source)
+    out = tmp_path / "draft.docx"
+    argv = ["render", str(source), "--format", "docx", "-o", str(out), "--sign", "2025-01-20"]
+    assert main(argv) == 0
+    paragraphs = [p.text for p in open_docx(io.BytesIO(out.read_bytes())).paragraphs]
+    assert paragraphs[-2:] == [report.agency, "2025年1月20日"]
+    with pytest.raises(SystemExit):
+        main([*argv[:-1], "20 January"])

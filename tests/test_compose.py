@@ -14,17 +14,10 @@ from typing import Any
 import pytest
 
 from bot.checks.prose import prose_findings
-from bot.drafting.compose import (
-    Document,
-    Paragraph,
-    TableBlock,
-    clean,
-    figure_text,
-    one_line,
-    part_texts,
-)
+from bot.drafting.compose import Document, Paragraph, clean, one_line, part_texts
 from bot.drafting.prose import document
 from bot.drafting.prose_facts import answers
+from bot.drafting.tables import TableBlock, figure_text
 from bot.format.datafile import Report
 from bot.format.model import model
 from tests.helpers.drafts import (

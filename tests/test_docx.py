@@ -138,7 +138,8 @@ def test_body_title_and_heading_typography() -> None:
     assert normal.element.pPr.ind.get(qn("w:firstLineChars")) == "200"
     assert fmt.first_line_indent == Pt(32)
     title = doc.paragraphs[0]
-    assert title.text == "示例市示例区交通运输局2024年政府信息公开工作年度报告"
+    # broken between the agency and the rest (a line break inside the one paragraph)
+    assert title.text == "示例市示例区交通运输局\n2024年政府信息公开工作年度报告"
     assert title.style.name == "Report Title"
     assert east_asian(title.style) == "方正小标宋简体"
     assert title.style.font.size == Pt(22)
@@ -158,7 +159,7 @@ def test_paragraphs_follow_the_document_model() -> None:
     for section in model.sections:
         expected.append(section.title)
         expected += [p.text for p in section.paragraphs()]
-    assert [p.text for p in doc.paragraphs] == expected
+    assert [p.text.replace("\n", "") for p in doc.paragraphs] == expected
 
 
 def test_page_numbers_are_page_fields_outside() -> None:

@@ -179,8 +179,8 @@ def test_count_accepts(text: str, expected: int) -> None:
         ("负三件", Code.FIG_NEGATIVE),
         ("1.5", Code.FIG_FRACTION),
         ("一点五", Code.FIG_FRACTION),
-        ("1000001", Code.FIG_TOO_LARGE),
-        ("一百万零一", Code.FIG_TOO_LARGE),
+        ("1000000001", Code.FIG_TOO_LARGE),
+        ("十亿零一", Code.FIG_TOO_LARGE),
         ("99999999999999999999999999999999999", Code.FIG_TOO_LARGE),
         ("12元", Code.FIG_UNIT),
         ("12万元", Code.FIG_UNIT),
@@ -230,7 +230,7 @@ def test_count_error_params() -> None:
         parse_count("很多", what="自然人", example="3")
     assert excinfo.value.params == {"value": "很多", "what": "自然人", "example": "3"}
     with pytest.raises(UserError) as excinfo:
-        parse_count("2000000")
+        parse_count("2000000000")
     assert excinfo.value.params["limit"] == str(MAX_COUNT)
 
 
@@ -347,7 +347,7 @@ def test_row_accepts(text: str, n: int, expected: list[int]) -> None:
         ("1 -2 3", 3, Code.FIG_NEGATIVE),
         ("1 1.5 3", 3, Code.FIG_FRACTION),
         ("1 2元 3", 3, Code.FIG_UNIT),
-        ("1 2000000 3", 3, Code.FIG_TOO_LARGE),
+        ("1 2000000000 3", 3, Code.FIG_TOO_LARGE),
     ],
 )
 def test_row_rejects(text: str, n: int, code: Code) -> None:

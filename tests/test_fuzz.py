@@ -318,6 +318,8 @@ def reports(draw: st.DrawFn) -> Report:
 @given(report=reports())
 def test_every_renderer_takes_any_report(report: Report) -> None:
     for fmt in FORMATS:
+        if fmt == "pdf":  # the .docx converted by LibreOffice: test_render_visual.py
+            continue
         data = render(report, fmt)
         assert data
         if fmt in ("docx", "xlsx"):

@@ -40,7 +40,8 @@ from tests.helpers.catalogue import pattern
 from tests.helpers.chat import play, send_file, service
 from tests.helpers.chat_script import SEED_SESSION
 from tests.helpers.import_fixtures import distinct_report, docx_bytes, html_page, web_text
-from tests.helpers.paths import PUBLISHED_TXT
+from tests.helpers.paths import PUBLISHED_PDF, PUBLISHED_TXT
+from tests.helpers.pdf_files import deflate_bomb, handmade_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
@@ -342,6 +343,18 @@ def test_a_reader_over_its_time_is_killed() -> None:
 
 
 @pytest.mark.slow
+def test_a_pdf_whose_page_inflates_beyond_memory_is_refused() -> None:
+    """600 KB of a page's content deflated from 600 MB: refused in one coded line, in
+    the reader's memory, quickly."""
+    data = handmade_pdf([deflate_bomb(600)], deflated=True)
+    start = time.monotonic()
+    with pytest.raises(ImportFailed) as caught:
+        import_bytes("bomb.pdf", data)
+    refusal(caught, Code.IMP_READ_MEMORY, "bomb.pdf")
+    assert time.monotonic() - start < WITHIN
+
+
+@pytest.mark.slow
 def test_a_reader_over_its_memory_is_refused(tmp_path: Path) -> None:
     """30 MB of Word XML needs a few hundred MB parsed: refused within 100 MB (and, with
     the default limit, read and found too complex)."""
@@ -377,6 +390,8 @@ def cases() -> dict[str, tuple[str, bytes]]:
     }
     if PUBLISHED_TXT.exists():
         out["published"] = (PUBLISHED_TXT.name, PUBLISHED_TXT.read_bytes())
+    if PUBLISHED_PDF.exists():
+        out["published pdf"] = (PUBLISHED_PDF.name, PUBLISHED_PDF.read_bytes())
     return out
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import stat
 from collections.abc import Iterator
 from datetime import date
@@ -143,7 +144,8 @@ def test_xlsx_text_is_never_a_formula(agency: str) -> None:
         assert title.data_type == "s"
         assert title.value.startswith(agency)
         assert title.quotePrefix
-        assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+        formulas = [c.value for row in ws.iter_rows() for c in row if c.data_type == "f"]
+        assert all(re.fullmatch(r"=SUM\([A-Z]+\d+:[A-Z]+\d+\)", f) for f in formulas)
 
 
 def test_xlsx_of_old_data_with_control_characters_renders() -> None:

@@ -70,7 +70,8 @@ NOT_A_REPORT = {
     "text named docx": ("r.docx", "不是 Word 文件".encode()),
     "zip of something else": ("r.zip", zip_of("a.txt")),
     "old Word": ("r.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100),
-    "PDF": ("r.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"),
+    "corrupt PDF": ("r.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"),
+    "text named pdf": ("r.pdf", "不是 PDF 文件".encode()),
     "no title": ("r.txt", web_text(distinct_report()).split("\n", 1)[1].encode()),
 }
 CODES = {
@@ -87,7 +88,8 @@ CODES = {
     "text named docx": Code.IMP_BROKEN,
     "zip of something else": Code.IMP_UNSUPPORTED,
     "old Word": Code.IMP_UNSUPPORTED,
-    "PDF": Code.IMP_UNSUPPORTED,
+    "corrupt PDF": Code.IMP_BROKEN,
+    "text named pdf": Code.IMP_BROKEN,
     "no title": Code.IMP_NO_TITLE,
 }
 

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.conversation.types import Outgoing
 from bot.drafting.render import render
 from bot.format.catalogue import Code, message
+from bot.format.datafile import Report
 from bot.service.turns import Service
 from bot.store.reports import Store
 from tests.helpers.catalogue import mentions
-from tests.helpers.chat import last_question, play, say, send_file, service
+from tests.helpers.chat import last_question, play, press, say, send_file, service
 from tests.helpers.chat_script import SEED_SESSION
 from tests.helpers.factories import consistent_report
 
@@ -117,3 +119,37 @@ def test_terminal_sends_a_file(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert message(Code.IMP_CHAT_PREVIOUS, agency=AGENCY, year=2022) in proc.stdout
     assert mentions(proc.stdout, Code.IMP_CHAT_UNREADABLE, name="none.docx")
+
+
+def send_untitled(svc: Service, year: int) -> tuple[Report, list[Outgoing]]:
+    """A report of ``year`` sent as a file whose title line is gone."""
+    play(svc, SEED_SESSION[:4])
+    report = consistent_report(agency=AGENCY, year=year)
+    text = render(report, "txt").decode()
+    untitled = "\n".join(line for line in text.splitlines() if "年度报告" not in line)
+    return report, send_file(svc, "报告.txt", untitled.encode())
+
+
+def test_a_file_without_a_year_is_read_as_of_the_year_the_officer_names(svc: Service) -> None:
+    """Should ask the year of a report whose title shows none, not guess or refuse it."""
+    last, out = send_untitled(svc, 2022)
+    assert out[-1].code is Code.IMP_CHAT_ASK_YEAR
+    assert [c.name for c in out[-1].choices] == ["2022", "2023"]
+    assert svc.store.find_report(AGENCY, 2022) is None  # nothing stored before the answer
+    out = say(svc, "去年")
+    assert out[0].code is Code.CHAT_BAD_YEAR
+    assert out[-1].code is Code.IMP_CHAT_ASK_YEAR
+    out = say(svc, "2022年")
+    assert out[0].code is Code.IMP_CHAT_PREVIOUS
+    stored = svc.store.find_report(AGENCY, 2022)
+    assert stored is not None
+    assert svc.store.get_report(stored).applications == last.applications
+    assert "概括本年度" in last_question(out)  # and the chat goes on where it was
+
+
+def test_the_year_of_a_file_can_be_chosen_with_a_button(svc: Service) -> None:
+    this, out = send_untitled(svc, 2023)
+    assert out[-1].code is Code.IMP_CHAT_ASK_YEAR
+    out = press(svc, out[-1].step or "", "2023")
+    assert out[0].code is Code.IMP_CHAT_FIGURES  # this year's figures, checked and kept
+    assert svc.store.get_report(1).applications == this.applications

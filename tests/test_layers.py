@@ -20,7 +20,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "bot"
 # outside libraries the table governs: anything else (stdlib, pyyaml helpers) is free
-HEAVY = ("jinja2", "docx", "openpyxl", "sqlite3", "sqlite_utils", "telegram")
+HEAVY = (
+    "jinja2", "docx", "openpyxl", "pdfplumber", "pdfminer", "sqlite3", "sqlite_utils", "telegram"
+)
 GOVERNED = {"yaml", "argparse", *HEAVY}
 
 

@@ -10,14 +10,15 @@ from typing import Any
 import pytest
 from jinja2 import meta
 
-from bot.drafting.compose import TableBlock
 from bot.drafting.prose import TEMPLATES_DIR, DraftContext, document, environment
 from bot.drafting.render import FORMATS, TablePage, preview_text, render
+from bot.drafting.tables import TableBlock
 from bot.format.catalogue import Code, UserError, message
 from bot.format.datafile import Report
 from bot.format.model import model
 from bot.frontends.telegram_format import split_text, utf16_len
 from tests.helpers.drafts import (
+    GAP_CELL,
     LONG,
     Spans,
     answered_report,
@@ -222,10 +223,10 @@ def test_same_data_gives_byte_identical_drafts() -> None:
 
 def test_unknown_format_is_a_coded_error() -> None:
     with pytest.raises(UserError) as raised:
-        render(unique_report(), "pdf")
+        render(unique_report(), "odt")
     assert raised.value.code is Code.DRF_UNKNOWN_FORMAT
     assert "docx" in raised.value.message()
-    assert FORMATS == ("docx", "html", "md", "txt", "xlsx")
+    assert FORMATS == ("docx", "pdf", "html", "md", "txt", "xlsx")
 
 
 # --- chat chunks ---------------------------------------------------------------------------
@@ -293,7 +294,7 @@ def test_autoescape_is_on_for_html_templates_only() -> None:
     env = environment()
     assert (
         env.get_template("draft.html.j2")
-        .render(document=document(nasty_report()))
+        .render(document=document(nasty_report()), fragment=False, gap_cell=GAP_CELL)
         .count("<script>")
         == 0
     )

@@ -1,7 +1,7 @@
 """Heavy libraries load only in the commands that need them.
 
-``reportbot --help`` and ``reportbot check`` must not import python-docx, openpyxl or
-python-telegram-bot (they took most of the start-up time): Word and Excel files are
+``reportbot --help`` and ``reportbot check`` must not import python-docx, openpyxl,
+pdfplumber or python-telegram-bot (they took most of the start-up time): Word and Excel files are
 written by ``render`` and the chat's 导出 alone, and Telegram is ``run``'s. Checked in a
 fresh interpreter, since this test process has imported everything.
 """
@@ -18,7 +18,7 @@ import pytest
 from bot.format.datafile import Report, save
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("docx", "openpyxl", "telegram")
+HEAVY = ("docx", "openpyxl", "pdfplumber", "pdfminer", "telegram")
 PROBE = """
 import contextlib, io, json, sys
 from bot.frontends import cli

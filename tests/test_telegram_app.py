@@ -254,9 +254,9 @@ async def test_export_buttons_send_a_document(officer: Officer, word: str) -> No
     assert html.unescape(ask.params["text"]) == message(Code.CHAT_EXPORT_ASK)
     rows = ask.params["reply_markup"]["inline_keyboard"]
     assert [[b["text"] for b in row] for row in rows] == [
-        ["docx", "html", "md"],
-        ["txt", "xlsx", "yaml"],
-        [message(Code.CHAT_EXPORT_ALL)],
+        ["docx", "pdf", "html"],
+        ["md", "txt", "xlsx"],
+        ["yaml", message(Code.CHAT_EXPORT_ALL)],
     ]
     calls = await officer.press("docx")
     [doc] = [c for c in calls if c.method == "sendDocument"]
@@ -413,6 +413,23 @@ async def test_last_years_report_sent_as_a_file(officer: Officer, fmt: str) -> N
     stored = officer.service.store.find_report(SEED_SESSION[0], 2022)
     assert stored is not None
     assert officer.service.store.get_report(stored).applications == last.applications
+
+
+@pytest.mark.slow
+async def test_last_years_report_sent_as_a_pdf(officer: Officer, tmp_path: Path) -> None:
+    """Should read last year's report from the PDF LibreOffice makes of a Word draft."""
+    from bot.drafting.render import render
+    from tests.helpers.factories import consistent_report
+    from tests.helpers.pdf_files import office_pdf
+
+    await officer.play(SEED_SESSION[:4])
+    last = consistent_report(agency=SEED_SESSION[0], year=2022)
+    officer.request.uploads["F1"] = office_pdf(render(last, "docx"), tmp_path)
+    calls = await officer.send(document_data("2022年报告.pdf", "application/pdf"))
+    assert said(calls, Code.IMP_CHAT_PREVIOUS, agency=SEED_SESSION[0], year=2022)
+    stored = officer.service.store.find_report(SEED_SESSION[0], 2022)
+    assert stored is not None
+    assert officer.service.store.get_report(stored).review_litigation == last.review_litigation
 
 
 async def test_unreadable_file_is_refused_politely(officer: Officer) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from bot.checks.prose import prose_findings
 from bot.format.catalogue import Code, message
+from bot.format.figures import LARGE_COUNT
 from bot.format.findings import Finding, Severity
 from bot.format.model import Grid, ReportModel, model
 from bot.format.report import NARRATIVE_KEYS, Report
@@ -204,6 +205,40 @@ def carried_over(report: Report, prev: Report | None, m: ReportModel) -> list[Fi
     ]
 
 
+def large_figures(report: Report, _prev: Report | None, m: ReportModel) -> list[Finding]:
+    """A count above what agencies of the report's level report (its ``large_count``;
+    :data:`~bot.format.figures.LARGE_COUNT` when the level is not known): a warning to
+    confirm, as a digit typed twice or a figure in 元 would give."""
+    level_key = report.agency_level
+    known = level_key is not None and level_key in {lv.key for lv in m.levels}
+    level = m.level(level_key) if known and level_key else None
+    limit = level.large_count if level else LARGE_COUNT
+    label = level.label if level else ""
+    cells: list[tuple[str, str, str, int]] = [
+        ("active", f"active.{c.path}", c.ref, int(report.active[c.path]))
+        for c in m.active_cells
+        if not c.money and c.path in report.active
+    ]
+    for grid in (m.applications, m.review_litigation):
+        for key, values in report.grid(grid).items():
+            cells += [
+                (grid.part, addr(grid.part, key, c), grid.cell_ref(key, c), v)
+                for c, v in enumerate(values)
+            ]
+    return [
+        Finding(
+            "figures.large",
+            Code.CHK_LARGE_FIGURE,
+            Severity.WARNING,
+            part,
+            address,
+            {"cell": ref, "found": f"{found:,}", "level": label, "limit": f"{limit:,}"},
+        )
+        for part, address, ref, found in cells
+        if found > limit
+    ]
+
+
 def completeness(report: Report, _prev: Report | None, m: ReportModel) -> list[Finding]:
     """Every cell answered (missing is not zero) and all six parts present."""
     findings = []
@@ -305,6 +340,7 @@ RULES: tuple[Rule, ...] = (
     rules_level,
     in_force_trend,
     carried_over,
+    large_figures,
     prose_against_tables,
     fee_statement,
 )

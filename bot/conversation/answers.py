@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import cache
 
 from bot.checks.rules import column_identity, disposition_total, row_totals
+from bot.conversation.effects import EXPORT_FORMATS
 from bot.conversation.flows import Choice, Step
 from bot.conversation.session import Change
 from bot.format.catalogue import Code, UserError, message
@@ -31,7 +32,7 @@ WORD_LISTS = (
     "all_formats",
     "yes",
     "no",
-    *(f"format_{f}" for f in ("docx", "html", "md", "txt", "xlsx", "yaml")),
+    *(f"format_{f}" for f in EXPORT_FORMATS),
 )
 MIN_PART = 2  # characters of a part of a choice's label that names it
 IN_FORCE_ROW = 3  # 本年制发, 本年废止, 现行有效

@@ -16,7 +16,7 @@ FILING_STEP = "filing:"  # the step of a 备案 request's buttons: filing:<versi
 DECISION_STEPS = (REVIEW_STEP, FILING_STEP)  # the steps whose buttons are decisions
 DRAFT_STEP = "draft"  # the step of a preview's button (完整表格), valid at any step
 FULL_TABLES = "tables"  # its choice: the workbook of the three tables
-EXPORT_FORMATS = ("docx", "html", "md", "txt", "xlsx", "yaml")
+EXPORT_FORMATS = ("docx", "pdf", "html", "md", "txt", "xlsx", "yaml")
 ALL_FORMATS = "all"  # the export menu's choice of every draft format (not the data file)
 
 
@@ -201,6 +201,15 @@ class ReadFile:
     table: str = ""  # a table pasted at its question (the part): this year's figures
 
 
+@dataclass(frozen=True, slots=True)
+class ImportAs:
+    """The file of :class:`~bot.conversation.session.ImportYear`, as a report of ``year``."""
+
+    name: str
+    document: str
+    year: int
+
+
 Effect = (
     Preview
     | Check
@@ -221,6 +230,7 @@ Effect = (
     | NewReport
     | OpenReport
     | ReadFile
+    | ImportAs
 )
 # the commands of prompts/commands.yaml that are carried out as effects
 COMMAND_EFFECTS: dict[str, Callable[[str], Effect]] = {

@@ -18,6 +18,7 @@ from bot.conversation.effects import (
     Decide,
     Explain,
     Export,
+    ImportAs,
     Join,
     ReadFile,
     ReturnComments,
@@ -29,6 +30,7 @@ from bot.conversation.session import (
     SETUP_STEPS,
     Change,
     ImportPaste,
+    ImportYear,
     LiveWarning,
     ReviewComments,
     Session,
@@ -89,6 +91,8 @@ def route(t: Turn, inp: Input) -> None:
         receive(t, *(inp.document or (PASTED, text.encode("utf-8"))))  # a file, or a paste
     elif command is not None:
         run_command(t, command)
+    elif session.step is Step.IMPORT_YEAR and not inp.resume:  # typed, or a button
+        import_year(t, text)
     elif answer and session.step is Step.REVIEW_COMMENT:
         pending = session.pending
         session.restart()
@@ -127,6 +131,23 @@ def receive(t: Turn, name: str, data: bytes) -> None:
         t.resume()
     elif t.writable():  # a reviewer's file changes nothing
         t.effect(ReadFile(name, data))
+
+
+def import_year(t: Turn, text: str) -> None:
+    """The year of a file whose title shows none: then it is read as a report of it."""
+    pending = t.session.pending
+    if not isinstance(pending, ImportYear) or t.report is None:
+        t.session.restart()
+        t.resume()
+        return
+    value = text.strip().removesuffix("年")
+    if not (value.isdecimal() and 2008 <= int(value) <= t.report.year):
+        t.say(Code.CHAT_BAD_YEAR, value=value, example=t.report.year - 1)
+        t.ask_import_year(pending)
+        return
+    t.session.to_key(pending.back_to)
+    t.session.pending = None
+    t.effect(ImportAs(pending.name, pending.document, int(value)))
 
 
 def answer_question(t: Turn, text: str) -> None:

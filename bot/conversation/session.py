@@ -50,6 +50,7 @@ class Step(StrEnum):
     EXPLAIN = "explain"  # warnings to explain before a submission goes out
     REVIEW_COMMENT = "review_comment"  # a reviewer's comments on a returned version
     IMPORT_PASTE = "import_paste"  # last year's report, pasted after 导入上年报告
+    IMPORT_YEAR = "import_year"  # the year of a file whose title shows none
 
 
 SETUP_STEPS = frozenset(
@@ -110,13 +111,24 @@ class ImportPaste:
     back_to: str
 
 
-Pending = SetupAnswers | LiveWarning | Explanations | ReviewComments | ImportPaste
+@dataclass(frozen=True, slots=True)
+class ImportYear:
+    """A file read whose title shows no year: the next message is its year. ``document``
+    is the file as read (JSON text), so it is not read again; then back to ``back_to``."""
+
+    name: str
+    document: str
+    back_to: str
+
+
+Pending = SetupAnswers | LiveWarning | Explanations | ReviewComments | ImportPaste | ImportYear
 _KINDS: dict[str, type[Pending]] = {
     "setup": SetupAnswers,
     "live_warning": LiveWarning,
     "explanations": Explanations,
     "review_comments": ReviewComments,
     "import_paste": ImportPaste,
+    "import_year": ImportYear,
 }
 
 

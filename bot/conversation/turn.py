@@ -9,7 +9,7 @@ answers to questions (:mod:`~bot.conversation.engine`) are plain functions over 
 
 from __future__ import annotations
 
-from bot.checks.rules import carried_over, in_force_trend
+from bot.checks.rules import carried_over, in_force_trend, large_figures
 from bot.conversation.answers import check_carry_forward
 from bot.conversation.command_words import spec
 from bot.conversation.effects import ALL_FORMATS, EXPORT_FORMATS, Effect, ShowReviews
@@ -26,7 +26,14 @@ from bot.conversation.journey import (
     question_text,
     step_choices,
 )
-from bot.conversation.session import Change, LiveWarning, Session, SetupAnswers, Step
+from bot.conversation.session import (
+    Change,
+    ImportYear,
+    LiveWarning,
+    Session,
+    SetupAnswers,
+    Step,
+)
 from bot.conversation.session import apply_change as apply
 from bot.conversation.types import Context, Outcome, Reply, level_choices
 from bot.format.catalogue import Code, UserError, message
@@ -36,7 +43,8 @@ from bot.format.model import ReportModel, model
 PREPARING_FROM_MONTH = 10  # from October, a new report is for the current year
 FAST_PART = "active"  # entering it, the officer hears that a filled workbook fills all tables
 # warnings the officer is asked to correct or explain as soon as an answer causes them
-LIVE_WARNINGS = (carried_over, in_force_trend)
+LIVE_WARNINGS = (carried_over, in_force_trend)  # against last year's report
+LIVE_ALWAYS = (large_figures,)  # a figure far larger than the agency's level reports
 
 
 class Turn:
@@ -268,6 +276,10 @@ class Turn:
         if self.report is None:
             self.resume_setup()
             return
+        pending = self.session.pending
+        if self.session.step is Step.IMPORT_YEAR and isinstance(pending, ImportYear):
+            self.ask_import_year(pending)
+            return
         step = self.current()
         if welcome:
             here = step.part if step is not None else None
@@ -286,12 +298,11 @@ class Turn:
         self.go(self.first_unanswered(), remember=False)
 
     def live_warnings(self) -> list[Finding]:
-        """Warnings an answer can cause that must be explained or corrected at once. Both
-        compare with last year's report: without it there is nothing to run."""
+        """Warnings an answer can cause that must be explained or corrected at once: a
+        figure far too large, and (with last year's report) the comparisons with it."""
         assert self.report is not None
-        if self.ctx.previous is None:
-            return []
-        return [f for rule in LIVE_WARNINGS for f in rule(self.report, self.ctx.previous, self.m)]
+        rules = LIVE_ALWAYS + (LIVE_WARNINGS if self.ctx.previous is not None else ())
+        return [f for rule in rules for f in rule(self.report, self.ctx.previous, self.m)]
 
     def goto_part(self, part: str) -> None:
         """Go to the first unanswered (or the first) relevant step of ``part``."""
@@ -398,6 +409,14 @@ class Turn:
             return pending.year
         today = self.ctx.today
         return today.year if today.month >= PREPARING_FROM_MONTH else today.year - 1
+
+    def ask_import_year(self, pending: ImportYear) -> None:
+        """Ask the year of the file ``pending`` holds: last year's or this year's."""
+        assert self.report is not None
+        year, previous = self.report.year, self.report.year - 1
+        choices = (Choice(str(previous), str(previous)), Choice(str(year), str(year)))
+        params = {"name": pending.name, "previous": previous, "year": year}
+        self.choose(Code.IMP_CHAT_ASK_YEAR, choices, Step.IMPORT_YEAR, **params)
 
     def ask_year(self) -> None:
         """Ask the year reported on: the default first, the year before it beside it."""

@@ -7,9 +7,16 @@ first-line indent; level-1 headings 黑体, level-2 楷体_GB2312; page numbers 
 edge). Fonts are set for East Asian text through ``w:rFonts/@w:eastAsia`` (python-docx's
 ``font.name`` only sets the Latin fonts). The fonts are named, not embedded.
 
-Tables follow the :class:`~bot.drafting.compose.TableBlock` layout cell for cell: merged cells as
-``gridSpan``/``vMerge``, every border drawn, header rows marked ``w:tblHeader`` so Word
-repeats them on each page, rows kept whole, text 10.5 pt.
+The section carries a line grid of 22 lines, and the body is condensed so that 28
+characters fill a line; the title, tables and page numbers keep their own sizes off the
+grid. The title breaks between words
+(:func:`~bot.drafting.typesetting.title_lines`). Every visible gap (【待填写…】 and the
+empty-cell marker) is highlighted. An optional 落款 (agency and date) closes the text as
+GB/T 9704-2012 7.3.5.1 places it: a line below the text, the date two characters in from
+the right, its first character two characters right of the agency's.
+
+Tables are :mod:`bot.drafting.docx_tables`' (never split across pages); package-level
+parts (language, fonts, properties, the grid) :mod:`bot.drafting.docx_package`'s.
 """
 
 from __future__ import annotations
@@ -19,15 +26,23 @@ from typing import Any
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from bot.drafting.compose import Document, Paragraph, TableBlock, TableCell
-
-TITLE_PROPERTY_MAX = 255  # python-docx refuses a longer core "title" property
+from bot.drafting.compose import Document, Paragraph, Signature
+from bot.drafting.docx_package import (
+    condensed,
+    finish_package,
+    grid,
+    insert_child,
+    set_grid,
+    set_language,
+)
+from bot.drafting.docx_tables import add_runs, add_table
+from bot.drafting.tables import TableBlock
+from bot.drafting.typesetting import text_width, title_lines
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
@@ -37,16 +52,13 @@ PAGE_NUMBER_FONT = "宋体"
 BODY_SIZE = Pt(16)
 TITLE_SIZE = Pt(22)
 TABLE_SIZE = Pt(10.5)
+TABLE_LINE = Pt(13.5)
 PAGE_NUMBER_SIZE = Pt(14)
 LINE = Pt(28.95)
-TEXT_WIDTH_MM = 156  # 210 - 28 - 26
+TEXT_WIDTH_TWIPS = 11906 - 1587 - 1474  # A4 less the 28 and 26 mm margins, as Word rounds
+LINE_TWIPS = 579  # 28.95 pt
+SIGN_MARGIN = 2  # characters: the date from the right edge, and before the agency's start
 DASH = "\u2014"  # the 一字线 either side of the page number
-# Relative column widths of each table (they are scaled to the text width).
-WIDTHS = {
-    "active": (40, 20, 20, 20),
-    "applications": (7, 12, 33, 8, 8, 8, 8, 8, 8, 8),
-    "review_litigation": (1,) * 15,
-}
 
 
 def _fonts(rpr_owner: Any, name: str, size: Pt | None = None, *, bold: bool = False) -> None:
@@ -74,6 +86,7 @@ def _paragraph_style(
     align: Any = None,
     indent: bool = True,
     outline: int | None = None,
+    on_grid: bool = True,
 ) -> None:
     style = doc.styles.add_style(name, 1)  # WD_STYLE_TYPE.PARAGRAPH
     style.base_style = doc.styles["Normal"]
@@ -89,18 +102,35 @@ def _paragraph_style(
     if outline is not None:
         level = OxmlElement("w:outlineLvl")
         level.set(qn("w:val"), str(outline))
-        _insert(
+        insert_child(
             style.element.get_or_add_pPr(),
             level,
             ("w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange"),
         )
         fmt.keep_with_next = True
+    if not on_grid:  # its own size and spacing, not the body's line grid and 28 a line
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        insert_child(style.element.get_or_add_pPr(), snap, _AFTER_SNAP)
+        _spacing(style, 0)
+
+
+def _spacing(style: Any, twentieths: int) -> None:
+    """Character spacing of ``style`` (negative: condensed)."""
+    rpr = style.element.get_or_add_rPr()
+    old = rpr.find(qn("w:spacing"))
+    if old is not None:
+        rpr.remove(old)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(twentieths))
+    insert_child(rpr, spacing, _AFTER_RUN_SPACING)
 
 
 def _styles(doc: Any) -> None:
     normal = doc.styles["Normal"]
     _fonts(normal, BODY_FONT, BODY_SIZE)
     normal.font.color.rgb = None
+    _spacing(normal, condensed(BODY_SIZE.pt, TEXT_WIDTH_TWIPS))  # 28 characters a line
     fmt = normal.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = LINE
@@ -111,7 +141,13 @@ def _styles(doc: Any) -> None:
     # Two characters whatever the font size: Word prefers firstLineChars over firstLine.
     normal.element.get_or_add_pPr().get_or_add_ind().set(qn("w:firstLineChars"), "200")
     _paragraph_style(
-        doc, "Report Title", TITLE_FONT, TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False
+        doc,
+        "Report Title",
+        TITLE_FONT,
+        TITLE_SIZE,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+        on_grid=False,
     )
     title = doc.styles["Report Title"].paragraph_format
     title.line_spacing = Pt(36)
@@ -125,11 +161,15 @@ def _styles(doc: Any) -> None:
         TABLE_SIZE,
         align=WD_ALIGN_PARAGRAPH.CENTER,
         indent=False,
+        on_grid=False,
     )
     table_text = doc.styles["Report Table Text"].paragraph_format
-    table_text.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    table_text.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    table_text.line_spacing = TABLE_LINE  # CJK fonts' single spacing is half as much again
     table_text.keep_with_next = False
-    _paragraph_style(doc, "Report Page Number", PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE, indent=False)
+    _paragraph_style(
+        doc, "Report Page Number", PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE, indent=False, on_grid=False
+    )
     doc.styles["Report Page Number"].paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
 
 
@@ -144,6 +184,7 @@ def _page(doc: Any) -> None:
     _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
     section.even_page_footer.is_linked_to_previous = False
     _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+    set_grid(section, grid(LINE_TWIPS))
 
 
 def _field(paragraph: Any, instruction: str) -> None:
@@ -181,110 +222,97 @@ def _page_number(paragraph: Any, align: Any) -> None:
     paragraph.add_run(f" {DASH}")
 
 
-# Children of w:tblPr that must follow w:tblBorders / w:tblCellMar (schema order).
-_AFTER_BORDERS = (
+# Children of w:rPr that must follow w:spacing (schema order).
+_AFTER_RUN_SPACING = (
+    "w:w",
+    "w:kern",
+    "w:position",
+    "w:sz",
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
     "w:shd",
-    "w:tblLayout",
-    "w:tblCellMar",
-    "w:tblLook",
-    "w:tblCaption",
-    "w:tblDescription",
-    "w:tblPrChange",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
 )
-_AFTER_CELL_MARGINS = ("w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
-
-
-def _insert(parent: Any, child: Any, successors: tuple[str, ...]) -> None:
-    """Insert ``child`` before the first of ``successors`` present, else at the end."""
-    for tag in successors:
-        found = parent.find(qn(tag))
-        if found is not None:
-            found.addprevious(child)
-            return
-    parent.append(child)
-
-
-def _set_borders(table: Any) -> None:
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        for key, value in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", "000000")):
-            element.set(qn(f"w:{key}"), value)
-        borders.append(element)
-    _insert(tbl_pr, borders, _AFTER_BORDERS)
-    margins = OxmlElement("w:tblCellMar")
-    for edge, width in (("top", 30), ("left", 40), ("bottom", 30), ("right", 40)):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:w"), str(width))
-        element.set(qn("w:type"), "dxa")
-        margins.append(element)
-    _insert(tbl_pr, margins, _AFTER_CELL_MARGINS)
-
-
-def _row_flags(row: Any, *, header: bool) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
-    if header:
-        tr_pr.append(OxmlElement("w:tblHeader"))
-
-
-def _write_cell(cell: Any, spec: TableCell, style_id: str) -> None:
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    paragraph = cell.paragraphs[0]
-    # Set the style id on the XML directly: python-docx's lookup by name costs a scan of
-    # every style per cell.
-    paragraph._p.style = style_id
-    if not spec.header and not spec.is_figure and spec.rowspan == 1:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    paragraph.add_run(spec.text)
-
-
-def _table(doc: Any, block: TableBlock) -> None:
-    table = doc.add_table(rows=block.n_rows, cols=block.n_cols)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    _set_borders(table)
-    weights = WIDTHS[block.kind]
-    widths = [Mm(TEXT_WIDTH_MM * w / sum(weights)) for w in weights]
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-    # Every cell once, before merging: merges of disjoint rectangles leave the other cells'
-    # elements in place, and table.cell() would re-scan the whole grid on each call.
-    grid = [table.rows[r].cells for r in range(block.n_rows)]
-    for row in grid:
-        for cell, width in zip(row, widths, strict=True):
-            cell.width = width
-    for index, row in enumerate(table.rows):
-        _row_flags(row, header=index < block.header_rows)
-    style_id = doc.styles["Report Table Text"].style_id
-    for spec in block.cells:
-        cell = grid[spec.row][spec.col]
-        if spec.rowspan > 1 or spec.colspan > 1:
-            cell = cell.merge(grid[spec.row + spec.rowspan - 1][spec.col + spec.colspan - 1])
-        _write_cell(cell, spec, style_id)
+# Children of w:pPr that must follow w:snapToGrid (schema order).
+_AFTER_SNAP = (
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 
 
 def _paragraph(doc: Any, p: Paragraph) -> None:
-    doc.add_paragraph(p.text, "Report Heading 2" if p.level == 2 else None)
+    add_runs(doc.add_paragraph(style="Report Heading 2" if p.level == 2 else None), p.text)
+
+
+def _title(doc: Any, document: Document) -> None:
+    """The title, broken between words into balanced lines."""
+    paragraph = doc.add_paragraph(style="Report Title")
+    for index, line in enumerate(title_lines(document.title, document.agency)):
+        if index:
+            paragraph.add_run().add_break()
+        paragraph.add_run(line)
+
+
+def _signature(doc: Any, sign: Signature) -> None:
+    """The 落款: a blank line, the agency, the date (GB/T 9704-2012 7.3.5.1)."""
+    agency, date = text_width(sign.agency), text_width(sign.date)
+    agency_right = max(SIGN_MARGIN, 2 * SIGN_MARGIN + date - agency)
+    date_right = agency_right + agency - SIGN_MARGIN - date
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True  # never alone on a page
+    doc.add_paragraph().paragraph_format.keep_with_next = True
+    for text, right in ((sign.agency, agency_right), (sign.date, date_right)):
+        paragraph = doc.add_paragraph(text)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.keep_with_next = text == sign.agency
+        ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
+        ind.set(qn("w:firstLineChars"), "0")
+        ind.set(qn("w:firstLine"), "0")
+        ind.set(qn("w:rightChars"), str(round(right * 100)))
 
 
 def write_docx(document: Document) -> bytes:
-    """The Word file of the draft, as bytes."""
+    """The Word file of the draft (with its 落款 when it has a signature), as bytes."""
     doc = new_docx()
     _styles(doc)
     _page(doc)
-    doc.core_properties.title = document.title[:TITLE_PROPERTY_MAX]
-    doc.core_properties.author = ""
-    doc.add_paragraph(document.title, "Report Title")
+    set_language(doc, BODY_SIZE.pt)
+    finish_package(doc, title=document.title, author=document.agency)
+    _title(doc, document)
     _paragraph(doc, document.opening)
+    table_style = doc.styles["Report Table Text"].style_id
     for section in document.sections:
         doc.add_paragraph(section.title, "Report Heading 1")
         for block in section.blocks:
             if isinstance(block, TableBlock):
-                _table(doc, block)
+                add_table(doc, block, table_style)
             else:
                 _paragraph(doc, block)
+    if document.signature is not None:
+        _signature(doc, document.signature)
     buffer = BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

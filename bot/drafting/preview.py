@@ -18,8 +18,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.conversation.types import DraftLine
-from bot.drafting.compose import Document, Paragraph, figure_text
+from bot.drafting.compose import Document, Paragraph
 from bot.drafting.prose import document
+from bot.drafting.tables import figure_text
 from bot.format.catalogue import Code, message
 from bot.format.model import Grid, ReportModel, model
 from bot.format.report import Report

@@ -21,17 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
-from bot.drafting.compose import (
-    PROSE_PARTS,
-    Document,
-    TableBlock,
-    TableCell,
-    compose,
-    figure_text,
-    one_line,
-)
+from bot.drafting.compose import PROSE_PARTS, Document, compose, one_line
 from bot.drafting.prose_facts import Requests, answered_parts, answers, choice_labels, requests
+from bot.drafting.tables import TableBlock, TableCell, figure_text
+from bot.drafting.typesetting import gap_spans, title_lines
 from bot.format.catalogue import Code, message
 from bot.format.model import SEPARATOR, Part, ReportModel, model
 from bot.format.report import Report
@@ -76,6 +71,10 @@ class DraftContext:
     gap_cell: str = field(metadata={"help": "The visible marker of an unanswered table cell"})
     override_mark: str = field(metadata={"help": "Shown after a paragraph the officer replaced"})
     document: Document | None = field(default=None, metadata={"help": DOCUMENT_HELP})
+    fragment: bool = field(
+        default=False,
+        metadata={"help": "HTML: the article alone, every style inline (for a web editor)"},
+    )
 
     def variables(self) -> dict[str, Any]:
         """The fields as template variables (shallow: model objects keep their methods)."""
@@ -217,6 +216,17 @@ def flatten(block: TableBlock) -> tuple[FlatTable, ...]:
     return (FlatTable(tuple(header), tuple(rows), bool(block.label_cols)),)
 
 
+GAP_MARK = '<mark style="background: #fff3b0; color: inherit;">{}</mark>'
+
+
+def gaps(text: str, gap_cell: str) -> Markup:
+    """Filter (HTML): ``text`` escaped, each visible gap in a highlighted ``<mark>``."""
+    return Markup("").join(
+        Markup(GAP_MARK).format(piece) if gap else escape(piece)
+        for piece, gap in gap_spans(text, gap_cell)
+    )
+
+
 @cache
 def environment() -> Environment:
     """The project's one Jinja environment."""
@@ -237,6 +247,8 @@ def environment() -> Environment:
         flat=flatten,
         figure=figure_text,
         chinese_numeral=chinese_numeral,
+        gaps=gaps,
+        title_lines=title_lines,
     )
     return env
 
@@ -253,7 +265,8 @@ def document(report: Report, m: ReportModel | None = None) -> Document:
     """The composed draft of ``report`` (the one model every format is rendered from)."""
     m = m or model()
     ctx = draft_context(report, m)
-    return compose(report, m, lambda name: render_template(f"prose/{name}.j2", ctx), ctx.answered)
+    doc = compose(report, m, lambda name: render_template(f"prose/{name}.j2", ctx), ctx.answered)
+    return replace(doc, agency=ctx.agency)
 
 
 def with_narrative(report: Report, m: ReportModel | None = None) -> Report:

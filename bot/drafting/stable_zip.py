@@ -12,6 +12,7 @@ opens), keeping the order and content of the entries.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from io import BytesIO
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
@@ -29,12 +30,22 @@ def season_opening(year: int) -> datetime:
 def stable(data: bytes, when: datetime) -> bytes:
     """The package ``data`` rewritten so that its bytes depend only on its content."""
     stamp = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+
+    def dated(name: str, body: bytes) -> bytes:
+        if name == CORE_PROPERTIES:
+            return _DATED.sub(lambda m: m.group(1) + stamp + m.group(3), body)
+        return body
+
+    return rewrite(data, dated)
+
+
+def rewrite(data: bytes, edit: Callable[[str, bytes], bytes]) -> bytes:
+    """The package ``data`` with each entry's content passed through ``edit(name, body)``,
+    in the same order, every entry dated alike."""
     out = BytesIO()
     with ZipFile(BytesIO(data)) as source, ZipFile(out, "w", ZIP_DEFLATED) as target:
         for info in source.infolist():
-            body = source.read(info)
-            if info.filename == CORE_PROPERTIES:
-                body = _DATED.sub(lambda m: m.group(1) + stamp + m.group(3), body)
+            body = edit(info.filename, source.read(info))
             entry = ZipInfo(info.filename, date_time=ENTRY_TIME)
             entry.compress_type = ZIP_DEFLATED
             entry.external_attr = info.external_attr

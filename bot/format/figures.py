@@ -39,7 +39,10 @@ from decimal import MAX_EMAX, MIN_EMIN, Decimal, localcontext
 
 from bot.format.catalogue import Code, UserError
 
-MAX_COUNT: int = 1_000_000
+MAX_COUNT: int = 1_000_000_000  # a city reported 11,398,889 行政许可 decisions
+# Above it a count is confirmed with the officer when the agency's level is not known
+# (each level has its own: ``large_count`` in prompts/report.yaml; the check large_figures).
+LARGE_COUNT: int = 1_000_000
 MAX_MONEY_WAN: Decimal = Decimal("1000000")
 
 _COUNT_WHAT = "件数"  # the default of parse_count's `what`, reused for rows and blocks

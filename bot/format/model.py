@@ -37,11 +37,13 @@ class Part:
 
 @dataclass(frozen=True, slots=True)
 class AgencyLevel:
-    """An administrative level, and whether agencies at it may make 规章."""
+    """An administrative level, whether agencies at it may make 规章, and the count above
+    which a figure of its tables is implausible enough to confirm (``large_count``)."""
 
     key: str
     label: str
     may_make_rules: bool
+    large_count: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,10 +290,16 @@ def parse_model(root: Node) -> ReportModel:
         raise root.get("parts").error("the report has exactly six parts")
     levels = []
     for item in root.get("agency_levels").items():
-        item.mapping(allowed=["key", "label", "may_make_rules"])
+        item.mapping(allowed=["key", "label", "may_make_rules", "large_count"])
+        large = item.get("large_count")
+        if not isinstance(large.value, int) or isinstance(large.value, bool) or large.value < 1:
+            raise large.error("a positive whole number")
         levels.append(
             AgencyLevel(
-                item.get("key").text(), item.get("label").text(), item.get("may_make_rules").flag()
+                item.get("key").text(),
+                item.get("label").text(),
+                item.get("may_make_rules").flag(),
+                large.value,
             )
         )
     active = root.get("active")

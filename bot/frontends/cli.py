@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -217,17 +218,46 @@ def cmd_grant(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    """Render a report data file to a draft: docx, html, md, txt or xlsx."""
-    from bot.drafting.render import render
+    """Render a report data file to a draft: docx, pdf, html, md, txt or xlsx.
+
+    Exit 0: written, nothing left to fill in; 1: written, but the draft still shows gaps
+    (said on stderr); 2: the file cannot be read, or no PDF can be made here."""
+    from bot.drafting.render import open_gaps, render
     from bot.format.catalogue import Code, message
 
     loaded = _read(args.file)
     if loaded is None:
         return EXIT_UNREADABLE
+    report = loaded[0]
+    if args.format == "pdf":
+        from bot.drafting.pdf import missing_fonts, office_program
+
+        if office_program() is None:  # before composing anything: one line, exit 2
+            print(message(Code.DRF_NO_OFFICE), file=sys.stderr)
+            return EXIT_UNREADABLE
+        if missing := missing_fonts():
+            print(message(Code.DRF_FONTS_MISSING, fonts="、".join(missing)), file=sys.stderr)
+    sign = sign_date(args.sign) if isinstance(args.sign, str) else args.sign  # the const
+    data = render(report, args.format, sign=sign, fragment=args.fragment)
     output = Path(args.output)
-    output.write_bytes(render(loaded[0], args.format))
+    output.write_bytes(data)
     print(message(Code.CLI_EXPORTED, path=output))
+    if gaps := open_gaps(report):
+        print(message(Code.DRF_OPEN_GAPS, count=gaps), file=sys.stderr)
+        return EXIT_FINDINGS
     return EXIT_OK
+
+
+def sign_date(text: str) -> date:
+    """``--sign``'s date: YYYY-MM-DD, or ``today`` (in China)."""
+    from datetime import datetime, timedelta, timezone
+
+    if text == "today":
+        return datetime.now(timezone(timedelta(hours=8))).date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -340,7 +370,8 @@ Commands = argparse._SubParsersAction  # the sub-command parsers of build_parser
 def add_import_parser(sub: Commands[argparse.ArgumentParser]) -> None:
     """Register ``reportbot import`` on the sub-command parsers ``sub``."""
     p = sub.add_parser(
-        "import", help="read a published report (.txt .html .docx .xlsx) into a report data file"
+        "import",
+        help="read a published report (.txt .html .docx .pdf .xlsx) into a report data file",
     )
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help=".yaml or .json")
@@ -386,8 +417,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_chat)
     p = sub.add_parser("render", help="render a report data file as a finished draft")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--format", required=True, choices=("docx", "html", "md", "txt", "xlsx"))
+    p.add_argument("--format", required=True, choices=("docx", "pdf", "html", "md", "txt", "xlsx"))
     p.add_argument("-o", "--output", required=True, metavar="OUT")
+    p.add_argument(
+        "--sign",
+        nargs="?",
+        const="today",
+        type=sign_date,
+        metavar="YYYY-MM-DD",
+        help="close with the 落款: the agency and this date (default: today)",
+    )
+    p.add_argument(
+        "--fragment",
+        action="store_true",
+        help="html: the report alone, every style inline, to paste into a web editor",
+    )
     p.set_defaults(func=cmd_render)
     p = sub.add_parser("export", help="write a stored report to a report data file")
     p.add_argument("--agency", required=True)

@@ -1,5 +1,6 @@
 """Read an uploaded file into a :class:`~bot.importing.text.Document`: sniff its type,
-decode text (UTF-8, UTF-16, GB18030/GBK), and read Word (.docx) and Excel (.xlsx) files.
+decode text (UTF-8, UTF-16, GB18030/GBK), and read Word (.docx) and Excel (.xlsx) files
+(a PDF is read by :mod:`bot.importing.pdf`).
 
 A Word table row is a line of its cells at their grid columns (``w:gridSpan``; the
 continuation of a vertical merge is skipped), paragraphs and tables in body order. An
@@ -57,7 +58,6 @@ HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".php", ".asp", ".
 OTHER_KINDS = {
     ".doc": "Word 97-2003（.doc）",
     ".xls": "Excel 97-2003（.xls）",
-    ".pdf": "PDF",
     ".wps": "WPS（.wps）",
     ".et": "WPS 表格（.et）",
     ".ofd": "OFD",
@@ -147,27 +147,6 @@ def _xlsx_text(value: Any) -> str:
     return str(value)
 
 
-def _xlsx_merges(source: Any) -> list[tuple[int, int, int, int]]:
-    """The merged ranges of a sheet's XML (``source``), as (first row, first column, last
-    row, last column), read with expat: constant memory, whatever else the sheet holds."""
-    from xml.parsers import expat
-
-    from openpyxl.utils.cell import range_boundaries
-
-    found: list[tuple[int, int, int, int]] = []
-
-    def start(tag: str, attrs: dict[str, str]) -> None:
-        if tag.endswith("}mergeCell") and "ref" in attrs:
-            min_col, min_row, max_col, max_row = range_boundaries(attrs["ref"])
-            if None not in (min_col, min_row, max_col, max_row):
-                found.append((min_row, min_col, max_row, max_col))
-
-    parser = expat.ParserCreate(namespace_separator="}")
-    parser.StartElementHandler = start
-    parser.ParseFile(source)
-    return found
-
-
 def xlsx_document(data: bytes, budget: Budget | None = None) -> Document:
     """Every sheet of a workbook: its name as a heading, then its rows (merges resolved).
 
@@ -175,6 +154,8 @@ def xlsx_document(data: bytes, budget: Budget | None = None) -> Document:
     but the rest of a merged cell; a value there is dropped, as Excel does."""
     from openpyxl import load_workbook  # here: most commands never need openpyxl
     from openpyxl.cell.read_only import ReadOnlyCell
+
+    from bot.importing.xlsx_sheet import fill_sums, read_sheet_xml
 
     budget = budget or Budget()
     rows_left, places_left = MAX_ROWS, MAX_GRID
@@ -198,7 +179,9 @@ def xlsx_document(data: bytes, budget: Budget | None = None) -> Document:
                         if text := squeeze(_xlsx_text(c.value)):
                             texts[r, c.column] = text
             with ws._get_source() as source:  # read-only openpyxl gives no merges: read them
-                merges = _xlsx_merges(source)
+                sheet = read_sheet_xml(source)
+            fill_sums(texts, sheet.formulas)  # totals saved without their values
+            merges = sheet.merges
             spans: dict[tuple[int, int], int] = {}
             covered: set[tuple[int, int]] = set()
             for min_row, min_col, max_row, max_col in merges:
@@ -303,6 +286,10 @@ def _archive(name: str, data: bytes, suffix: str) -> set[str]:
 
 def _kind(name: str, data: bytes) -> str:
     suffix = PurePath(name).suffix.lower()
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if suffix == ".pdf":
+        raise ImportFailed(Code.IMP_BROKEN, path=name, kind=suffix, reason="不是 PDF 文件")
     if data.startswith(b"PK\x03\x04"):
         names = _archive(name, data, suffix)
         if "word/document.xml" in names:
@@ -337,11 +324,17 @@ def read_document(name: str, data: bytes) -> Document:
             return Document(tuple(text_lines(text)), "txt")
         if kind == "html":
             return html_document(text)
+        if kind == "pdf":
+            from bot.importing.pdf import pdf_document
+
+            return pdf_document(name, data)
         return docx_document(data) if kind == "docx" else xlsx_document(data)
     except TooComplex:
         raise ImportFailed(Code.IMP_TOO_COMPLEX, path=name) from None
-    except MemoryError:
+    except (MemoryError, ImportFailed):
         raise
     except Exception as exc:  # lxml, openpyxl and even html.parser raise many kinds
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "Unable to allocate" in reason:  # zlib (a PDF's stream) out of memory, wrapped
+            raise ImportFailed(Code.IMP_READ_MEMORY, path=name) from exc
         raise ImportFailed(Code.IMP_BROKEN, path=name, kind="." + kind, reason=reason) from exc

@@ -1,4 +1,4 @@
-"""Import a published report (.txt, .html, .docx, .xlsx) into a report data file.
+"""Import a published report (.txt, .html, .docx, .pdf, .xlsx) into a report data file.
 
 :func:`import_report` (a path) and :func:`import_bytes` (an upload in the chat) read the
 title (agency and year), the six parts by their headings, every cell of tables 二, 三 and
@@ -27,7 +27,8 @@ from bot.format.report import Report
 from bot.importing.cells import Note, clean_text, full_width_punctuation, label_key
 from bot.importing.files import read_file
 from bot.importing.labels import ANCHORS, CHROME, HEADING_WORDS
-from bot.importing.tables import Tables, read_active, read_applications, read_review, tokens
+from bot.importing.review_table import read_review
+from bot.importing.tables import Tables, read_active, read_applications, tokens
 from bot.importing.text import Document, ImportFailed, Line
 from bot.importing.worker import read_document_bounded
 
@@ -35,6 +36,10 @@ _HEADING = re.compile(r"^\s*([一二三四五六])\s*[、.．,，]\s*(.+)$")
 _TITLE = re.compile(
     r"(?P<agency>.*?)\s*(?P<year>[0-9０-９]{4}|[〇○零一二三四五六七八九]{4})\s*"
     r"年度?\s*(?:的)?\s*政府信息公开\s*(?:工作)?\s*年度?\s*报告"
+)
+_TITLE_YEAR_FIRST = re.compile(
+    r"(?P<year>[0-9０-９]{4}|[〇○零一二三四五六七八九]{4})年度?(?P<agency>[^\W\d_]{2,60}?)"
+    r"(?:的)?政府信息公开(?:工作)?年度?报告"
 )
 _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?")
 _CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
@@ -131,19 +136,36 @@ def _title_year(text: str) -> int | None:
     return year if 2008 <= year <= 2100 else None
 
 
+def _title_in(text: str) -> tuple[str, str] | None:
+    """(agency, year) of a title 〔agency〕〔year〕年政府信息公开工作年度报告 or
+    〔year〕年〔agency〕政府信息公开工作年度报告 in ``text`` (spaces dropped)."""
+    text = re.sub(r"\s+", "", text)
+    if len(text) > 120:
+        return None
+    found = _TITLE.search(text) or _TITLE_YEAR_FIRST.search(text)
+    return (found["agency"], found["year"]) if found else None
+
+
 def find_title(lines: tuple[Line, ...], fallback: str) -> tuple[str | None, int | None]:
-    """Agency and year from the title 〔agency〕〔year〕年政府信息公开工作年度报告, in the
-    first lines (the agency may be the line before), else in ``fallback`` (the page title)."""
-    previous = ""
-    candidates = [(c.text, line.text) for line in lines[:60] for c in line.cells]
-    for text, line_text in [*candidates, (fallback, "")]:
-        found = _TITLE.search(text) if len(text) <= 120 else None
+    """Agency and year from the title 〔agency〕〔year〕年政府信息公开工作年度报告 (or the
+    year first), in the first lines: on one line, wrapped over two or three, the agency
+    on the line before; else in ``fallback`` (the page title or a PDF's page header)."""
+    head = lines[:60]
+    candidates: list[tuple[str, str]] = []  # (text, the line before it)
+    wrapped: list[tuple[str, str]] = []  # a title wrapped over two or three lines
+    for n, line in enumerate(head):
+        before = head[n - 1].text if n else ""
+        candidates += [(c.text, before) for c in line.cells]
+        following = [x.text for x in head[n + 1 : n + 3] if len(x.cells) == 1]
+        if len(line.cells) == 1:
+            wrapped += [("".join([line.text, *following[:k]]), before) for k in (1, 2)]
+    for text, before in [*candidates, *wrapped, (fallback, "")]:
+        found = _title_in(text)
         if found:
-            agency = re.sub(r"^[\W_]+|[\W_]+$", "", found["agency"]).removesuffix("关于")
-            agency = agency or previous
+            agency = re.sub(r"^[\W_]+|[\W_]+$", "", found[0]).removesuffix("关于")
+            agency = agency or (before if len(before) <= 40 else "")
             if 2 <= len(agency) <= 60:
-                return agency, _title_year(found["year"])
-        previous = line_text if len(line_text) <= 40 else ""
+                return agency, _title_year(found[1])
     return None, None
 
 
@@ -202,6 +224,12 @@ def import_document(
         raise ImportFailed(Code.IMP_NO_TITLE, path=name, what=what)
     report = Report(agency=agency, year=year, active=dict(tables.active))
     issues = [Note(Code.IMP_FORMAT_2019)] if tables.format_2019 else []
+    for code, numbers in (
+        (Code.IMP_PDF_SCANNED_PAGES, doc.scanned_pages),
+        (Code.IMP_PDF_GARBLED_PAGES, doc.garbled_pages),
+    ):
+        if numbers:
+            issues.append(Note(code, {"pages": "、".join(map(str, numbers))}))
     issues += [
         Note(Code.IMP_TABLE_NOT_FOUND, {"part": m.part(k).title})
         for k in ("active", "applications", "review_litigation")
@@ -253,7 +281,7 @@ def import_bytes(
 def import_report(
     path: Path, *, agency: str | None = None, year: int | None = None
 ) -> ImportResult:
-    """Import the report in ``path`` (.txt, .html, .docx or .xlsx), refused by its size
+    """Import the report in ``path`` (.txt, .html, .docx, .pdf or .xlsx), refused by its size
     before it is read, then read as :func:`import_bytes` reads."""
     doc = read_document_bounded(str(path), read_file(path))
     return import_document(doc, str(path), agency=agency, year=year)

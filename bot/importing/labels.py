@@ -10,7 +10,10 @@ vocabulary.
 
 from __future__ import annotations
 
-from bot.importing.cells import body_key, label_key
+from functools import cache
+
+from bot.format.model import model
+from bot.importing.cells import body_key, clean_text, label_key, strip_numbering
 
 # --- the six parts ------------------------------------------------------------------------
 
@@ -107,6 +110,7 @@ APPLICATION_ROWS = (
 APPLICATION_EXACT = {"其他": "other", "总计": "total", "合计": "total"}
 APPLICATION_GROUPS = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理")
 OTHER_GROUP = "其他处理"  # in the 2019 format a row of its own
+NEAR_SHARE = 0.6  # of an official label's characters a label missing some must keep
 
 
 def application_label(text: str, started: bool = True) -> tuple[str, str] | None:
@@ -124,7 +128,43 @@ def application_label(text: str, started: bool = True) -> tuple[str, str] | None
     for word in APPLICATION_GROUPS:
         if word in key:
             return "group", word
-    return None
+    near = _garbled_application_row(text)
+    return ("row", near) if near else None
+
+
+@cache
+def _official_rows() -> tuple[tuple[str, str, str], ...]:
+    """(row key, numbering key, body key) of each official row label of table 三."""
+    out = []
+    for row in model().applications.rows:
+        body = strip_numbering(row.label)
+        out.append((row.key, label_key(row.label[: len(row.label) - len(body)]), label_key(body)))
+    return tuple(out)
+
+
+def _subsequence(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(c in chars for c in short)
+
+
+def _garbled_application_row(text: str) -> str | None:
+    """The one official row of table 三 whose label holds every character of ``text``, in
+    order, and at least :data:`NEAR_SHARE` of them, with the same numbering: a label with
+    characters lost in printing or extraction (``2.其他法律行政止公开``). None when no row
+    or more than one row fits."""
+    cleaned = clean_text(text)
+    body = strip_numbering(cleaned)
+    number, key = label_key(cleaned[: len(cleaned) - len(body)]), label_key(body)
+    if len(key) < 4:
+        return None
+    fits = [
+        row
+        for row, official_number, official in _official_rows()
+        if (not number or number == official_number)
+        and len(key) >= NEAR_SHARE * len(official)
+        and _subsequence(key, official)
+    ]
+    return fits[0] if len(fits) == 1 else None
 
 
 # --- table 四 -----------------------------------------------------------------------------

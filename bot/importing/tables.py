@@ -1,16 +1,21 @@
-"""Recognise tables 二, 三 and 四 in the lines of their part, by their labels.
+"""Recognise tables 二 and 三 in the lines of their part, by their labels (table 四:
+:mod:`bot.importing.review_table`, with the stream of cells and the helpers here).
 
 Rows are found by their label (any spelling, see :mod:`bot.importing.labels`), never by
 position; the figures of a row are the figure cells after its label. In a table row
-(HTML, Word, Excel, ``|`` or tab separated) they are those of that row; in text copied
-from a web page (one cell per line) they are the run of figures that follows. Where the
-format knows each cell's grid column, table 三's columns are located by their header
-labels (自然人 … 总计) and table 四's by its group and result labels, so a re-laid-out
-table still reads right; elsewhere the official column order is assumed.
+(HTML, Word, Excel, PDF, ``|`` or tab separated) they are those of that row; in text
+copied from a web page (one cell per line) they are the run of figures that follows.
+Where the format knows each cell's grid column, table 三's columns are located by their
+header labels (自然人 … 总计), so a re-laid-out table still reads right; elsewhere the
+official column order is assumed.
 
 Nothing is guessed: a row whose figures do not fit its columns (a figure or a label
-lost) keeps its cells missing, with a note of what was found. The 2019 trial format
-(spec §4) is mapped where it maps, the rest is missing with a note. Totals stay as printed.
+lost) keeps its cells missing, with a note of what was found. Where a second reading of
+the same text exists, the row's total decides: blank lines count as empty cells, or one
+figure too many (a page number) is left out, only where exactly that reading adds up.
+The 2019 trial format (spec §4) is mapped where it maps, the rest is missing with a note;
+（六）其他处理 printed as one row of zeros is its three rows of zeros (counts are never
+negative). Totals stay as printed.
 """
 
 from __future__ import annotations
@@ -43,12 +48,11 @@ from bot.importing.labels import (
     active_row,
     application_label,
     is_article,
-    review_column,
-    review_group,
 )
 from bot.importing.text import Line
 
 Figure = int | Decimal
+OTHER_ROWS = ("other_no_correction", "other_no_fee", "other")  # （六）其他处理 in 2021
 _REMARK = re.compile(r"[(\[［].*[)\]］]")  # after NFKC: （…） is (…)
 
 
@@ -62,6 +66,7 @@ class Tok:
     span: int
     multi: bool  # its line has several cells: the figures of its row are on that line
     value: Value | None
+    blank_line: bool = False  # an empty cell printed as a blank line (text.BLANK)
 
     def covers(self, x: int | None) -> bool:
         """The cell spans grid column ``x``."""
@@ -78,6 +83,7 @@ def tokens(lines: Sequence[Line], blank_is_gap: bool = False) -> list[Tok]:
             cell.span,
             len(line.cells) > 1,
             read_value(cell.text, blank_is_gap=blank_is_gap),
+            not line.text,
         )
         for n, line in enumerate(lines)
         for cell in line.cells
@@ -110,14 +116,20 @@ def continues(text: str, piece: str, official: Sequence[str]) -> bool:
 
 
 def take(
-    toks: list[Tok], i: int, label: Tok, official: Sequence[str] = (), text: str = ""
+    toks: list[Tok],
+    i: int,
+    label: Tok,
+    official: Sequence[str] = (),
+    text: str = "",
+    blanks: bool = False,
 ) -> tuple[list[Tok], int]:
     """The figures after ``label`` (from ``toks[i]``) and the index after them.
 
     In a table row: the figure cells up to the next text cell of that row. In a stream:
-    the whole run of figures, so a run too long for the row shows a lost label. Text
-    before the first figure is passed over only where it :func:`continues` the label
-    (``text``, when the label was itself pieced together).
+    the whole run of figures, so a run too long for the row shows a lost label; blank
+    lines are empty cells in it only with ``blanks``. Text before the first figure is
+    passed over only where it :func:`continues` the label (``text``, when the label was
+    itself pieced together).
     """
     out: list[Tok] = []
     text = text or label.text
@@ -125,7 +137,9 @@ def take(
         t = toks[i]
         if label.multi and t.line != label.line:
             break
-        if t.value is not None:
+        if t.blank_line and not blanks:
+            pass
+        elif t.value is not None:
             out.append(t)
         elif out or label.multi or not continues(text, t.text, official):
             break
@@ -133,6 +147,24 @@ def take(
             text += t.text
         i += 1
     return out, i
+
+
+def with_blanks(
+    toks: list[Tok], i: int, label: Tok, official: Sequence[str], text: str, n: int
+) -> list[Tok] | None:
+    """The ``n`` figures after ``label`` counting blank lines as empty cells (see
+    :func:`~bot.importing.text.text_lines`), when that is exactly ``n`` and the row's total
+    (its last figure, for ``n`` > 3) is the sum of the others; else None."""
+    if label.multi or not any(t.blank_line for t in toks[i : i + 3 * n]):
+        return None
+    values, _ = take(toks, i, label, official, text, blanks=True)
+    return values if len(values) == n and (n <= 3 or adds_up(values)) else None
+
+
+def adds_up(values: list[Tok]) -> bool:
+    """Every figure is a count, and the last is the sum of the others (a row's total)."""
+    counts = [to_count(val(t)) for t in values]
+    return None not in counts and sum(c or 0 for c in counts[:-1]) == counts[-1]
 
 
 def fit(values: list[Tok], n: int) -> list[Tok] | None:
@@ -143,18 +175,30 @@ def fit(values: list[Tok], n: int) -> list[Tok] | None:
     return values if len(values) == n else None
 
 
-def _val(t: Tok) -> Value:
+def one_extra(values: list[Tok], n: int) -> list[Tok] | None:
+    """The row in a run of ``n`` + 1 figures (a page number, or a figure copied twice,
+    before or after the row's own): the one reading, without the first figure or without
+    the last, whose total (the last of ``n``) is the sum of the others. None when neither
+    or both hold with different figures: the row cannot be told, and stays missing."""
+    if len(values) != n + 1:
+        return None
+    readings = [r for r in (values[:-1], values[1:]) if adds_up(r)]
+    shown = {tuple(val(t).raw for t in r) for r in readings}
+    return readings[0] if len(shown) == 1 else None
+
+
+def val(t: Tok) -> Value:
     assert t.value is not None
     return t.value
 
 
-def _count_note(tables: Tables, row: str, found: list[Tok], expected: int) -> None:
-    values = shown_values([_val(t) for t in found])
+def count_note(tables: Tables, row: str, found: list[Tok], expected: int) -> None:
+    values = shown_values([val(t) for t in found])
     tables.note(Code.IMP_ROW_COUNT, row=row, found=len(found), expected=expected, values=values)
 
 
 def _stray_note(tables: Tables, part: str, stray: list[Tok]) -> None:
-    shown = [_val(t) for t in stray if not _val(t).blank]
+    shown = [val(t) for t in stray if not val(t).blank]
     if shown:
         values = shown_values(shown[:12]) + ("…" if len(shown) > 12 else "")
         tables.note(Code.IMP_STRAY, part=part, count=len(shown), values=values)
@@ -204,8 +248,9 @@ def read_active(toks: list[Tok], m: ReportModel, tables: Tables) -> None:
         in_header = False
         kinds = columns or targets.get(row) or ROWS_2019[row]
         official = [x for x in (labels.get(row), LABELS_2019.get(row)) if x]
+        start = i
         values, i = take(toks, i, t, official, text)
-        fitted = fit(values, len(kinds))
+        fitted = fit(values, len(kinds)) or with_blanks(toks, start, t, official, text, len(kinds))
         if row in done:
             stray += values
         elif fitted is None:
@@ -215,7 +260,7 @@ def read_active(toks: list[Tok], m: ReportModel, tables: Tables) -> None:
             _assign_active(row, kinds, fitted, targets.get(row, []), text, tables)
     for row, (label, values, expected) in short.items():
         if row not in done and row in targets:
-            _count_note(tables, label, values, expected)
+            count_note(tables, label, values, expected)
     _stray_note(tables, m.part("active").title, stray)
 
 
@@ -226,14 +271,14 @@ def _assign_active(
     unmapped = []
     for kind, t in zip(kinds, values, strict=True):
         if kind not in targets:
-            unmapped.append(f"{COLUMN_LABELS.get(kind, kind)} {_val(t).shown}")
+            unmapped.append(f"{COLUMN_LABELS.get(kind, kind)} {val(t).shown}")
             continue
-        figure = to_money(_val(t)) if kind == "fees" else to_count(_val(t))
+        figure = to_money(val(t)) if kind == "fees" else to_count(val(t))
         if figure is not None:
             tables.active[row if kind in ("decisions", "fees") else f"{row}.{kind}"] = figure
-        elif _val(t).number is not None:
+        elif val(t).number is not None:
             cell = f"二、{label}·{COLUMN_LABELS[kind]}"
-            tables.note(Code.IMP_BAD_VALUE, cell=cell, value=_val(t).shown)
+            tables.note(Code.IMP_BAD_VALUE, cell=cell, value=val(t).shown)
     if row in ROWS_2019 or any(k not in KINDS_2021 for k in kinds):
         tables.format_2019 = True
     lost = [f"“{COLUMN_LABELS[k]}”" for k in targets if k not in kinds]
@@ -287,6 +332,7 @@ def read_applications(toks: list[Tok], m: ReportModel, tables: Tables) -> None:
                 continue
             key = "other_2019"  # a row of figures after （六）其他处理: the 2019 format
         official = "（六）其他处理" if key == "other_2019" else grid.row(key).label
+        start = i
         values, i = take(toks, i, t, [official], text)
         xs = [header.get(k) for k in column_keys]
         if rows.get(key):
@@ -302,20 +348,30 @@ def read_applications(toks: list[Tok], m: ReportModel, tables: Tables) -> None:
                 rows[key] = placed
         elif (fitted := fit(values, width)) is not None:
             rows[key] = list(fitted)
+        elif (blanks := with_blanks(toks, start, t, [official], text, width)) is not None:
+            rows[key] = list(blanks)
+        elif not t.multi and (held := one_extra(values, width)) is not None:
+            rows[key] = list(held)
+            stray += [v for v in values if v not in held]
         else:
             short[key] = values
     if "other_2019" in rows:
-        tables.format_2019 = True
-        found = [_val(t) for t in rows.pop("other_2019") if t]
-        tables.note(Code.IMP_2019_OTHER, values=shown_values(found))
+        found = [val(t) for t in rows.pop("other_2019") if t]
+        split = [k for k in OTHER_ROWS if k not in rows]
+        if len(split) == len(OTHER_ROWS) and all(to_count(v) == 0 for v in found):
+            # Counts are never negative: three rows whose sum is 0 are each 0.
+            tables.applications.update({k: [0] * width for k in split})
+        else:
+            tables.format_2019 = True
+            tables.note(Code.IMP_2019_OTHER, values=shown_values(found))
     for key, values in short.items():
         if key not in rows and key != "other_2019":
-            _count_note(tables, grid.row(key).ref, values, width)
-    tables.applications.update(_counts(rows, grid, tables))
+            count_note(tables, grid.row(key).ref, values, width)
+    tables.applications.update(as_counts(rows, grid, tables))
     _stray_note(tables, m.part("applications").title, stray)
 
 
-def _counts(
+def as_counts(
     rows: dict[str, list[Tok | None]], grid: Grid, tables: Tables
 ) -> dict[str, list[int | None]]:
     """The rows as counts; a gap, or a figure that is no count (-3, 1.5), is None."""
@@ -323,88 +379,9 @@ def _counts(
     for key, toks in rows.items():
         counts: list[int | None] = []
         for col, t in enumerate(toks):
-            count = None if t is None else to_count(_val(t))
-            if t is not None and count is None and _val(t).number is not None:
-                tables.note(Code.IMP_BAD_VALUE, cell=grid.cell_ref(key, col), value=_val(t).shown)
+            count = None if t is None else to_count(val(t))
+            if t is not None and count is None and val(t).number is not None:
+                tables.note(Code.IMP_BAD_VALUE, cell=grid.cell_ref(key, col), value=val(t).shown)
             counts.append(count)
         out[key] = counts
     return out
-
-
-# --- table 四 --------------------------------------------------------------------------
-
-
-def _review_by_grid(toks: list[Tok], keys: list[str]) -> dict[str, list[Tok | None]] | None:
-    """Table 四 located by its header cells' grid columns, when every column is named."""
-    above: dict[int, Tok] = {}  # grid column -> the last group cell over it on a line above
-    pending: list[Tok] = []  # the group cells of the current line
-    where: dict[tuple[str, int], int] = {}
-    last = -1
-    for t in toks:
-        if pending and t.line != pending[0].line:
-            for g in pending:
-                assert g.col is not None
-                above.update(dict.fromkeys(range(g.col, g.col + g.span), g))
-            pending = []
-        col = review_column(t.text) if t.value is None and t.col is not None else None
-        if col is None and t.value is None and t.col is not None and review_group(t.text):
-            pending.append(t)
-        if col is None or t.col is None:
-            continue
-        over = above.get(t.col)
-        group = review_group(t.text) or (review_group(over.text) if over else None)
-        if group is not None:
-            where[(group, col)] = t.col
-            last = max(last, t.line)
-    if len(where) != 5 * len(keys) or len(set(where.values())) != len(where):
-        return None
-    data = [t for t in toks if t.value is not None and t.line > last and t.col is not None]
-    if not data:
-        return None
-    first = [t for t in data if t.line == data[0].line]
-    out: dict[str, list[Tok | None]] = {k: [None] * 5 for k in keys}
-    for (group, col), x in where.items():
-        out[group][col] = next((t for t in first if t.covers(x)), None)
-    # A row short of a cell is not placed (see read_applications).
-    return None if any(None in row for row in out.values()) else out
-
-
-def _review_by_labels(toks: list[Tok], width: int) -> dict[str, list[Tok | None]]:
-    """Rows labelled by group (行政复议 0 0 0 0 0) or cells by group and result."""
-    out: dict[str, list[Tok | None]] = {}
-    for i, t in enumerate(toks):
-        group = review_group(t.text) if t.value is None else None
-        if group is None:
-            continue
-        col = review_column(t.text)
-        values, _ = take(toks, i + 1, t)
-        if len(values) == (1 if col is not None else width):
-            start = col or 0
-            out.setdefault(group, [None] * width)[start : start + len(values)] = values
-    return out
-
-
-def read_review(toks: list[Tok], m: ReportModel, tables: Tables) -> None:
-    """Table 四: by grid columns, by row or cell labels, or as its one run of 15 figures."""
-    keys = [r.key for r in m.review_litigation.rows]
-    width = m.review_litigation.width
-    if any(t.value is None and (review_group(t.text) or review_column(t.text) is not None)
-           for t in toks):  # fmt: skip
-        tables.found.add("review_litigation")
-    rows = _review_by_grid(toks, keys) or _review_by_labels(toks, width)
-    if not rows:
-        runs: list[list[Tok]] = [[]]
-        for t in toks:
-            if t.value is None:
-                runs.append([])
-            else:
-                runs[-1].append(t)
-        full = [r for r in runs if len(r) == width * len(keys)]
-        longest = max(runs, key=len)
-        if len(full) != 1:
-            if longest:
-                _count_note(tables, m.part("review_litigation").title, longest, width * len(keys))
-            return
-        tables.found.add("review_litigation")
-        rows = {k: list(full[0][n * width : (n + 1) * width]) for n, k in enumerate(keys)}
-    tables.review_litigation.update(_counts(rows, m.review_litigation, tables))

@@ -72,7 +72,9 @@ class Document:
     lines: tuple[Line, ...]
     kind: str
     blank_is_gap: bool = False
-    title: str = ""  # the HTML <title>, a fallback for the report title
+    title: str = ""  # the HTML <title> or a PDF's page header, a fallback for the title
+    scanned_pages: tuple[int, ...] = ()  # pages of a PDF without text (images only)
+    garbled_pages: tuple[int, ...] = ()  # pages of a PDF with characters not read
 
 
 class Budget:
@@ -140,14 +142,44 @@ def split_line(text: str) -> Line | None:
     return paragraph(text)
 
 
+BLANK = Line((Cell(""),), False, "")  # an empty cell printed as a blank line
+
+
+def _blank_cells(runs: list[int]) -> list[int]:
+    """How many empty cells each run of blank lines between two lines of text stands for.
+
+    A page copied with every cell on a line of its own prints an empty cell as a blank
+    line. Where lines are separated by ``s`` blank lines (the usual run, 0 or 1), a run of
+    ``r`` more is ``(r - s) / (s + 1)`` empty cells; a run that gives no whole number is
+    none (a paragraph break)."""
+    usual = min(set(runs), key=lambda r: (-runs.count(r), r)) if runs else 0
+    return [
+        (r - usual) // (usual + 1) if r > usual and (r - usual) % (usual + 1) == 0 else 0
+        for r in runs
+    ]
+
+
 def text_lines(text: str, budget: Budget | None = None) -> list[Line]:
-    """The lines of a text file (as copied from a web page)."""
+    """The lines of a text file (as copied from a web page), with :data:`BLANK` lines
+    for the empty cells blank lines stand for (see :func:`_blank_cells`): a table reader
+    takes them as cells only where the row does not fit without them."""
     budget = budget or Budget()
-    lines = []
+    read: list[Line] = []
+    runs: list[int] = []  # blank lines before each line read (after the first)
+    blank = 0
     for raw in text.splitlines():
         budget.take(sum(map(raw.count, ("\t", "|", "｜"))), 0)  # before a row is split
-        if (line := split_line(raw)) is not None:
-            lines.append(budget.line(line))
+        if not raw.strip():
+            blank += 1
+        elif (line := split_line(raw)) is not None:
+            if read:
+                runs.append(blank)
+            read.append(budget.line(line))
+            blank = 0
+    lines = read[:1]
+    for line, cells in zip(read[1:], _blank_cells(runs), strict=True):
+        budget.take(cells, 0)
+        lines += [BLANK] * cells + [line]
     return lines
 
 
@@ -286,6 +318,11 @@ class _HtmlReader(HTMLParser):
             self.title += data
             return
         table = self._open_cell()
+        row = self.tables[-1] if self.tables else None
+        in_row = row is not None and row.row is not None and not row.container
+        if table is None and in_row and row is not None and data.strip():
+            row.cell, row.cell_spans = [], (1, 1)  # a cell whose <td> was dropped: </td>2</td>
+            table = row
         if table is not None and table.cell is not None:
             table.cell.append(data.replace(_BREAK, " "))
         else:

@@ -15,7 +15,8 @@ Whatever happens in the child is one coded refusal for the officer
 :attr:`~bot.format.catalogue.Code.IMP_READ_TIMEOUT`,
 :attr:`~bot.format.catalogue.Code.IMP_READ_MEMORY`, or
 :attr:`~bot.format.catalogue.Code.IMP_READ_FAILED` for anything else (its error output is
-logged). The child starts in about 50 ms (text and web pages) to 110 ms (Word, Excel).
+logged). The child starts in about 50 ms (text and web pages) to 110 ms (Word, Excel);
+a PDF of five pages takes about a second (pdfplumber reads each character's position).
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ def to_json(doc: Document) -> dict[str, Any]:
         "kind": doc.kind,
         "blank_is_gap": doc.blank_is_gap,
         "title": doc.title,
+        "scanned_pages": list(doc.scanned_pages),
+        "garbled_pages": list(doc.garbled_pages),
         "lines": [
             [line.table, line.text, [[c.text, c.col, c.span] for c in line.cells]]
             for line in doc.lines
@@ -62,7 +65,8 @@ def from_json(data: dict[str, Any]) -> Document:
         Line(tuple(Cell(text, col, span) for text, col, span in cells), table, text)
         for table, text, cells in data["lines"]
     )
-    return Document(lines, data["kind"], data["blank_is_gap"], data["title"])
+    pages = tuple(data["scanned_pages"]), tuple(data["garbled_pages"])
+    return Document(lines, data["kind"], data["blank_is_gap"], data["title"], *pages)
 
 
 # --- the parent --------------------------------------------------------------------

@@ -1,14 +1,19 @@
-"""What the officer asks to see of the draft: 检查, 预览 and 导出, as outgoing messages."""
+"""What the officer asks to see of the draft: 检查, 预览 and 导出, as outgoing messages.
+
+导出 pdf needs LibreOffice on the machine the bot runs on: without it, or when it fails,
+the officer is told so in one message (``DRF005``-``DRF007``) and offered the .docx; a
+PDF made with fonts substituted comes with a note naming them (``DRF008``).
+"""
 
 from __future__ import annotations
 
 from bot.conversation.effects import DRAFT_STEP, FULL_TABLES, Check, Export, Preview
 from bot.conversation.flows import Choice
-from bot.conversation.types import Outgoing
+from bot.conversation.types import Outgoing, say
 from bot.drafting.compliance import check_draft
 from bot.drafting.preview import plain
 from bot.drafting.render import Drafter
-from bot.format.catalogue import Code, message
+from bot.format.catalogue import Code, UserError, message
 from bot.format.datafile import dumps
 from bot.format.findings import Finding, Severity
 from bot.format.model import ReportModel
@@ -52,15 +57,21 @@ def draft(
             Outgoing(plain(lines), draft=True, lines=lines, choices=(tables,), step=DRAFT_STEP)
         ]
     name = export_name(report, asked.fmt)
-    data = (
-        dumps(drafter.narrative(report)).encode()
-        if asked.fmt == "yaml"
-        else drafter.render(report, asked.fmt)
-    )
-    return [
+    try:
+        data = (
+            dumps(drafter.narrative(report)).encode()
+            if asked.fmt == "yaml"
+            else drafter.render(report, asked.fmt)
+        )
+    except UserError as exc:  # no PDF can be made here
+        return [Outgoing(exc.message(), exc.code)]
+    out = [
         Outgoing(
             message(Code.CHAT_EXPORT_READY, name=name),
             Code.CHAT_EXPORT_READY,
             document=(name, data),
         )
     ]
+    if asked.fmt == "pdf" and (missing := drafter.missing_fonts()):
+        out.append(say(Code.DRF_FONTS_MISSING, fonts="、".join(missing)))
+    return out

@@ -6,7 +6,9 @@ chat then offers its 结转 as this year's 上年结转, its 现行有效件数 
 problems for the 整改情况, and 检查 compares the prose with it. A file of this year (the
 workbook of ``render --format xlsx`` filled in, or a draft) fills the cells it holds, but
 only when every identity of the format holds for them, as for a pasted table. Nothing is
-guessed: what a file lacks stays unanswered.
+guessed: what a file lacks stays unanswered, and a file whose title shows no year is read
+as of the year the officer then names (the chat asks it). The agency is the open
+report's.
 """
 
 from __future__ import annotations
@@ -50,19 +52,29 @@ class Intake:
     m: ReportModel
 
     def receive(
-        self, user: str, report_id: int, name: str, read: Read, frontend: str, table: str = ""
-    ) -> list[Outgoing]:
-        """Import the file ``name``, already read (:func:`read_file`), into the open report;
-        ``table`` names the part of a table pasted at its question: this year's figures,
-        and only that table's."""
+        self,
+        user: str,
+        report_id: int,
+        name: str,
+        read: Read,
+        frontend: str,
+        year: int | None = None,
+        table: str = "",
+    ) -> list[Outgoing] | None:
+        """Import the file ``name``, already read (:func:`read_file`), into the open report,
+        as a report of ``year`` (the year of its title when None). None: the title shows
+        no year, and the officer is to be asked it. ``table`` names the part of a table
+        pasted at its question: this year's figures, and only that table's."""
         report = self.store.get_report(report_id)
         try:
             if isinstance(read, UserError):
                 raise read
             if table:
                 return self.pasted_table(user, report_id, report, read, name, table, frontend)
-            result = self.interpret(read, name, report)
+            result = import_document(read, name, agency=report.agency, year=year)
         except UserError as exc:
+            if exc.code is NO_YEAR and year is None:
+                return None
             return [say(Code.IMP_CHAT_UNREADABLE, name=name, reason=exc.message())]
         year = result.report.year
         if year == report.year - 1:
@@ -138,16 +150,6 @@ class Intake:
         )
         out = self.figures(user, report_id, report, only, name, frontend)
         return out if only.missing else out[:1]  # whole: nothing more to say
-
-    def interpret(self, doc: Document, name: str, report: Report) -> ImportResult:
-        """The document as a report of the open report's agency (last year when no year
-        shows)."""
-        try:
-            return import_document(doc, name, agency=report.agency)
-        except UserError as exc:
-            if exc.code is not NO_YEAR:
-                raise
-            return import_document(doc, name, agency=report.agency, year=report.year - 1)
 
     def previous(self, user: str, result: ImportResult, frontend: str) -> list[Outgoing]:
         """Store last year's report, unless the store already has one."""

@@ -12,6 +12,7 @@ user's queued messages come last. Front ends only translate inputs and
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
@@ -31,6 +32,7 @@ from bot.conversation.effects import (
     Export,
     FilingSetting,
     History,
+    ImportAs,
     Invite,
     Join,
     Members,
@@ -50,7 +52,7 @@ from bot.conversation.effects import (
 )
 from bot.conversation.engine import handle
 from bot.conversation.flows import Flow, flow
-from bot.conversation.session import Change, Explanations, Session, Step
+from bot.conversation.session import Change, Explanations, ImportYear, Session, Step
 from bot.conversation.setup import agency_name
 from bot.conversation.types import (
     AgencyRef,
@@ -67,6 +69,8 @@ from bot.drafting.render import Drafter
 from bot.format.catalogue import Code, catalogue
 from bot.format.model import ReportModel, model
 from bot.format.report import Report
+from bot.importing.text import Document
+from bot.importing.worker import from_json, to_json
 from bot.office.rules import CHINA_TIME, can
 from bot.office.supervision import Supervision
 from bot.office.workflow import Workflow
@@ -309,8 +313,19 @@ class Service:
             case ReadFile(name=name, data=data, table=table):
                 assert session.report_id is not None  # the engine reads files into a report
                 found = read if read is not None else read_file(name, data)  # a paste
-                report_id = session.report_id
-                return self.intake.receive(user, report_id, name, found, frontend, table), True
+                out = self.intake.receive(
+                    user, session.report_id, name, found, frontend, table=table
+                )
+                if out is None and isinstance(found, Document):  # no year: ask it, then
+                    document = json.dumps(to_json(found), ensure_ascii=False)
+                    session.pending = ImportYear(name, document, session.key)
+                    session.to(Step.IMPORT_YEAR)
+                return out or [], True
+            case ImportAs(name=name, document=document, year=year):
+                assert session.report_id is not None
+                doc = from_json(json.loads(document))
+                out = self.intake.receive(user, session.report_id, name, doc, frontend, year)
+                return out or [], True
 
     def review_list(self, user: str) -> list[Outgoing]:
         """审核: the versions waiting for this reviewer, and the 备案 requests waiting for

@@ -13,7 +13,7 @@ from copy import deepcopy
 from decimal import Decimal
 from typing import Any
 
-from bot.drafting.compose import TableBlock
+from bot.drafting.tables import TableBlock
 from bot.format.catalogue import Code, message
 from bot.format.datafile import Report
 from bot.format.model import model

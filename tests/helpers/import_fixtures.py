@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from bot.format.datafile import Figure, Report
 from bot.format.model import model
 from bot.frontends.cli import main
+from bot.importing.importer import ImportResult
 from tests.helpers.factories import consistent_report
 
 Cell = tuple[str, int, int]  # text, rowspan, colspan
@@ -441,3 +442,23 @@ LAYOUTS: dict[str, Callable[[list[Row]], str]] = {
     "excel": tabs,
     "pipes": pipes,
 }
+
+
+# --- what an import must give -------------------------------------------------------
+
+
+def assert_faithful(result: ImportResult, source: Report) -> None:
+    """Every imported figure is the source's; every other cell is listed as missing."""
+    got, want = cells(result.report), cells(source)
+    assert {ref: want[ref] for ref in got} == got, "a figure was invented"
+    assert set(result.missing) == set(want) - set(got)
+    assert len(result.missing) == len(set(result.missing))
+
+
+def assert_same_tables(result: ImportResult, source: Report) -> None:
+    report = result.report
+    assert (report.agency, report.year) == (source.agency, source.year)
+    assert report.active == source.active
+    assert report.applications == source.applications
+    assert report.review_litigation == source.review_litigation
+    assert result.missing == []
