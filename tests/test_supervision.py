@@ -12,8 +12,9 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
+from bot.conversation.types import Input
 from bot.format.catalogue import Code, message
 from bot.format.model import model
 from bot.format.report import Report
@@ -326,3 +327,29 @@ def test_the_roster_page_renders_in_chromium(region: tuple[Desk, Clock], tmp_pat
         timeout=180,
     ).stdout
     assert all(name in text for name in NAMES)
+
+
+def test_a_list_of_agencies_sent_as_a_file(store: Store) -> None:
+    desk = Desk(store)
+    desk.play(OFFICE_ADMIN, [OFFICE, *SEED_SESSION[1:4]])
+    book = Workbook()
+    sheet = book.active
+    for row in (["序号", "机关名称"], [1, "某区水务局"], [2, "某区林业局"], [3, "<某区气象局>"]):
+        sheet.append(row)
+    data = BytesIO()
+    book.save(data)
+    sent = Input(text="下级 添加", document=("下级机关.xlsx", data.getvalue()))
+    out = desk.svc.handle(OFFICE_ADMIN, sent, "cli")
+    added = [pattern(Code.SUP_ADDED).fullmatch(m.text) for m in out if m.code is Code.SUP_ADDED]
+    assert [found["agency"] for found in added if found] == [
+        "某区水务局",
+        "某区林业局",
+        "<某区气象局>",
+    ]
+    text = Input(text="下级 添加 某区审计局", document=("名单.txt", "某区统计局\n".encode()))
+    out = desk.svc.handle(OFFICE_ADMIN, text, "cli")
+    assert len([m for m in out if m.code is Code.SUP_ADDED]) == 2
+    broken = Input(text="下级 添加", document=("名单.xlsx", b"not a workbook"))
+    out = desk.svc.handle(OFFICE_ADMIN, broken, "cli")
+    assert out[0].code is not Code.SUP_ADDED
+    assert out[0].text

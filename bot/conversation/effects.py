@@ -111,9 +111,11 @@ class RevokeInvite:
 
 @dataclass(frozen=True, slots=True)
 class AddSubordinates:
-    """Add subordinate agencies to the office (下级 添加 …): ``argument`` as typed."""
+    """Add subordinate agencies to the office (下级 添加 …): ``argument`` as typed, and
+    the names listed in the file ``file`` sent with it (its caption), if any."""
 
     argument: str
+    file: str = ""
 
 
 @dataclass(frozen=True, slots=True)

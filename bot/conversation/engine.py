@@ -15,6 +15,7 @@ from bot.conversation.commands import choose_export, choose_in_menu, run_command
 from bot.conversation.effects import (
     DECISION_STEPS,
     DRAFT_STEP,
+    AddSubordinates,
     Decide,
     Explain,
     Export,
@@ -85,6 +86,11 @@ def route(t: Turn, inp: Input) -> None:
         session.report_id, t.report = None, None
         session.restart()
         t.effect(Join(command.argument))
+        return
+    if inp.document is not None and command is not None and command.name == "subordinate":
+        # a list of agencies sent as a file, captioned 下级 添加: read by the service
+        t.effect(AddSubordinates(command.argument, inp.document[0]))
+        t.reask_if_open()
         return
     answer = not inp.resume and inp.choice is None and command is None
     if inp.document is not None or (answer and session.step is Step.IMPORT_PASTE):

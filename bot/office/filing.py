@@ -2,7 +2,7 @@
 
 When an agency's reviewers approve a version and the agency's office requires 备案, the
 office's reviewers get the version as a review request (the .docx and the buttons 通过 /
-退回, step ``review:filing:<version id>``). Approving it records the 备案 and tells the
+退回, step ``filing:<version id>``). Approving it records the 备案 and tells the
 agency's editors they may publish; returning it asks for comments, which go to the
 agency's editors, who fix the report and submit it again (their own review first, then
 备案 again). Every press is authorised here from the user's membership of the office.

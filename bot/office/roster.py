@@ -20,7 +20,7 @@ from bot.format.findings import Severity
 from bot.format.model import ReportModel
 from bot.format.report import Report
 from bot.office.indicators import Rate, indicator_line, indicators
-from bot.office.rules import CHINA_TIME, deadline, local_time
+from bot.office.rules import CHINA_TIME, deadline, deadline_text, local_time
 from bot.store.reports import Store
 from bot.store.supervision import Subordinate, SupervisionStore
 
@@ -167,7 +167,7 @@ class Rosters:
                 Code.SUP_ROSTER_HEADER,
                 office=office,
                 year=year,
-                deadline=deadline(year).strftime("%Y年%m月%d日").replace("年0", "年"),
+                deadline=deadline_text(year),
                 left=days_left(today, year),
                 count=len(entries),
             )

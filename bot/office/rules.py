@@ -189,6 +189,11 @@ def deadline(year: int) -> date:
     return date(year + 1, *DEADLINE)
 
 
+def deadline_text(year: int) -> str:
+    """The deadline of ``year``'s report as officers write it (2025年1月31日)."""
+    return deadline(year).strftime("%Y年%m月%d日").replace("年0", "年")
+
+
 def due_day(today: date, year: int, days: Iterable[int] = REMIND_DAYS) -> int | None:
     """The reminder day (days before the deadline of ``year``'s report) due ``today``.
 
@@ -224,7 +229,7 @@ def editor_reminders(
         Code.REV_REMIND_EDITORS,
         agency=agency,
         year=year,
-        deadline=deadline(year).strftime("%Y年%m月%d日").replace("年0", "年"),
+        deadline=deadline_text(year),
         progress=progress,
     )
     return [Reminder(user, f"edit:{report_id}:{day}:{user}", text) for user in editors]

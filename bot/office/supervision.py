@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from bot.conversation.answers import is_word
 from bot.conversation.command_words import spec
 from bot.conversation.effects import (
     AddSubordinates,
@@ -27,23 +28,44 @@ from bot.conversation.effects import (
 )
 from bot.conversation.session import Session
 from bot.conversation.types import Outgoing, say
-from bot.format.catalogue import Code, message
+from bot.format.catalogue import Code, UserError, message
+from bot.format.text_hygiene import clean_text
+from bot.importing.text import Document
 from bot.office.filing import Filings
 from bot.office.region import approved_sources, cell_sources, sum_into
 from bot.office.roster import NOT_SUBMITTED, Entry, Rosters
-from bot.office.rules import INVITE_DAYS, REMIND_DAYS, can, deadline, due_day, season_year
+from bot.office.rules import (
+    INVITE_DAYS,
+    REMIND_DAYS,
+    can,
+    deadline_text,
+    due_day,
+    season_year,
+)
 from bot.office.workflow import Workflow
 from bot.store.office import AgencyExists
 from bot.store.supervision import SupervisionStore, chase_key
 
 NAME_SEPARATORS = re.compile(r"[\s、，,；;]+")
-ADD_WORD = "添加"
 MAX_NAMES = 500  # agencies added in one message
 MAX_NAME = 60  # characters of an agency's name
 MAX_DAYS = 60  # the earliest reminder, in days before the deadline
 DATE = re.compile(r"(\d{4})[-年./](\d{1,2})[-月./](\d{1,2})日?")
 URL = re.compile(r"https?://\S+")
-YES, NO = ("需要", "要", "是"), ("不需要", "不要", "否")
+
+
+def listed(read: Document) -> tuple[str, ...]:
+    """The names a file lists: of each line (of each row, in a table), the first cell
+    that is neither a number nor a column heading (机关名称)."""
+    names = []
+    rows = [line for line in read.lines if line.table]  # a sheet's title is no name
+    for line in rows or read.lines:
+        texts = [clean_text(c.text).strip() for c in line.cells]
+        # the first cell that is not a number (a 序号 column) nor a heading
+        name = next((t for t in texts if t and not t.isdecimal()), "")
+        if name and not is_word("agency_list_heading", name):
+            names.append(name)
+    return tuple(names)
 
 
 @dataclass
@@ -60,15 +82,28 @@ class Supervision:
         self.filings = Filings(self.wf)
 
     def carry_out(
-        self, user: str, session: Session, effect: Supervising, frontend: str
+        self,
+        user: str,
+        session: Session,
+        effect: Supervising,
+        frontend: str,
+        read: Document | UserError | None = None,
     ) -> list[Outgoing]:
-        """One command; refused unless the user is the admin of the agency it is about."""
+        """One command; refused unless the user is the admin of the agency it is about.
+        ``read`` is the file sent with 下级 添加, read (a list of agencies' names)."""
         if isinstance(effect, Published):
             return self.publish(user, session, effect.argument)
         office_id = self.wf.managed_agency(user, session)
         if not isinstance(office_id, int):
             return office_id
         match effect:
+            case AddSubordinates(argument=argument, file=file) if file:
+                if not isinstance(read, Document):
+                    error = read or UserError(
+                        Code.SUP_ADD_USAGE, example=spec("subordinate").example
+                    )
+                    return [Outgoing(error.message(), error.code)]
+                return self.add(user, office_id, argument, listed(read))
             case AddSubordinates(argument=argument):
                 return self.add(user, office_id, argument)
             case Roster():
@@ -89,11 +124,15 @@ class Supervision:
 
     # --- subordinates and settings ---------------------------------------------------------
 
-    def add(self, user: str, office_id: int, argument: str) -> list[Outgoing]:
-        """下级 添加 <names>: each a new agency under the office, with an invite for its
-        first admin."""
-        text = argument.strip().removeprefix(ADD_WORD)
-        names = [n for n in NAME_SEPARATORS.split(text) if n]
+    def add(
+        self, user: str, office_id: int, argument: str, more: tuple[str, ...] = ()
+    ) -> list[Outgoing]:
+        """下级 添加 <names>: each a new agency under the office (and each of ``more``,
+        a file's), with an invite for its first admin."""
+        words = [n for n in NAME_SEPARATORS.split(argument) if n]
+        if words and is_word("add_subordinates", words[0]):
+            words = words[1:]
+        names = words + list(more)
         example = spec("subordinate").example
         if not names or len(names) > MAX_NAMES or any(len(n) > MAX_NAME for n in names):
             return [say(Code.SUP_ADD_USAGE, example=example)]
@@ -120,11 +159,11 @@ class Supervision:
 
     def set_filing(self, office_id: int, argument: str) -> list[Outgoing]:
         """备案 需要 / 备案 不需要."""
-        value = argument.strip()
-        if value not in YES + NO:
+        required = is_word("filing_required", argument)
+        if not required and not is_word("filing_not_required", argument):
             return [say(Code.SUP_FILING_USAGE)]
-        self.ss.set_filing_required(office_id, value in YES)
-        return [say(Code.SUP_FILING_ON if value in YES else Code.SUP_FILING_OFF)]
+        self.ss.set_filing_required(office_id, required)
+        return [say(Code.SUP_FILING_ON if required else Code.SUP_FILING_OFF)]
 
     def set_schedule(self, office_id: int, argument: str) -> list[Outgoing]:
         """催报 14 7 3 1: the days before the deadline the office's agencies are reminded."""
@@ -220,7 +259,7 @@ class Supervision:
             office=self.ss.name(office_id),
             agency=entry.sub.name,
             year=year,
-            deadline=deadline(year).strftime("%Y年%m月%d日").replace("年0", "年"),
+            deadline=deadline_text(year),
             state=entry.state_text(),
         )
         sent = 0

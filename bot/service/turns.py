@@ -292,7 +292,7 @@ class Service:
                 | CellSources()
                 | Published()
             ):
-                return self.supervision.carry_out(user, session, effect, frontend), False
+                return self.supervision.carry_out(user, session, effect, frontend, read), False
             case Decide(step=step, choice=choice) if step.startswith(FILING_STEP):
                 return self.supervision.filings.decide(user, session, step, choice), False
             case Decide(step=step, choice=choice):
