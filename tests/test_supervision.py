@@ -15,6 +15,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from bot.conversation.types import Input
+from bot.drafting.render import render
 from bot.format.catalogue import Code, message
 from bot.format.model import model
 from bot.format.report import Report
@@ -353,3 +354,28 @@ def test_a_list_of_agencies_sent_as_a_file(store: Store) -> None:
     out = desk.svc.handle(OFFICE_ADMIN, broken, "cli")
     assert out[0].code is not Code.SUP_ADDED
     assert out[0].text
+
+
+def test_the_published_file_is_checked_against_the_approved_version(
+    region: tuple[Desk, Clock],
+) -> None:
+    desk, _ = region
+    desk.say(ADMINS[0], "提交")
+    desk.press(REVIEWERS[0], request_step(desk.resume(REVIEWERS[0])), "approve")
+    ws = desk.svc.workflow.ws
+    report_id = desk.store.find_report(NAMES[0], YEAR)
+    assert report_id is not None
+    approved = desk.svc.workflow.snapshot(ws.versions(report_id)[-1])
+    caption = f"已公开 {URL} 2024-01-20"
+    same = Input(text=caption, document=("报告.txt", render(approved, "txt")))
+    out = desk.svc.handle(ADMINS[0], same, "cli")
+    assert codes(out)[:2] == [Code.SUP_PUBLISHED, Code.SUP_PUBLISHED_SAME]
+    changed = approved.copy()
+    changed.active["licensing"] = approved.active["licensing"] + 7
+    unlike = Input(text=caption, document=("报告.txt", render(changed, "txt")))
+    out = desk.svc.handle(ADMINS[0], unlike, "cli")
+    assert codes(out)[:2] == [Code.SUP_PUBLISHED, Code.SUP_PUBLISHED_DIFFERS]
+    assert out[1].text.splitlines()[0] == message(Code.SUP_PUBLISHED_DIFFERS, count=1)
+    published = message(Code.SUP_STATE_PUBLISHED, date="2024-01-20", url=URL)
+    note = message(Code.SUP_PUBLISHED_DIFFERENCES, count=1)
+    assert (NAMES[0], published + note) in states(desk)

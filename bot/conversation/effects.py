@@ -152,9 +152,11 @@ class CellSources:
 
 @dataclass(frozen=True, slots=True)
 class Published:
-    """Record where and when the open report was published (已公开 网址 日期)."""
+    """Record where and when the open report was published (已公开 网址 日期), and
+    compare the published file ``file`` sent with it (its caption), if any."""
 
     argument: str
+    file: str = ""
 
 
 Supervising = (
@@ -234,6 +236,11 @@ Effect = (
     | ReadFile
     | ImportAs
 )
+# the commands that may caption a file, with the effect the file goes with
+FILE_COMMANDS: dict[str, Callable[[str, str], Effect]] = {
+    "subordinate": AddSubordinates,
+    "published": Published,
+}
 # the commands of prompts/commands.yaml that are carried out as effects
 COMMAND_EFFECTS: dict[str, Callable[[str], Effect]] = {
     "submit": lambda arg: Submit(),

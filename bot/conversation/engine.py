@@ -15,7 +15,7 @@ from bot.conversation.commands import choose_export, choose_in_menu, run_command
 from bot.conversation.effects import (
     DECISION_STEPS,
     DRAFT_STEP,
-    AddSubordinates,
+    FILE_COMMANDS,
     Decide,
     Explain,
     Export,
@@ -87,9 +87,9 @@ def route(t: Turn, inp: Input) -> None:
         session.restart()
         t.effect(Join(command.argument))
         return
-    if inp.document is not None and command is not None and command.name == "subordinate":
-        # a list of agencies sent as a file, captioned 下级 添加: read by the service
-        t.effect(AddSubordinates(command.argument, inp.document[0]))
+    if inp.document is not None and command is not None and command.name in FILE_COMMANDS:
+        # a file captioned with a command (下级 添加: a list; 已公开: the published report)
+        t.effect(FILE_COMMANDS[command.name](command.argument, inp.document[0]))
         t.reask_if_open()
         return
     answer = not inp.resume and inp.choice is None and command is None

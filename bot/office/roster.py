@@ -78,7 +78,10 @@ class Entry:
         if self.state is Code.SUP_STATE_DRAFTING:
             return message(self.state, percent=self.checked.percent if self.checked else 0)
         if self.state is Code.SUP_STATE_PUBLISHED:
-            return message(self.state, date=self.sub.published_on, url=self.sub.url)
+            text = message(self.state, date=self.sub.published_on, url=self.sub.url)
+            if self.sub.differences:
+                text += message(Code.SUP_PUBLISHED_DIFFERENCES, count=self.sub.differences)
+            return text
         return message(self.state)
 
 

@@ -112,14 +112,21 @@ def _cells(report: Report, m: ReportModel) -> dict[str, str]:
     return out
 
 
-def changes_between(old: Report, new: Report, m: ReportModel) -> list[str]:
-    """What changed from one version to the next: each figure, and each prose part."""
+def cell_changes(old: Report, new: Report, m: ReportModel, *, both: bool = False) -> list[str]:
+    """Each figure that differs from ``old`` to ``new`` (with ``both``, only among the
+    cells both have: a published file read back may lack some)."""
     before, after = _cells(old, m), _cells(new, m)
-    lines = [
+    refs = [r for r in before if r in after] if both else dict.fromkeys([*before, *after])
+    return [
         message(Code.REV_CHANGED_CELL, cell=ref, old=before.get(ref, "—"), new=after.get(ref, "—"))
-        for ref in dict.fromkeys([*before, *after])
+        for ref in refs
         if before.get(ref) != after.get(ref)
     ]
+
+
+def changes_between(old: Report, new: Report, m: ReportModel) -> list[str]:
+    """What changed from one version to the next: each figure, and each prose part."""
+    lines = cell_changes(old, new, m)
     lines += [
         message(Code.REV_CHANGED_PART, part=m.part(key).title)
         for key in ("overview", "problems", "other_matters")

@@ -30,6 +30,7 @@ from bot.conversation.session import Session
 from bot.conversation.types import Outgoing, say
 from bot.format.catalogue import Code, UserError, message
 from bot.format.text_hygiene import clean_text
+from bot.importing.importer import import_document
 from bot.importing.text import Document
 from bot.office.filing import Filings
 from bot.office.region import approved_sources, cell_sources, sum_into
@@ -38,6 +39,7 @@ from bot.office.rules import (
     INVITE_DAYS,
     REMIND_DAYS,
     can,
+    cell_changes,
     deadline_text,
     due_day,
     season_year,
@@ -92,7 +94,7 @@ class Supervision:
         """One command; refused unless the user is the admin of the agency it is about.
         ``read`` is the file sent with 下级 添加, read (a list of agencies' names)."""
         if isinstance(effect, Published):
-            return self.publish(user, session, effect.argument)
+            return self.publish(user, session, effect, read)
         office_id = self.wf.managed_agency(user, session)
         if not isinstance(office_id, int):
             return office_id
@@ -272,27 +274,56 @@ class Supervision:
 
     # --- publication ------------------------------------------------------------------------
 
-    def publish(self, user: str, session: Session, argument: str) -> list[Outgoing]:
-        """已公开 <网址> [日期]: where and when the open report was published."""
+    def publish(
+        self, user: str, session: Session, asked: Published, read: Document | UserError | None
+    ) -> list[Outgoing]:
+        """已公开 <网址> [日期]: where and when the open report was published; with the
+        published file, its figures against the approved version."""
         report_id = session.report_id
         if report_id is None or not can(self.wf.role_for_report(user, report_id), "submit"):
             return [say(Code.SUP_PUBLISH_NO_REPORT)]
-        url = URL.search(argument)
-        found = DATE.search(URL.sub(" ", argument))  # not a date in the URL's path
+        url = URL.search(asked.argument)
+        found = DATE.search(URL.sub(" ", asked.argument))  # not a date in the URL's path
         try:
             when = date(*map(int, found.groups())) if found else self.today()
         except ValueError:
             url = None
         if url is None:
             return [say(Code.SUP_PUBLISH_USAGE, example=spec("published").example)]
+        if isinstance(read, UserError):
+            return [Outgoing(read.message(), read.code)]
         info = self.wf.store.report_info(report_id)
-        self.ss.publish(report_id, url.group(), when, user)
-        return [
-            say(
-                Code.SUP_PUBLISHED,
-                agency=info.agency,
-                year=info.year,
-                date=when.isoformat(),
-                url=url.group(),
-            )
-        ]
+        out = []
+        differences = None
+        if asked.file and isinstance(read, Document):
+            lines = self.compare(report_id, read, asked.file)
+            differences = None if lines is None else len(lines)
+            out = self.compared(lines)
+        self.ss.publish(report_id, url.group(), when, user, differences)
+        published = say(
+            Code.SUP_PUBLISHED,
+            agency=info.agency,
+            year=info.year,
+            date=when.isoformat(),
+            url=url.group(),
+        )
+        return [published, *out]
+
+    def compare(self, report_id: int, read: Document, name: str) -> list[str] | None:
+        """The figures of the published file unlike the latest approved version (None:
+        no version is approved)."""
+        approved = [v for v in self.wf.ws.versions(report_id) if v.status == "approved"]
+        if not approved:
+            return None
+        snapshot = self.wf.snapshot(approved[-1])
+        published = import_document(read, name, agency=snapshot.agency, year=snapshot.year)
+        return cell_changes(snapshot, published.report, self.wf.m, both=True)
+
+    def compared(self, lines: list[str] | None) -> list[Outgoing]:
+        """What comparing the published file found."""
+        if lines is None:
+            return [say(Code.SUP_PUBLISHED_UNAPPROVED)]
+        if not lines:
+            return [say(Code.SUP_PUBLISHED_SAME)]
+        text = "\n".join([message(Code.SUP_PUBLISHED_DIFFERS, count=len(lines)), *lines[:40]])
+        return [Outgoing(text, Code.SUP_PUBLISHED_DIFFERS)]

@@ -215,7 +215,8 @@ def m007_given_names(db: Any) -> None:
 def m008_supervision(db: Any) -> None:
     """A supervising office and its subordinate agencies (``agencies.parent_id``), the
     office's settings (备案 required, its reminder days), the 备案 stage of an approved
-    version (``filings``), and where an agency published its report (``publications``).
+    version (``filings``), and where an agency published its report (``publications``,
+    with how many figures of the published file differ from the approved version).
     Reminders to subordinates are kept in ``reminders_sent`` (keys ``chase:<agency>:…``)."""
     db.execute("alter table agencies add column parent_id integer references agencies(id)")
     db.execute("create index idx_agencies_parent on agencies (parent_id)")
@@ -231,5 +232,5 @@ def m008_supervision(db: Any) -> None:
     db.execute(
         "create table publications (report_id integer primary key references reports(id),"
         " url text not null, published_on text not null, recorded_by text not null,"
-        " recorded_at text not null) strict"
+        " recorded_at text not null, differences integer) strict"
     )

@@ -32,6 +32,7 @@ class Subordinate:
     filing_status: str | None = None  # of the latest version: submitted | approved | returned
     url: str | None = None
     published_on: date | None = None
+    differences: int | None = None  # figures published unlike the approved version
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +142,7 @@ class SupervisionStore:
         rows = self.db.execute(
             "select a.id, a.name, r.id, v.id, v.status,"
             " (select max(id) from versions where report_id = r.id and status = 'approved'),"
-            " f.status, p.url, p.published_on from agencies a"
+            " f.status, p.url, p.published_on, p.differences from agencies a"
             " left join reports r on r.agency_id = a.id and r.year = ?"
             " left join versions v on v.id ="
             " (select max(id) from versions where report_id = r.id)"
@@ -161,6 +162,7 @@ class SupervisionStore:
                 r[6],
                 r[7],
                 date.fromisoformat(r[8]) if r[8] else None,
+                r[9],
             )
             for r in rows
         ]
@@ -206,15 +208,25 @@ class SupervisionStore:
 
     # --- publication and reminders ---------------------------------------------------------
 
-    def publish(self, report_id: int, url: str, published_on: date, by: str) -> None:
-        """Record where and when the agency published its report (the last one counts)."""
+    def publish(
+        self,
+        report_id: int,
+        url: str,
+        published_on: date,
+        by: str,
+        differences: int | None = None,
+    ) -> None:
+        """Record where and when the agency published its report (the last one counts),
+        and, when the published file was sent, how many of its figures differ from the
+        approved version."""
         with self.store.transaction():
             self.db.execute(
                 "insert into publications (report_id, url, published_on, recorded_by,"
-                " recorded_at) values (?, ?, ?, ?, ?) on conflict (report_id) do update set"
-                " url = excluded.url, published_on = excluded.published_on,"
-                " recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
-                [report_id, url, published_on.isoformat(), by, stamp_now()],
+                " recorded_at, differences) values (?, ?, ?, ?, ?, ?) on conflict (report_id)"
+                " do update set url = excluded.url, published_on = excluded.published_on,"
+                " recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at,"
+                " differences = excluded.differences",
+                [report_id, url, published_on.isoformat(), by, stamp_now(), differences],
             )
 
     def reminded(self, year: int) -> dict[int, list[datetime]]:
