@@ -139,9 +139,12 @@ def rectification(report: Report, doc: Document, previous: Report) -> list[Findi
     ]
 
 
-def compliance_findings(report: Report, previous: Report | None, m: ReportModel) -> list[Finding]:
-    """The compliance findings of the draft composed from ``report`` (CHK014–CHK016)."""
-    doc = document(report, m)
+def compliance_findings(
+    report: Report, previous: Report | None, m: ReportModel, doc: Document | None = None
+) -> list[Finding]:
+    """The compliance findings of the draft composed from ``report`` (CHK014–CHK016);
+    ``doc``: that draft, when the caller has it already."""
+    doc = document(report, m) if doc is None else doc
     findings = heading_findings(doc, m)
     if previous is not None:
         findings += rectification(report, doc, previous)
@@ -158,5 +161,6 @@ def check_draft(
     will say), so a report filled in the chat is complete without a narrative text.
     """
     m = m or model()
-    findings = check(with_narrative(report, m), previous, m)
-    return by_part(findings + compliance_findings(report, previous, m), m)
+    doc = document(report, m)  # composed once for both (the costly part of the checks)
+    findings = check(with_narrative(report, m, doc), previous, m)
+    return by_part(findings + compliance_findings(report, previous, m, doc), m)
