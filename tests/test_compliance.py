@@ -106,10 +106,32 @@ def test_copied_prose_is_flagged_even_with_new_years() -> None:
         for f in compliance_findings(report, previous, model())
         if f.code is Code.CHK_SIMILAR_PROSE
     ]
-    assert [f.part for f in findings] == ["overview", "problems", "other_matters"]
+    assert {f.part for f in findings} == {"overview", "problems", "other_matters"}
     assert all(f.severity is Severity.WARNING for f in findings)
-    assert findings[1].params == {"part": "五、存在的主要问题及改进情况", "similarity": 100}
+    measures = [f for f in findings if f.cell == "paragraph.problems.measures"]
+    assert [f.params["similarity"] for f in measures] == [100]
+    assert measures[0].params["then"] == "五、存在的主要问题及改进情况"
     assert "内容雷同" in findings[0].message()
+
+
+def test_a_paragraph_copied_into_another_part_is_flagged() -> None:
+    """Should compare each paragraph with every paragraph of last year, whatever its part:
+    last year's （三） copied word for word into this year's （四） is found."""
+    words = [
+        "建立政府信息公开属性源头认定机制，所有公文在起草环节明确公开属性",
+        "按月清理过期信息",
+    ]
+    previous = last_year(info_management=words)
+    report = answered_report(platform=words)
+    findings = [
+        f
+        for f in compliance_findings(report, previous, model())
+        if f.code is Code.CHK_SIMILAR_PROSE
+    ]
+    cells = {f.cell for f in findings}
+    assert "paragraph.overview.platform" in cells
+    [platform] = [f for f in findings if f.cell == "paragraph.overview.platform"]
+    assert platform.params["then"] == "一、总体情况（三）政府信息管理"
 
 
 def test_rewritten_prose_is_not_flagged() -> None:

@@ -185,7 +185,7 @@ def test_list_answers_are_numbered() -> None:
     assert paragraph(doc, "overview.platform").text == (
         "一是门户网站政务公开栏目完成改版。二是新增无障碍浏览功能。三是上线政策问答库。"
     )
-    assert paragraph(doc, "overview.management").text == "修订信息发布审核办法。"
+    assert paragraph(doc, "overview.management").text == "我局修订信息发布审核办法。"  # a subject
     eleven = [f"第{i}项工作。" for i in range(1, 12)]
     text = paragraph(document(answered_report(supervision=eleven)), "overview.supervision").text
     assert text.startswith("一是第1项工作。二是")
@@ -193,8 +193,17 @@ def test_list_answers_are_numbered() -> None:
 
 
 def test_active_paragraph_names_channels_and_count() -> None:
+    """Should state each channel's own figure (no cross-channel total), the agency as the
+    subject, and the site as a department's 门户网站 or a government's 政府门户网站."""
     text = paragraph(document(answered_report()), "overview.active").text
-    assert text.startswith("本年度通过政府门户网站、政务微信公众号主动公开政府信息236条。一是")
+    assert text.startswith(
+        "我局通过门户网站主动公开政府信息236条，通过政务微信公众号发布信息58条。一是"
+    )
+    assert "294" not in text
+    government = answered_report()
+    government.agency = "示例市示例区人民政府"
+    text = paragraph(document(government), "overview.active").text
+    assert text.startswith("我区通过政府门户网站主动公开政府信息236条")
 
 
 # --- the 依申请公开 paragraph ------------------------------------------------------------------
@@ -209,6 +218,8 @@ def table_figures(report: Report) -> set[int]:
     m = model()
     found = {v for row in report.applications.values() for v in row}
     found |= {v for row in report.review_litigation.values() for v in row}
+    suits = [report.review_litigation[k] for k in ("litigation_direct", "litigation_after_review")]
+    found |= {a + b for a, b in zip(*suits, strict=True)}  # 行政诉讼 by result
     for group in {r.group for r in m.applications.rows if r.group}:
         members = [r.key for r in m.applications.rows if r.group == group]
         found.add(sum(report.applications[k][-1] for k in members))
@@ -226,10 +237,10 @@ def test_applications_paragraph_states_only_table_figures(build: Any) -> None:
     report = build()
     text = paragraph(document(report), "overview.applications").text
     rows = report.applications
-    assert f"新收政府信息公开申请{rows['new'][-1]}件" in text
-    assert f"上年结转{rows['carried_over'][-1]}件" in text
+    assert f"共收到政府信息公开申请{rows['new'][-1]}件" in text
+    assert f"上年结转申请{rows['carried_over'][-1]}件" in text
     assert f"全年办结{rows['total'][-1]}件" in text
-    assert f"结转下年度{rows['carry_forward'][-1]}件" in text
+    assert f"{rows['carry_forward'][-1]}件结转下年度" in text
     assert set(stated_figures(text)) <= table_figures(report)
     assert paragraph(document(report), "overview.applications").source == "data"
 
@@ -250,8 +261,7 @@ def test_composed_prose_never_contradicts_the_tables(build: Any) -> None:
 def test_outcome_shares_only_when_useful() -> None:
     text = paragraph(document(answered_report()), "overview.applications").text
     assert "予以公开18件（占24.7%）" in text
-    assert "不予公开15件（占20.5%）" in text
-    assert "不予公开的情形为：属于国家秘密1件" in text
+    assert "不予公开15件（占20.5%，其中属于国家秘密1件" in text
     few = answered_report()
     for key, values in few.applications.items():
         few.applications[key] = [
@@ -259,7 +269,8 @@ def test_outcome_shares_only_when_useful() -> None:
         ]
     text = paragraph(document(few), "overview.applications").text
     assert "占" not in text
-    assert "予以公开1件" in text
+    assert "该申请予以公开" in text
+    assert "均" not in text  # never 均 for a single application
 
 
 def test_no_applications_and_no_reviews_are_said_in_words() -> None:
@@ -268,7 +279,7 @@ def test_no_applications_and_no_reviews_are_said_in_words() -> None:
     report.review_litigation = {k: [0] * 5 for k in report.review_litigation}
     text = paragraph(document(report), "overview.applications").text
     assert "未收到政府信息公开申请" in text
-    assert "未发生因政府信息公开工作引起的行政复议和行政诉讼" in text
+    assert "未发生因政府信息公开引起的行政复议和行政诉讼" in text
     assert stated_figures(text) == []
 
 
@@ -290,10 +301,10 @@ def test_incomplete_table_is_said_visibly_without_figures() -> None:
 def test_fee_statement_always_comes_first_in_part_six() -> None:
     no = texts(document(answered_report()), "other_matters")
     assert no[0] == (
-        "依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），本年度未收取信息处理费。"
+        "依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），我局本年度未收取信息处理费。"
     )
     yes = document(answered_report(fee_collected="yes", fee_notices=3, fee_amount="0.3500"))
-    assert "本年度发出收费通知3件，收取信息处理费0.35万元。" in texts(yes, "other_matters")[0]
+    assert "我局本年度发出收费通知3件，收取信息处理费0.35万元。" in texts(yes, "other_matters")[0]
     missing = document(answered_report(fee_collected=None))
     fee = paragraph(missing, "other_matters.fee")
     assert fee.gap
@@ -377,7 +388,7 @@ def test_officer_text_is_cleaned() -> None:
 
 def test_stored_answers_are_normalised_for_the_templates() -> None:
     report = answered_report(
-        active_count="236",
+        active_count={"portal": "236", "nosuch": 3},
         active_channels="wechat portal nosuch",
         platform="第一项\n\n第二项\r\n",
         fee_collected="maybe",
@@ -386,7 +397,7 @@ def test_stored_answers_are_normalised_for_the_templates() -> None:
         work_points=["分两行", "写的回答"],
     )
     values = answers(report)
-    assert values["active_count"] == 236
+    assert values["active_count"] == {"portal": 236}
     assert values["active_channels"] == ["wechat", "portal"]
     assert values["platform"] == ["第一项", "第二项"]
     assert values["fee_collected"] is None
@@ -395,3 +406,43 @@ def test_stored_answers_are_normalised_for_the_templates() -> None:
     assert values["work_points"] == "分两行写的回答"
     assert answers(answered_report(fee_amount="0.3500"))["fee_amount"] == Decimal("0.3500")
     assert answers(Report("某局", 2024, extra={"answers": "not a mapping"}))["platform"] is None
+
+
+def _varied(rows: dict[str, list[int]], carried: list[int], forward: list[int]) -> str:
+    from tests.golden.profiles import _table3, all_granted
+
+    report = all_granted()
+    report.applications = _table3(rows, carried, forward)
+    return paragraph(document(report), "overview.applications").text
+
+
+ONE = [1, 0, 0, 0, 0, 0]
+NONE = [0, 0, 0, 0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("rows", "carried", "forward", "said", "unsaid"),
+    [
+        ({"granted": ONE}, NONE, NONE, "经审查，该申请予以公开", "均"),
+        ({"granted": [3, 0, 0, 0, 0, 0]}, NONE, NONE, "办结的3件申请均予以公开", "从办理结果看"),
+        (
+            {"unavailable_not_held": ONE},
+            NONE,
+            NONE,
+            "无法提供（本机关不掌握相关政府信息）",
+            "1件、",
+        ),
+        ({"granted": [2, 0, 0, 0, 0, 0]}, [2, 0, 0, 0, 0, 0], NONE, "未收到新的", "上年结转申请0"),
+        ({}, NONE, [3, 0, 0, 0, 0, 0], "均在办理中，结转下年度继续办理", "办结0件"),
+        ({}, NONE, NONE, "未收到政府信息公开申请", "0件"),
+    ],
+)
+def test_the_applications_paragraph_follows_the_figures(
+    rows: dict[str, list[int]], carried: list[int], forward: list[int], said: str, unsaid: str
+) -> None:
+    """Should write as a drafter does for one application, none, all alike, only carried
+    over, all still pending: no 均 for one, no zero enumerated."""
+    text = _varied(rows, carried, forward)
+    assert said in text
+    assert unsaid not in text
+    assert not re.search(r"[^0-9]0件", text)

@@ -147,7 +147,7 @@ def test_body_title_and_heading_typography() -> None:
     by_text = {p.text: p for p in doc.paragraphs}
     assert east_asian(by_text["一、总体情况"].style) == "黑体"
     assert east_asian(by_text["（一）主动公开"].style) == "楷体_GB2312"
-    body = by_text["修订信息发布审核办法。"]
+    [body] = [p for text, p in by_text.items() if text.endswith("修订信息发布审核办法。")]
     assert body.style.name == "Normal"
 
 

@@ -15,8 +15,6 @@ from bot.drafting.render import Drafter
 from bot.format.catalogue import Code, message
 from bot.format.model import model
 from bot.format.report import Report
-from bot.frontends.settings import Settings
-from bot.frontends.telegram_bot import Deps, build_application
 from bot.service.turns import Service
 from bot.store.reports import Store
 from tests.helpers.catalogue import pattern
@@ -24,12 +22,12 @@ from tests.helpers.chat import TODAY
 from tests.helpers.chat_script import SEED_SESSION
 from tests.helpers.drafts import unique_report
 from tests.helpers.telegram_fakes import (
-    TOKEN,
     RecordingRequest,
     as_update,
     button_data,
     buttons,
     labels,
+    running_app,
     text_data,
 )
 
@@ -105,13 +103,8 @@ def test_headings_are_marked_for_the_front_end(seed: Report) -> None:
 
 @pytest.fixture
 async def chat(store: Store) -> AsyncIterator[tuple[object, RecordingRequest]]:
-    service = Service(store, drafter=Drafter(), today=lambda: TODAY)
-    request = RecordingRequest()
-    app = build_application(Settings(TOKEN), Deps(store, service), request=request)
-    async with app:
-        assert app.post_init is not None
-        await app.post_init(app)
-        yield app, request
+    async with running_app(store, Service(store, drafter=Drafter(), today=lambda: TODAY)) as run:
+        yield run
 
 
 async def send(app: object, request: RecordingRequest, data: dict[str, object]) -> list:

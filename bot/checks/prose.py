@@ -1,4 +1,4 @@
-"""Prose against tables: figures the 总体情况 states that contradict tables 三 and 四.
+"""Prose against tables: figures the prose states that contradict tables 三 and 四.
 
 Published reports often say "全年共收到申请12件" above a table that counts 11. This
 module reads the figures the prose attributes to applications received, carried over,
@@ -16,7 +16,7 @@ from bot.format.catalogue import Code, UserError
 from bot.format.figures import parse_count
 from bot.format.findings import Finding, Severity
 from bot.format.model import ReportModel
-from bot.format.report import Report
+from bot.format.report import NARRATIVE_KEYS, Report
 
 NUMBER = r"[0-9０-９]+|[零〇一二两三四五六七八九十百千万]+"
 COUNTED = re.compile(rf"({NUMBER})\s*(?:件|起|宗|个)")
@@ -48,7 +48,18 @@ WITHHELD = tuple(
         "withheld_admin_query",
     )
 )
+def _group(prefix: str, keys: str) -> tuple[tuple[str, str], ...]:
+    return tuple((APPS, f"{prefix}{k}") for k in keys.split())
+
+
+UNAVAILABLE = _group("unavailable_", "not_held needs_creation unclear")
+NOT_PROCESSED = _group("not_processed_", "petition duplicate publication mass_repeat confirm")
+OTHER = _group("", "other_no_correction other_no_fee other")
 CLAIMS: tuple[Claim, ...] = (
+    # group names first: on a tie (不予处理 / 处理) the earlier claim wins
+    Claim(("不予处理",), NOT_PROCESSED),
+    Claim(("其他处理",), OTHER),
+    Claim(("无法提供",), UNAVAILABLE),
     Claim(("上年结转",), ((APPS, "carried_over"),)),
     Claim(
         ("结转下年", "结转至下", "结转到下", "转入下年", "结转下一年"), ((APPS, "carry_forward"),)
@@ -122,11 +133,20 @@ def _stated(clause: str) -> list[tuple[Claim, int, str]]:
     return out
 
 
+def edited(report: Report) -> str:
+    """The paragraphs the officer replaced in the chat (``extra["overrides"]``), joined."""
+    value = report.extra.get("overrides")
+    return "\n".join(str(v) for v in value.values()) if isinstance(value, dict) else ""
+
+
 def prose_findings(
-    report: Report, m: ReportModel, parts: tuple[str, ...] = ("overview",)
+    report: Report, m: ReportModel, parts: tuple[str, ...] = NARRATIVE_KEYS
 ) -> list[Finding]:
-    """Warnings for figures in the prose that contradict tables 三 and 四."""
+    """Figures in the prose that contradict tables 三 and 四: an error in a paragraph the
+    officer replaced (the draft would publish it as their own statement), else a warning
+    (a published report's text, read back)."""
     findings = []
+    officer = edited(report)
     for part in parts:
         for clause in CLAUSE.findall(report.narrative.get(part, "")):
             if any(word in clause for word in SKIP):
@@ -136,11 +156,12 @@ def prose_findings(
                 totals = [t for t in (_total(report, c) for c in options) if t is not None]
                 if not totals or figure in totals:
                     continue
+                severe = bool(officer) and clause.strip() in officer
                 findings.append(
                     Finding(
                         "prose.against_tables",
                         Code.CHK_PROSE_FIGURE,
-                        Severity.WARNING,
+                        Severity.ERROR if severe else Severity.WARNING,
                         part,
                         f"narrative.{part}:{claim.cells[0][1]}",
                         {

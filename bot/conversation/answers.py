@@ -17,10 +17,14 @@ from bot.checks.rules import column_identity, disposition_total, row_totals
 from bot.conversation.effects import EXPORT_FORMATS
 from bot.conversation.flows import Choice, Step
 from bot.conversation.session import Change
+from bot.format import pasted
 from bot.format.catalogue import Code, UserError, message
 from bot.format.figures import parse_count, parse_money, parse_row, split_values
 from bot.format.model import Cell, ReportModel, model
+from bot.format.paragraphs import by_id
+from bot.format.pasted import Paste, tidy
 from bot.format.report import Report
+from bot.format.voice import voice
 from bot.format.yaml_loading import PROMPTS_DIR, Node, load_yaml
 
 MAX_TEXT = 5000
@@ -98,6 +102,62 @@ def clean_text(text: str) -> str:
     if len(text) > MAX_TEXT:
         raise UserError(Code.CHAT_TOO_LONG, length=len(text), limit=MAX_TEXT)
     return text
+
+
+def tidied(paste: Paste, *, numbering: bool = True) -> list[Note]:
+    """What tidying a pasted text did, as one acknowledgement (none when nothing)."""
+    said = {
+        pasted.HEADING: lambda: message(Code.PST_HEADING),
+        pasted.LEAD_IN: lambda: message(Code.PST_LEAD_IN),
+        pasted.PUNCTUATION: lambda: message(Code.PST_PUNCTUATION, count=paste.fixed),
+        pasted.NUMBERING: lambda: message(Code.PST_NUMBERING, count=len(paste.items)),
+    }
+    done = [said[a]() for a in paste.actions if numbering or a != pasted.NUMBERING]
+    return [note(Code.PST_TIDIED, actions="；".join(done))] if done else []
+
+
+def standard_text(step: Step, report: Report) -> str:
+    """The standard sentence of ``step`` in the agency's voice ('' when it has none)."""
+    if not step.standard:
+        return ""
+    return step.standard.format(subject=voice(report.agency, report.agency_level).subject)
+
+
+def _standard(step: Step, text: str, report: Report) -> Interpretation | None:
+    """The standard sentence, when the officer confirms it (确认, or 无)."""
+    standard = standard_text(step, report)
+    if not standard or not (is_confirm(text) or is_word("none", text)):
+        return None
+    target = by_id(f"{step.part}.{step.name}")
+    return Interpretation(
+        [Change("answers", step.name, standard)],
+        [note(Code.PST_STANDARD_USED, text=standard, target=target.names[0] if target else "")],
+    )
+
+
+def counted_choices(step: Step, report: Report) -> tuple[Choice, ...]:
+    """A ``counts`` question's channels: those of ``step.counted`` chosen at ``step.of``,
+    in the offered order."""
+    stored = report.extra.get("answers")
+    chosen = stored.get(step.of) if isinstance(stored, dict) else None
+    chosen = chosen if isinstance(chosen, list) else []
+    return tuple(c for c in step.choices if c.name in step.counted and c.name in chosen)
+
+
+def _counts(step: Step, text: str, report: Report) -> Interpretation:
+    """A figure for each counted channel, in one message: stored per channel, never summed."""
+    channels = counted_choices(step, report)
+    labels = [c.label for c in channels]
+    values = (
+        [0] * len(labels)
+        if is_word("all_zero", text)
+        else parse_row(text, len(labels), columns=labels, example=step.example)
+    )
+    summary = "，".join(f"{c.label} {v}" for c, v in zip(channels, values, strict=True))
+    counts = {c.name: v for c, v in zip(channels, values, strict=True)}
+    return Interpretation(
+        [Change("answers", step.name, counts)], [note(Code.CHAT_CELLS_SAVED, summary=summary)]
+    )
 
 
 def list_items(text: str) -> list[str]:
@@ -249,15 +309,23 @@ def interpret(
         if pasted is not None:
             return pasted
     if kind == "text":
-        value = clean_text(text)
-        return Interpretation([Change("answers", step.name, value)], [note(Code.CHAT_SAVED)])
+        paste = tidy(clean_text(text))
+        standard = _standard(step, paste.text, report)
+        if standard is not None:
+            return standard
+        value = paste.text
+        if not value:
+            raise UserError(Code.CHAT_EMPTY_ANSWER, example=step.example)
+        notes = [note(Code.CHAT_SAVED), *tidied(paste)]
+        return Interpretation([Change("answers", step.name, value)], notes)
     if kind == "list":
-        items = list_items(clean_text(text))
+        paste = tidy(clean_text(text))
+        items = paste.pieces() if paste.items else list_items(paste.text)
         if not items:
             raise UserError(Code.CHAT_EMPTY_ANSWER, example=step.example)
         return Interpretation(
             [Change("answers", step.name, items)],
-            [note(Code.CHAT_LIST_SAVED, count=len(items))],
+            [note(Code.CHAT_LIST_SAVED, count=len(items)), *tidied(paste)],
         )
     if kind in ("integer", "decimal"):
         number: int | Decimal = (
@@ -281,6 +349,8 @@ def interpret(
         return Interpretation([Change("answers", step.name, answer)], [])
     if kind == "cells":
         return _cells(step, text, m, previous)
+    if kind == "counts":
+        return _counts(step, text, report)
     if (
         kind == "row"
         and step.row == "carried_over"

@@ -18,6 +18,7 @@ from bot.conversation.effects import (
     Preview,
 )
 from bot.conversation.journey import find_step
+from bot.conversation.paragraphs import edit_paragraph, paragraph_named, restore_paragraph
 from bot.conversation.session import AROUND_QUESTIONS, Change, ImportPaste, Step
 from bot.conversation.turn import Turn
 from bot.conversation.types import Reply
@@ -79,6 +80,9 @@ def report_command(t: Turn, name: str, arg: str) -> None:
         goto(t, arg)
     elif name == "edit":
         edit(t, arg)
+    elif name == "restore":
+        if t.writable():
+            restore_paragraph(t, arg)
     elif name in ("preview", "check"):
         t.effect(Preview() if name == "preview" else Check())
         t.reask_if_open()
@@ -165,9 +169,14 @@ def skip(t: Turn) -> None:
 
 
 def edit(t: Turn, target: str) -> None:
-    """修改: the question that changes ``target`` (a cell, a row or a question)."""
+    """修改: the paragraph ``target`` names (（二）, 依申请公开, 存在的主要问题 …), or the
+    question that changes it (a cell, a row or a question)."""
     assert t.report is not None
     if not t.writable():
+        return
+    paragraph = paragraph_named(target)
+    if paragraph is not None:
+        edit_paragraph(t, paragraph, target.strip())
         return
     resolved = resolve_edit(target, t.flow, t.report, t.m)
     if resolved is None:

@@ -26,6 +26,14 @@ class Preview:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowParagraph:
+    """The current text of paragraph ``paragraph`` of the draft (named ``target``)."""
+
+    paragraph: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
 class Check:
     """Every check of the draft, as one message."""
 
@@ -216,6 +224,7 @@ class ImportAs:
 
 Effect = (
     Preview
+    | ShowParagraph
     | Check
     | Export
     | Submit

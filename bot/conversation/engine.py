@@ -27,6 +27,7 @@ from bot.conversation.effects import (
 from bot.conversation.flows import Flow
 from bot.conversation.flows import Step as Question
 from bot.conversation.journey import answers_of, is_answered
+from bot.conversation.paragraphs import confirm_sections, offer_sections, replace_paragraph
 from bot.conversation.session import (
     SETUP_STEPS,
     Change,
@@ -80,7 +81,10 @@ def route(t: Turn, inp: Input) -> None:
     command = None
     if inp.choice is None and not inp.resume:
         question = t.current()
-        command = parse_command(text, question.type if question is not None else "")
+        kind = question.type if question is not None else ""
+        if session.step is Step.PARAGRAPH:
+            kind = "text"  # a replacement may start with a command word (修改完善了…)
+        command = parse_command(text, kind)
     if command is not None and command.name == "start" and command.argument:
         # an invite (a deep link's start parameter): join, then start afresh
         session.report_id, t.report = None, None
@@ -106,6 +110,8 @@ def route(t: Turn, inp: Input) -> None:
             t.effect(ReturnComments(pending.version, text, pending.filing))
         else:
             t.say(Code.CHAT_EXPIRED)
+    elif answer and session.step is Step.PARAGRAPH and t.report is not None:
+        replace_paragraph(t, text)
     elif answer and session.step is Step.EXPLAIN and t.report is not None:
         t.effect(Explain(text))  # the service knows which warnings still block
     elif inp.resume or (t.report is None and session.step not in SETUP_STEPS):
@@ -164,6 +170,10 @@ def answer_question(t: Turn, text: str) -> None:
         t.resume()
         return
     if not t.writable():
+        return
+    if confirm_sections(t, text):
+        return
+    if step.type in ("text", "list") and offer_sections(t, step.name, step.part, text):
         return
     pending = t.session.pending
     if is_word("keep", text) and is_answered(step, t.report):

@@ -18,7 +18,15 @@ from bot.conversation.session import Step as BuiltIn
 from bot.format.model import ReportModel, model
 from bot.format.yaml_loading import PROMPTS_DIR, Node, PromptError, load_yaml
 
-NARRATIVE_TYPES = ("text", "list", "integer", "decimal", "select_one", "select_multiple")
+NARRATIVE_TYPES = (
+    "text",
+    "list",
+    "integer",
+    "decimal",
+    "select_one",
+    "select_multiple",
+    "counts",
+)
 TABLE_TYPES = ("cells", "row", "row4", "zero_table", "select_rows", "carry_forward", "select_one")
 # derived variables an expression may use (computed by the engine from the report)
 VARIABLES = frozenset({"may_make_rules", "apps_received", "has_previous"})
@@ -59,6 +67,9 @@ class Step:
     choices: tuple[Choice, ...] = ()
     cells: tuple[str, ...] = ()
     row: str = ""
+    standard: str = ""  # a standard sentence the officer may confirm ({subject}: 我局 …)
+    of: str = ""  # counts: the select_multiple question whose choices are counted
+    counted: tuple[str, ...] = ()  # counts: the choices that have a figure
 
     @property
     def is_select(self) -> bool:
@@ -122,6 +133,9 @@ STEP_KEYS = [
     "constraint_message",
     "cells",
     "row",
+    "standard",
+    "of",
+    "counted",
 ]
 
 
@@ -138,7 +152,7 @@ def _step(
     if kind not in types:
         raise node.get("type").error(f"unknown type '{kind}'; allowed: {', '.join(types)}")
     choices: tuple[Choice, ...] = ()
-    if kind in ("select_one", "select_multiple"):
+    if kind in ("select_one", "select_multiple", "counts"):
         if len(type_text) != 2 or type_text[1] not in lists:
             raise node.get("type").error(
                 f"'{kind}' needs a defined choice list, e.g. "
@@ -152,6 +166,13 @@ def _step(
             raise node.get("cells").error(f"unknown cell '{cell}'")
     if kind == "cells" and not cells:
         raise node.error("a 'cells' step needs a list of cells")
+    counted = tuple(node.get("counted", required=False, default=[]).texts())
+    of = node.get("of", required=False).opt_text()
+    if kind == "counts" and (not of or not counted):
+        raise node.error("a 'counts' step needs 'of' (a select_multiple question) and 'counted'")
+    unknown = [c for c in counted if c not in {ch.name for ch in choices}]
+    if unknown:
+        raise node.get("counted").error(f"unknown choice '{unknown[0]}'")
     row = node.get("row", required=False).opt_text()
     if kind in ("row", "row4"):
         grid = m.applications if kind == "row" else m.review_litigation
@@ -177,6 +198,9 @@ def _step(
         choices=choices,
         cells=cells,
         row=row,
+        standard=node.get("standard", required=False).opt_text(),
+        of=of,
+        counted=counted,
     )
 
 

@@ -12,7 +12,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.conversation.answers import carry_forward_values, disposition_choices
+from bot.conversation.answers import (
+    carry_forward_values,
+    counted_choices,
+    disposition_choices,
+    standard_text,
+)
 from bot.conversation.flows import Choice, Flow, Step
 from bot.conversation.session import Change
 from bot.format.catalogue import Code, message
@@ -115,6 +120,10 @@ def is_answered(step: Step, report: Report) -> bool:
         )
     if kind == "carry_forward":
         return "total" in report.applications and "carry_forward" in report.applications
+    if kind == "counts":  # a figure for every channel now chosen
+        value = answers_of(report).get(step.name)
+        channels = counted_choices(step, report)
+        return isinstance(value, dict) and all(c.name in value for c in channels)
     return step.name in answers_of(report)
 
 
@@ -188,6 +197,8 @@ def step_choices(step: Step, m: ReportModel) -> tuple[Choice, ...]:
         return disposition_choices(m)
     if step.type in ("zero_table", "carry_forward"):
         return CONFIRM
+    if step.type == "counts":  # figures are typed, the choices only name them
+        return ()
     return step.choices
 
 
@@ -203,6 +214,8 @@ def current_value(step: Step, report: Report, m: ReportModel) -> str | None:
     if step.type == "carry_forward":
         return " ".join(map(str, report.applications["carry_forward"]))
     value = answers_of(report).get(step.name)
+    if step.type == "counts" and isinstance(value, dict):
+        return "，".join(f"{c.label} {value[c.name]}" for c in counted_choices(step, report))
     labels = {c.name: c.label for c in step_choices(step, m)}
     if isinstance(value, list):
         return "；".join(labels.get(v, str(v)) for v in value) or message(Code.CHAT_EMPTY_VALUE)
@@ -261,7 +274,13 @@ def question_text(
             values=" ".join(map(str, forward[:-1])),
             total=forward[-1],
         )
+    if step.type == "counts":
+        names = "、".join(c.label for c in counted_choices(step, report))
+        label = message(Code.PST_COUNTS_ORDER, label=step.label, channels=names)
     text = message(Code.CHAT_QUESTION, label=label, hint=step.hint, example=step.example)
+    standard = standard_text(step, report)
+    if standard:
+        text += "\n" + message(Code.PST_STANDARD, text=standard)
     note = last_year_note(step, previous)
     if note is not None:
         text += "\n" + note

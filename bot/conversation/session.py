@@ -50,6 +50,7 @@ class Step(StrEnum):
     EXPLAIN = "explain"  # warnings to explain before a submission goes out
     REVIEW_COMMENT = "review_comment"  # a reviewer's comments on a returned version
     IMPORT_PASTE = "import_paste"  # last year's report, pasted after 导入上年报告
+    PARAGRAPH = "paragraph"  # the replacement of a paragraph, after 修改 （二）
     IMPORT_YEAR = "import_year"  # the year of a file whose title shows none
 
 
@@ -112,6 +113,25 @@ class ImportPaste:
 
 
 @dataclass(frozen=True, slots=True)
+class ParagraphEdit:
+    """After 修改 （二）: the next message replaces paragraph ``paragraph`` (named
+    ``target`` by the officer); then back to ``back_to``."""
+
+    paragraph: str
+    target: str
+    back_to: str
+
+
+@dataclass(frozen=True, slots=True)
+class SectionPaste:
+    """A pasted whole section, split at its sub-headings, waiting for the officer's
+    confirmation at ``question``: (paragraph id, text) for each sub-section."""
+
+    question: str
+    pieces: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ImportYear:
     """A file read whose title shows no year: the next message is its year. ``document``
     is the file as read (JSON text), so it is not read again; then back to ``back_to``."""
@@ -121,8 +141,19 @@ class ImportYear:
     back_to: str
 
 
-Pending = SetupAnswers | LiveWarning | Explanations | ReviewComments | ImportPaste | ImportYear
+Pending = (
+    SetupAnswers
+    | LiveWarning
+    | Explanations
+    | ReviewComments
+    | ImportPaste
+    | ImportYear
+    | ParagraphEdit
+    | SectionPaste
+)
 _KINDS: dict[str, type[Pending]] = {
+    "paragraph_edit": ParagraphEdit,
+    "section_paste": SectionPaste,
     "setup": SetupAnswers,
     "live_warning": LiveWarning,
     "explanations": Explanations,
@@ -140,6 +171,8 @@ def pending_to_json(pending: Pending | None) -> dict[str, Any]:
     data = {name: getattr(pending, name) for name in pending.__slots__}
     if isinstance(pending, Explanations):
         data["keys"] = list(pending.keys)
+    if isinstance(pending, SectionPaste):
+        data["pieces"] = [list(p) for p in pending.pieces]
     return {"kind": kind, **data}
 
 
@@ -150,6 +183,9 @@ def pending_from_json(data: dict[str, Any]) -> Pending | None:
     kind = data.get("kind")
     if kind == "explanations" or (kind is None and "explain" in data):
         return Explanations(tuple(data.get("keys", data.get("explain")) or ()))
+    if kind == "section_paste":
+        pieces = tuple((str(p), str(x)) for p, x in data.get("pieces") or ())
+        return SectionPaste(str(data.get("question", "")), pieces)
     if kind in _KINDS:
         fields = {k: v for k, v in data.items() if k != "kind"}
         return _KINDS[kind](**fields)

@@ -7,13 +7,16 @@ Three rules, each ``(report, previous, model) -> list[Finding]`` like those of
 * CHK015 (warning): last year's report named problems, and this year's part 五 says
   nothing of their rectification (no rectification answer, no text mentioning 整改 or
   上年/去年).
-* CHK014 (warning): a prose part copies last year's (内容雷同, which 30号 makes a ground
-  for accountability): similarity of at least :data:`SIMILARITY` on normalised text. Only
-  prose the officer wrote counts (the text and list answers, imported text, overrides); the
-  bot's own wording and table sentences are the same every year by design. Digits and
-  white space are ignored, so changing the year or a figure does not hide a copy.
+* CHK014 (warning): a paragraph copies a paragraph of last year's report, whatever part
+  that was in (内容雷同, which 30号 makes a ground for accountability): similarity of at
+  least :data:`SIMILARITY` on normalised text. Only paragraphs the officer wrote or
+  answered count (composed from answers, imported text, overrides; not a confirmed
+  standard sentence); the bot's own wording and table sentences are the same every year
+  by design. Digits and white space are ignored, so changing the year or a figure does
+  not hide a copy.
 
-The fee statement of part 六 is checked by :func:`bot.checks.rules.fee_statement`.
+The style of the draft is checked by :func:`bot.checks.style.style_findings` on the same
+paragraphs; the fee statement of part 六 by :func:`bot.checks.rules.fee_statement`.
 """
 
 from __future__ import annotations
@@ -22,20 +25,24 @@ import re
 from difflib import SequenceMatcher
 
 from bot.checks.rules import by_part, check
+from bot.checks.style import Passage, style_findings
 from bot.drafting.compose import PROSE_PARTS, Document
 from bot.drafting.prose import document, with_narrative
-from bot.drafting.prose_facts import answers, prose_steps
+from bot.drafting.prose_facts import answers, standards
 from bot.format.catalogue import Code
 from bot.format.findings import Finding, Severity
 from bot.format.model import ReportModel, model
+from bot.format.paragraphs import by_id
 from bot.format.report import Report
+from bot.format.voice import voice
 
 SIMILARITY = 0.8
 MIN_CHARS = 20  # shorter parts ("无。") are alike by nature
 MAX_CHARS = 20_000  # bound the quadratic comparison
 RECTIFICATION_WORDS = ("整改", "上年", "去年")
 PROBLEMS_SHOWN = 60
-OFFICER_SOURCES = ("narrative", "override")
+QUOTE = 30
+OFFICER_SOURCES = ("answers", "narrative", "override")
 _IGNORED = re.compile(r"[\s0-9０-９]+")
 
 
@@ -61,17 +68,36 @@ def heading_findings(doc: Document, m: ReportModel) -> list[Finding]:
     return findings
 
 
-def officer_text(report: Report, doc: Document, part: str) -> str:
-    """What the officer wrote for a prose part, normalised for comparison."""
-    values = answers(report)
-    pieces = [
-        p.text for p in doc.section(part).paragraphs() if p.source in OFFICER_SOURCES and not p.gap
-    ]
-    for step in prose_steps():
-        value = values.get(step.name) if step.part == part else None
-        if step.type in ("text", "list") and value:
-            pieces += value if isinstance(value, list) else [value]
-    return _IGNORED.sub("", "".join(pieces))[:MAX_CHARS]
+def passages(doc: Document) -> list[Passage]:
+    """The body paragraphs of the prose parts (and the opening), each named by its part
+    and the sub-heading it sits under, for the style check and the 雷同 check."""
+    opening = by_id(doc.opening.id)
+    named = opening.names[0] if opening else doc.opening.id
+    out = [Passage(doc.opening.id, "", named, doc.opening.text)]
+    for section in doc.sections:
+        if section.key not in PROSE_PARTS:
+            continue
+        heading = ""
+        for p in section.paragraphs():
+            if p.level:
+                heading = p.text
+                continue
+            out.append(Passage(p.id, section.key, section.title + heading, p.text, heading))
+    return out
+
+
+def _officer_paragraphs(report: Report, doc: Document) -> list[tuple[Passage, str]]:
+    """This year's paragraphs the officer wrote or answered (not the bot's fixed wording,
+    not a standard sentence), each with its text normalised for comparison."""
+    standard = set(standards(voice(report.agency, report.agency_level)).values())
+    sources = {p.id: p for p in doc.paragraphs()}
+    out = []
+    for passage in passages(doc):
+        p = sources.get(passage.id)
+        if p is None or p.source not in OFFICER_SOURCES or p.gap or p.text in standard:
+            continue
+        out.append((passage, _IGNORED.sub("", p.text)[:MAX_CHARS]))
+    return out
 
 
 def similarity(a: str, b: str) -> float:
@@ -82,27 +108,33 @@ def similarity(a: str, b: str) -> float:
     return matcher.ratio()
 
 
-def similar_prose(
-    report: Report, doc: Document, previous: Report, before: Document
-) -> list[Finding]:
-    """CHK014 for every prose part that copies last year's."""
+def similar_prose(report: Report, doc: Document, before: Document) -> list[Finding]:
+    """CHK014 for every paragraph that copies a paragraph of last year's report, whatever
+    part that was in."""
+    then = [(p, _IGNORED.sub("", p.text)[:MAX_CHARS]) for p in passages(before)]
+    then = [(p, t) for p, t in then if len(t) >= MIN_CHARS]
     findings = []
-    for key in PROSE_PARTS:
-        now, then = officer_text(report, doc, key), officer_text(previous, before, key)
-        if min(len(now), len(then)) < MIN_CHARS:
+    for now, text in _officer_paragraphs(report, doc):
+        if len(text) < MIN_CHARS:
             continue
-        ratio = similarity(now, then)
-        if ratio >= SIMILARITY:
-            findings.append(
-                Finding(
-                    "compliance.similar_prose",
-                    Code.CHK_SIMILAR_PROSE,
-                    Severity.WARNING,
-                    key,
-                    f"narrative.{key}",
-                    {"part": doc.section(key).title, "similarity": int(ratio * 100)},
-                )
+        best = max(((similarity(text, t), p) for p, t in then), default=None, key=lambda x: x[0])
+        if best is None or best[0] < SIMILARITY:
+            continue
+        findings.append(
+            Finding(
+                "compliance.similar_prose",
+                Code.CHK_SIMILAR_PROSE,
+                Severity.WARNING,
+                now.part,
+                f"paragraph.{now.id}",
+                {
+                    "part": now.where,
+                    "then": best[1].where or best[1].id,
+                    "similarity": int(best[0] * 100),
+                    "quote": now.text[:QUOTE],
+                },
             )
+        )
     return findings
 
 
@@ -140,22 +172,34 @@ def rectification(report: Report, doc: Document, previous: Report) -> list[Findi
 
 
 def compliance_findings(
-    report: Report, previous: Report | None, m: ReportModel, doc: Document | None = None
+    report: Report,
+    previous: Report | None,
+    m: ReportModel,
+    *,
+    submitting: bool = False,
+    doc: Document | None = None,
 ) -> list[Finding]:
-    """The compliance findings of the draft composed from ``report`` (CHK014–CHK016);
-    ``doc``: that draft, when the caller has it already."""
+    """The compliance and style findings of the draft composed from ``report``
+    (CHK014–CHK016, STY001–STY008); ``doc``: that draft, when the caller has it already."""
     doc = document(report, m) if doc is None else doc
     findings = heading_findings(doc, m)
+    subject = voice(report.agency, report.agency_level).subject
+    findings += style_findings(passages(doc), subject, submitting=submitting)
     if previous is not None:
         findings += rectification(report, doc, previous)
-        findings += similar_prose(report, doc, previous, document(previous, m))
+        findings += similar_prose(report, doc, document(previous, m))
     return findings
 
 
 def check_draft(
-    report: Report, previous: Report | None = None, m: ReportModel | None = None
+    report: Report,
+    previous: Report | None = None,
+    m: ReportModel | None = None,
+    *,
+    submitting: bool = False,
 ) -> list[Finding]:
-    """Every check: the rules of the format on the data, then the compliance of the draft.
+    """Every check: the rules of the format on the data, then the compliance and the
+    style of the draft (a 【待填写】 gap is a style warning only when ``submitting``).
 
     The prose parts are checked as composed from the officer's answers (what the draft
     will say), so a report filled in the chat is complete without a narrative text.
@@ -163,4 +207,5 @@ def check_draft(
     m = m or model()
     doc = document(report, m)  # composed once for both (the costly part of the checks)
     findings = check(with_narrative(report, m, doc), previous, m)
-    return by_part(findings + compliance_findings(report, previous, m, doc), m)
+    found = compliance_findings(report, previous, m, submitting=submitting, doc=doc)
+    return by_part(findings + found, m)

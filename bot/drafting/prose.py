@@ -8,8 +8,8 @@ template to it). Everything an officer reads in Chinese is in ``templates/`` or
 :func:`with_narrative` puts its prose into the report data file. Nothing here writes an
 Office file: :mod:`bot.drafting.render` does, and checking a report needs only this.
 
-Public API: :func:`document`, :func:`with_narrative`, :func:`render_template`,
-:func:`draft_context`, :func:`environment`, :class:`DraftContext`.
+Public API: :func:`document`, :func:`with_narrative`, :func:`paragraph_text`,
+:func:`render_template`, :func:`draft_context`, :func:`environment`, :class:`DraftContext`.
 """
 
 from __future__ import annotations
@@ -23,13 +23,25 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from bot.conversation.answers import is_word
 from bot.drafting.compose import PROSE_PARTS, Document, compose, one_line
-from bot.drafting.prose_facts import Requests, answered_parts, answers, choice_labels, requests
+from bot.drafting.prose_facts import (
+    Channel,
+    Requests,
+    answered_parts,
+    answers,
+    channels,
+    choice_labels,
+    lead_split,
+    requests,
+    standards,
+)
 from bot.drafting.tables import TableBlock, TableCell, figure_text
 from bot.drafting.typesetting import gap_spans, title_lines
 from bot.format.catalogue import Code, message
 from bot.format.model import SEPARATOR, Part, ReportModel, model
 from bot.format.report import Report
+from bot.format.voice import Voice, voice
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 _TRAILING = "。．.；;，,、：:！!？? \t"
@@ -40,7 +52,7 @@ _TRAILING = "。．.；;，,、：:！!？? \t"
 ANSWERS_HELP = (
     "Every prose question of prompts/narrative.yaml by name, normalised: text → str, list → "
     "list[str], integer → int, decimal → Decimal, select_one → choice name, select_multiple → "
-    "list of choice names; None when unanswered"
+    "list of choice names, counts → {choice name: int}; None when unanswered"
 )
 LABELS_HELP = "For each select question, the labels of the chosen options (maybe empty)"
 REQUESTS_HELP = (
@@ -70,6 +82,15 @@ class DraftContext:
     requests: Requests = field(metadata={"help": REQUESTS_HELP})
     gap_cell: str = field(metadata={"help": "The visible marker of an unanswered table cell"})
     override_mark: str = field(metadata={"help": "Shown after a paragraph the officer replaced"})
+    voice: Voice = field(
+        metadata={"help": "How the agency speaks of itself: subject (我局), portal, government"}
+    )
+    channels: tuple[Channel, ...] = field(
+        metadata={"help": "The chosen channels of 主动公开 with their counts (see Channel)"}
+    )
+    standards: dict[str, str] = field(
+        metadata={"help": "The standard sentence of each question that has one, in the voice"}
+    )
     document: Document | None = field(default=None, metadata={"help": DOCUMENT_HELP})
     fragment: bool = field(
         default=False,
@@ -83,7 +104,8 @@ class DraftContext:
 
 def draft_context(report: Report, m: ReportModel) -> DraftContext:
     """The context of the prose templates (``document`` not yet composed)."""
-    values = answers(report)
+    v = voice(report.agency, report.agency_level)
+    values = answers(report, v)
     return DraftContext(
         agency=one_line(report.agency),
         year=report.year,
@@ -94,6 +116,9 @@ def draft_context(report: Report, m: ReportModel) -> DraftContext:
         requests=requests(report, m),
         gap_cell=message(Code.DRF_GAP_CELL),
         override_mark=message(Code.DRF_OVERRIDDEN),
+        voice=v,
+        channels=channels(values, v),
+        standards=standards(v),
     )
 
 
@@ -134,6 +159,43 @@ def sentence(text: Any) -> str:
     """Filter: text ending in a full stop (kept if it already ends a sentence)."""
     text = str(text).rstrip(" \t")
     return text if text.endswith(("。", "！", "？", "!", "?", "…", "”")) else clause(text) + "。"
+
+
+_HAS_SUBJECT = re.compile(
+    r"我|本机关|本单位|本[局委办厅区县市镇乡署院]|该"
+    r"|^[\u4e00-\u9fff]{1,8}?(?:局|委员会|厅|办公室|人民政府|中心|署|街道办事处)"
+)
+_TIME_LEAD = re.compile(r"^((?:\d{4}年|本年度|今年|全年|下一步|一年来)[，,]?)")
+
+
+def with_subject(text: Any, who: Voice | str) -> str:
+    """Filter: ``text`` given the agency's subject when its first clause has none.
+
+    ``who`` is the agency's :class:`Voice` (or just its subject; '' leaves text as it is).
+
+    “按上级要点梳理任务” → “我局按上级要点梳理任务”; “本年度，梳理…” → “本年度，我局梳理…”.
+    Text whose first clause names the subject, 我…, 本机关 or 本单位 is kept as it is.
+    """
+    line = str(text)
+    subject, agency = (who.subject, who.agency) if isinstance(who, Voice) else (who, "")
+    first = re.split(r"[，,。；;：:]", line, maxsplit=1)[0]
+    if not subject or _HAS_SUBJECT.search(first) or subject in first:
+        return line
+    if agency and agency in first:
+        return line
+    lead = _TIME_LEAD.match(line)
+    if lead:
+        rest = line[lead.end() :]
+        head = re.split(r"[，,。；;：:]", rest, maxsplit=1)[0]
+        if _HAS_SUBJECT.search(head) or subject in head or (agency and agency in head):
+            return line
+        return lead.group(1).rstrip("，,") + "，" + subject + rest
+    return subject + line
+
+
+def none_word(value: Any) -> bool:
+    """Test: the answer says “nothing” (无, 没有 …) and so makes no sentence."""
+    return isinstance(value, str) and is_word("none", value)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&!~])")
@@ -247,9 +309,12 @@ def environment() -> Environment:
         flat=flatten,
         figure=figure_text,
         chinese_numeral=chinese_numeral,
+        lead_split=lead_split,
+        with_subject=with_subject,
         gaps=gaps,
         title_lines=title_lines,
     )
+    env.tests["none_word"] = none_word
     return env
 
 
@@ -267,6 +332,14 @@ def document(report: Report, m: ReportModel | None = None) -> Document:
     ctx = draft_context(report, m)
     doc = compose(report, m, lambda name: render_template(f"prose/{name}.j2", ctx), ctx.answered)
     return replace(doc, agency=ctx.agency)
+
+
+def paragraph_text(report: Report, pid: str, m: ReportModel | None = None) -> str:
+    """The current text of paragraph ``pid`` of the draft (its lines, when the officer's
+    replacement has several); '' when the draft has no such paragraph now."""
+    doc = document(report, m)
+    lines = [p.text for p in doc.paragraphs() if p.id == pid or p.id.startswith(pid + "+")]
+    return "\n".join(lines)
 
 
 def with_narrative(

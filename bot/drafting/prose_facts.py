@@ -13,10 +13,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
+from bot.conversation.answers import is_word
 from bot.conversation.flows import Step, flow
 from bot.drafting.compose import PROSE_PARTS, clean, one_line
 from bot.format.model import ReportModel
+from bot.format.paragraphs import vocabulary
 from bot.format.report import Report
+from bot.format.voice import Voice
 
 SHARE_FROM = 10  # outcome shares are stated when at least this many were handled
 
@@ -49,12 +52,18 @@ def normalise(step: Step, value: Any) -> Any:
 
     text → one cleaned line; list → list of lines; integer → int; decimal → Decimal;
     select_one → a choice name; select_multiple → list of choice names (names the
-    question does not offer are dropped).
+    question does not offer are dropped); counts → {choice name: int}.
     """
     if value is None:
         return None
     if step.type in ("integer", "decimal"):
         return _number(step.type, value)
+    if step.type == "counts":
+        if not isinstance(value, dict):
+            return None
+        offered = {c.name for c in step.choices}
+        counts = {str(k): _number("integer", v) for k, v in value.items() if str(k) in offered}
+        return {k: v for k, v in counts.items() if v is not None} or None
     if step.is_select:
         offered = {c.name for c in step.choices}
         raw = value if isinstance(value, list) else str(value).split()
@@ -70,11 +79,70 @@ def normalise(step: Step, value: Any) -> Any:
     return one_line(text) or None
 
 
-def answers(report: Report) -> dict[str, Any]:
-    """Every prose question's normalised answer by name (``None`` when unanswered)."""
+def standards(v: Voice) -> dict[str, str]:
+    """The standard sentence of each question that has one, in the agency's voice."""
+    return {s.name: s.standard.format(subject=v.subject) for s in prose_steps() if s.standard}
+
+
+def answers(report: Report, v: Voice | None = None) -> dict[str, Any]:
+    """Every prose question's normalised answer by name (``None`` when unanswered).
+
+    With ``v``, an answer of “无” (or “确认”) to a question with a standard sentence is
+    that sentence in the agency's voice.
+    """
     stored = report.extra.get("answers")
     stored = stored if isinstance(stored, dict) else {}
-    return {s.name: normalise(s, stored.get(s.name)) for s in prose_steps()}
+    values = {s.name: normalise(s, stored.get(s.name)) for s in prose_steps()}
+    if v is not None:
+        for name, text in standards(v).items():
+            value = values.get(name)
+            if isinstance(value, str) and (is_word("none", value) or is_word("confirm", value)):
+                values[name] = text
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """A channel of 主动公开 as the prose names it, with its count when it has one.
+
+    ``stated`` is false when the officer's own items already state the count.
+    """
+
+    key: str
+    label: str
+    count: int | None
+    stated: bool = True
+
+
+def channels(values: dict[str, Any], v: Voice) -> tuple[Channel, ...]:
+    """The chosen channels in the offered order; the portal named as the agency's own."""
+    step = next(s for s in prose_steps() if s.name == "active_channels")
+    chosen = values.get("active_channels") or []
+    counts = values.get("active_count")
+    counts = counts if isinstance(counts, dict) else {}
+    items = "".join(values.get("active_items") or [])
+    out = []
+    for choice in step.choices:
+        if choice.name not in chosen:
+            continue
+        count = counts.get(choice.name)
+        label = v.portal if choice.name == "portal" else choice.label
+        stated = not (isinstance(count, int) and f"{count}条" in items)
+        out.append(Channel(choice.name, label, count if isinstance(count, int) else None, stated))
+    return tuple(out)
+
+
+def lead_split(items: list[str] | None) -> tuple[str, list[str]]:
+    """(the officer's own lead, the items): a first item ending in “：” or opening with
+    a time or a subject (本年度, 下一步, 2024年 …) is the paragraph's lead, and the
+    template's own lead-in is left out."""
+    if not items:
+        return "", []
+    first = items[0]
+    starts = vocabulary().own_lead_starts
+    if first.endswith("：") or re.match(r"^\d{4}年", first) or first.startswith(starts):
+        return first, items[1:]
+    return "", list(items)
 
 
 def answered_parts(values: dict[str, Any]) -> frozenset[str]:
@@ -128,6 +196,7 @@ class Requests:
     review: int
     litigation: int
     review_results: tuple[Count, ...]
+    litigation_results: tuple[Count, ...] = ()
 
 
 def short_label(label: str) -> str:
@@ -184,6 +253,8 @@ def requests(report: Report, m: ReportModel) -> Requests:
     rl, lit = m.review_litigation, report.review_litigation
     review_missing = tuple(r.ref for r in rl.rows if r.key not in lit)
     review = lit["review"] if "review" in lit else [0] * rl.width
+    suits = [r.key for r in rl.rows if r.group and r.key in lit]
+    suit = [sum(lit[k][i] for k in suits) for i in range(rl.width)]
     return Requests(
         complete=not missing,
         missing=missing,
@@ -199,5 +270,8 @@ def requests(report: Report, m: ReportModel) -> Requests:
         litigation=sum(lit[r.key][-1] for r in rl.rows if r.group and r.key in lit),
         review_results=tuple(
             Count(c.key, c.label, review[i]) for i, c in enumerate(rl.columns[:-1]) if review[i]
+        ),
+        litigation_results=tuple(
+            Count(c.key, c.label, suit[i]) for i, c in enumerate(rl.columns[:-1]) if suit[i]
         ),
     )

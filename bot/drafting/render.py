@@ -27,6 +27,7 @@ from bot.drafting.prose import (
     document,
     draft_context,
     environment,
+    paragraph_text,
     render_template,
     with_narrative,
 )
@@ -128,4 +129,5 @@ class Drafter:
     preview: Callable[[Report], tuple[DraftLine, ...]] = preview
     render: Callable[[Report, str], bytes] = render
     narrative: Callable[[Report], Report] = with_narrative
+    paragraph: Callable[[Report, str], str] = paragraph_text
     missing_fonts: Callable[[], list[str]] = _missing_fonts

@@ -63,6 +63,36 @@ class Code(StrEnum):
     CHK_RECTIFICATION_MISSING = "CHK015"
     CHK_HEADING_MISSING = "CHK016"
 
+    # style of the draft (bot/checks/style.py)
+    STY_DOUBLED_NUMBERING = "STY001"
+    STY_LABEL_NONE = "STY002"
+    STY_HALF_WIDTH = "STY003"
+    STY_NO_SUBJECT = "STY004"
+    STY_SAME_OPENING = "STY005"
+    STY_DOUBLED_ZHENDUI = "STY006"
+    STY_GAP_LEFT = "STY007"
+    STY_OVERVIEW_LONG = "STY008"
+
+    # pasted prose and paragraph edits (bot/format/pasted.py, bot/conversation/paragraphs.py)
+    PST_TIDIED = "PST001"
+    PST_HEADING = "PST002"
+    PST_LEAD_IN = "PST003"
+    PST_PUNCTUATION = "PST004"
+    PST_NUMBERING = "PST005"
+    PST_STANDARD = "PST006"
+    PST_STANDARD_USED = "PST007"
+    PST_SECTIONS_FOUND = "PST008"
+    PST_SECTION_LINE = "PST009"
+    PST_SECTIONS_SAVED = "PST010"
+    PST_PARAGRAPH_CURRENT = "PST011"
+    PST_PARAGRAPH_ASK = "PST012"
+    PST_PARAGRAPH_SAVED = "PST013"
+    PST_PARAGRAPH_RESTORED = "PST014"
+    PST_PARAGRAPH_NOT_EDITED = "PST015"
+    PST_PARAGRAPH_UNKNOWN = "PST016"
+    PST_PARAGRAPH_KEPT = "PST017"
+    PST_COUNTS_ORDER = "PST019"
+
     # conversation (bot/conversation/engine.py, bot/conversation/answers.py)
     CHAT_ASK_AGENCY = "CHAT001"
     CHAT_ASK_LEVEL = "CHAT002"

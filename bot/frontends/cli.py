@@ -91,7 +91,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             status = EXIT_UNREADABLE
             continue
         report, findings = loaded
-        findings = findings + check_draft(report, previous)
+        findings = findings + check_draft(report, previous, submitting=True)
         if has_errors(findings) and status == EXIT_OK:
             status = EXIT_FINDINGS
         if args.json:

@@ -307,7 +307,8 @@ class Workflow:
         taken (they compose the whole draft)."""
         report = self.store.get_report(report_id)
         data = dumps(self.drafter.narrative(report))
-        return Prepared(report, check_draft(report, previous, self.m), data)
+        findings = check_draft(report, previous, self.m, submitting=True)
+        return Prepared(report, findings, data)
 
     def submit(
         self,

@@ -1,4 +1,5 @@
-"""What the officer asks to see of the draft: 检查, 预览 and 导出, as outgoing messages.
+"""What the officer asks to see of the draft: 检查, 预览, 导出 and a paragraph's current
+text (修改 （二）), as outgoing messages.
 
 导出 pdf needs LibreOffice on the machine the bot runs on: without it, or when it fails,
 the officer is told so in one message (``DRF005``-``DRF007``) and offered the .docx; a
@@ -7,7 +8,7 @@ PDF made with fonts substituted comes with a note naming them (``DRF008``).
 
 from __future__ import annotations
 
-from bot.conversation.effects import DRAFT_STEP, FULL_TABLES, Check, Export, Preview
+from bot.conversation.effects import DRAFT_STEP, FULL_TABLES, Check, Export, Preview, ShowParagraph
 from bot.conversation.flows import Choice
 from bot.conversation.types import Outgoing, say
 from bot.drafting.compliance import check_draft
@@ -41,7 +42,7 @@ def export_name(report: Report, fmt: str) -> str:
 
 
 def draft(
-    asked: Check | Preview | Export,
+    asked: Check | Preview | Export | ShowParagraph,
     report: Report,
     previous: Report | None,
     drafter: Drafter,
@@ -50,6 +51,10 @@ def draft(
     """A check, a preview or an exported file of the report."""
     if isinstance(asked, Check):
         return [findings_message(check_draft(report, previous, m), report.explanations)]
+    if isinstance(asked, ShowParagraph):
+        text = drafter.paragraph(report, asked.paragraph)
+        shown = message(Code.PST_PARAGRAPH_CURRENT, target=asked.target, text=text)
+        return [Outgoing(shown, Code.PST_PARAGRAPH_CURRENT)]
     if isinstance(asked, Preview):  # the front end announces the draft and splits it
         lines = drafter.preview(report)
         tables = Choice(FULL_TABLES, message(Code.CHAT_FULL_TABLES))

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 
+from bot.checks.style import settings as style_settings
 from bot.conversation.answers import words
 from bot.conversation.command_words import commands
 from bot.conversation.effects import (
@@ -46,6 +47,7 @@ from bot.conversation.effects import (
     ReturnComments,
     RevokeInvite,
     Roster,
+    ShowParagraph,
     ShowReviews,
     Submit,
     SumSubordinates,
@@ -68,7 +70,9 @@ from bot.drafting.compliance import check_draft
 from bot.drafting.render import Drafter
 from bot.format.catalogue import Code, catalogue
 from bot.format.model import ReportModel, model
+from bot.format.paragraphs import vocabulary
 from bot.format.report import Report
+from bot.format.voice import rules as voice_rules
 from bot.importing.text import Document
 from bot.importing.worker import from_json, to_json
 from bot.office.rules import CHINA_TIME, can
@@ -97,6 +101,9 @@ def load_prompts() -> None:
     flow()
     commands()
     words()
+    voice_rules()
+    vocabulary()
+    style_settings()
 
 
 @dataclass
@@ -232,7 +239,9 @@ class Service:
                 self.store.save_session(session)
         return out
 
-    def draft_later(self, asked: Preview | Check | Export, report_id: int | None) -> Later:
+    def draft_later(
+        self, asked: Preview | Check | Export | ShowParagraph, report_id: int | None
+    ) -> Later:
         """A check, preview or export, made once the turn is committed."""
 
         def make() -> list[Outgoing]:
@@ -271,7 +280,7 @@ class Service:
         for explanations, a return that waits for comments, a report opened)."""
         wf = self.workflow
         match effect:
-            case Preview() | Check() | Export():
+            case Preview() | Check() | Export() | ShowParagraph():
                 return [self.draft_later(effect, session.report_id)], False
             case Submit():
                 return [self.submit_later(user, session.report_id, ctx.previous)], False
@@ -346,7 +355,7 @@ class Service:
         assert ctx.report is not None
         assert session.report_id is not None
         # explanations change no finding: the checks run once for both looks below
-        findings = check_draft(ctx.report, ctx.previous, self.m)
+        findings = check_draft(ctx.report, ctx.previous, self.m, submitting=True)
         needed = self.workflow.explanation_needed(session, ctx.report, findings)
         pending = session.pending
         asked = pending.keys if isinstance(pending, Explanations) else ()

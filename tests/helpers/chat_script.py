@@ -16,7 +16,8 @@ PROMPTS: dict[str, list[str]] = {
     "setup_year": S[:3],
     "text": S[:4],
     "select_multiple": S[:5],
-    "integer": S[:6],
+    "counts": S[:6],  # a figure per channel chosen
+    "integer": [*S[:24], "1"],  # 收费通知件数, after 是 to 信息处理费
     "list": S[:7],
     "cells": S[:11],
     "money": S[:14],

@@ -40,7 +40,7 @@ ACTIVE_POSITIONS = {
 ANSWERS: dict[str, Any] = {
     "overview_intro": "本年度，本局把政务公开融入交通建设管理全过程",
     "active_channels": ["portal", "wechat"],
-    "active_count": 236,
+    "active_count": {"portal": 236, "wechat": 58},
     "active_items": ["开设农村公路建设专栏，集中发布项目批复和进度", "每月更新执法人员名录"],
     "info_management": ["修订信息发布审核办法"],
     "platform": ["门户网站政务公开栏目完成改版", "新增无障碍浏览功能", "上线政策问答库"],

@@ -76,7 +76,7 @@ def consistent_report(agency: str = "示例市示例区交通运输局", year: i
         narrative={
             "overview": "本年度，本局以制度建设为抓手推进政务公开。\n"
             f"（二）依申请公开方面。全年新收政府信息公开申请{new_total(new)}件。",
-            "problems": "公开栏目更新不够及时。下一年度将建立栏目更新台账。",
+            "problems": "公开栏目更新不够及时。下一年度，本局将建立栏目更新台账。",
             "other_matters": "本年度未收取信息处理费。",
         },
         extra={"agency_level": "county"},

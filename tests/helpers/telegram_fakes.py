@@ -15,6 +15,8 @@ import html
 import itertools
 import json
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +24,10 @@ from telegram import Bot, Update
 from telegram.request import BaseRequest, RequestData
 
 from bot.format.catalogue import Code, message
+from bot.frontends.settings import Settings
+from bot.frontends.telegram_bot import App, Deps, build_application
+from bot.service.turns import Service
+from bot.store.reports import Store
 
 TOKEN = "123456:AAE-secret-token-for-tests-only-xyz"
 BOT_ID = 4242
@@ -263,3 +269,17 @@ def said(calls: list[Call], code: Code, **params: Any) -> bool:
     the replies sharing a message (each begins a paragraph)."""
     text = message(code, **params)
     return any(f"\n\n{text}\n" in f"\n\n{t}\n" for t in texts(calls))
+
+
+@asynccontextmanager
+async def running_app(
+    store: Store, service: Service
+) -> AsyncIterator[tuple[App, RecordingRequest]]:
+    """The real application of ``service``, started as ``reportbot run`` starts it, with a
+    recording request in place of the network."""
+    request = RecordingRequest()
+    app = build_application(Settings(TOKEN), Deps(store, service), request=request)
+    async with app:
+        assert app.post_init is not None
+        await app.post_init(app)
+        yield app, request
