@@ -11,7 +11,7 @@ import pytest
 from jinja2 import meta
 
 from bot.drafting.prose import TEMPLATES_DIR, DraftContext, document, environment
-from bot.drafting.render import FORMATS, preview_text, render
+from bot.drafting.render import FORMATS, TablePage, preview_text, render
 from bot.drafting.tables import TableBlock
 from bot.format.catalogue import Code, UserError, message
 from bot.format.datafile import Report
@@ -272,8 +272,9 @@ def test_short_report_is_one_chunk_per_4096(seed: Report) -> None:
 
 
 def test_every_context_field_is_documented() -> None:
-    for f in dataclasses.fields(DraftContext):
-        assert f.metadata.get("help"), f"DraftContext.{f.name} has no help text"
+    for contract in (DraftContext, TablePage):
+        for f in dataclasses.fields(contract):
+            assert f.metadata.get("help"), f"{contract.__name__}.{f.name} has no help text"
 
 
 @pytest.mark.parametrize(
@@ -283,7 +284,9 @@ def test_templates_use_only_documented_fields(path: str) -> None:
     env = environment()
     source = (TEMPLATES_DIR / path).read_text(encoding="utf-8")
     used = meta.find_undeclared_variables(env.parse(source))
-    documented = {f.name for f in dataclasses.fields(DraftContext)}
+    # a draft's templates read the DraftContext; a page's (templates/pages/) its own fields
+    contract = TablePage if path.startswith("pages/") else DraftContext
+    documented = {f.name for f in dataclasses.fields(contract)}
     assert used <= documented, f"{path} uses undocumented {sorted(used - documented)}"
 
 

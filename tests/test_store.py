@@ -123,6 +123,7 @@ def test_migrations_apply_once_and_are_idempotent(open_store: OpenStore) -> None
         "m005_inbox",
         "m006_member_names",
         "m007_given_names",
+        "m008_supervision",
     ]
     assert migrations.pending(second.db) == []
     assert second.report_info(rid).agency_level == "county"

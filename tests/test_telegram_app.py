@@ -412,6 +412,17 @@ async def test_last_years_report_sent_as_a_file(officer: Officer, fmt: str) -> N
     assert officer.service.store.get_report(stored).applications == last.applications
 
 
+async def test_a_list_of_agencies_sent_with_the_caption_of_a_command(officer: Officer) -> None:
+    """Should take a file captioned 下级 添加 for the list of agencies it names."""
+    await officer.play(SEED_SESSION[:4])
+    officer.request.uploads["F1"] = "某区水务局\n某区林业局\n".encode()
+    await officer.send(document_data("下级机关.txt", "text/plain", caption="下级 添加"))
+    assert officer.codes() == {Code.SUP_ADDED, Code.CHAT_QUESTION}
+    assert officer.service.store.db.execute(
+        "select count(*) from agencies where parent_id is not null"
+    ).fetchone() == (2,)
+
+
 @pytest.mark.slow
 async def test_last_years_report_sent_as_a_pdf(officer: Officer, tmp_path: Path) -> None:
     """Should read last year's report from the PDF LibreOffice makes of a Word draft."""

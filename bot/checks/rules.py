@@ -328,6 +328,10 @@ def prose_against_tables(report: Report, _prev: Report | None, m: ReportModel) -
     return prose_findings(report, m)
 
 
+# the arithmetic within a report's tables (a file's figures, a sum, must satisfy them)
+IDENTITIES: tuple[Rule, ...] = (row_totals, column_identity, disposition_total)
+# the figures that must follow from last year's report
+CROSS_YEAR: tuple[Rule, ...] = (in_force_trend, carried_over)
 RULES: tuple[Rule, ...] = (
     completeness,
     row_totals,

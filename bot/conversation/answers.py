@@ -37,6 +37,10 @@ WORD_LISTS = (
     "yes",
     "no",
     *(f"format_{f}" for f in EXPORT_FORMATS),
+    "filing_required",
+    "filing_not_required",
+    "add_subordinates",
+    "agency_list_heading",
 )
 MIN_PART = 2  # characters of a part of a choice's label that names it
 IN_FORCE_ROW = 3  # 本年制发, 本年废止, 现行有效

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 REVIEW_STEP = "review:"  # the step of a review request's buttons: review:<version id>
+FILING_STEP = "filing:"  # the step of a 备案 request's buttons: filing:<version id>
+DECISION_STEPS = (REVIEW_STEP, FILING_STEP)  # the steps whose buttons are decisions
 DRAFT_STEP = "draft"  # the step of a preview's button (完整表格), valid at any step
 FULL_TABLES = "tables"  # its choice: the workbook of the three tables
 EXPORT_FORMATS = ("docx", "pdf", "html", "md", "txt", "xlsx", "yaml")
@@ -70,10 +72,11 @@ class Decide:
 
 @dataclass(frozen=True, slots=True)
 class ReturnComments:
-    """The comments of a reviewer returning ``version``."""
+    """The comments of a reviewer returning ``version`` (its 备案, with ``filing``)."""
 
     version: int
     text: str
+    filing: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,61 @@ class RevokeInvite:
     """Revoke the invite ``code`` (撤销邀请)."""
 
     code: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddSubordinates:
+    """Add subordinate agencies to the office (下级 添加 …): ``argument`` as typed, and
+    the names listed in the file ``file`` sent with it (its caption), if any."""
+
+    argument: str
+    file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Roster:
+    """The office's roster of its subordinates (名单, 进度 全部), and as a workbook."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chase:
+    """Remind the subordinates not yet submitted, now (催报); with ``argument`` (催报 14 7
+    3 1), set the days before the deadline they are reminded on instead."""
+
+    argument: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FilingSetting:
+    """Whether the office requires 备案 (备案 需要 / 备案 不需要): ``argument`` as typed."""
+
+    argument: str
+
+
+@dataclass(frozen=True, slots=True)
+class SumSubordinates:
+    """Fill the office's open report's tables from its subordinates' approved versions."""
+
+
+@dataclass(frozen=True, slots=True)
+class CellSources:
+    """Which agencies a cell or row of the sum comes from (来源 三、（一）予以公开)."""
+
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """Record where and when the open report was published (已公开 网址 日期), and
+    compare the published file ``file`` sent with it (its caption), if any."""
+
+    argument: str
+    file: str = ""
+
+
+Supervising = (
+    AddSubordinates | Roster | Chase | FilingSetting | SumSubordinates | CellSources | Published
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,12 +238,18 @@ Effect = (
     | RemoveMember
     | NameMember
     | RevokeInvite
+    | Supervising
     | Join
     | NewReport
     | OpenReport
     | ReadFile
     | ImportAs
 )
+# the commands that may caption a file, with the effect the file goes with
+FILE_COMMANDS: dict[str, Callable[[str, str], Effect]] = {
+    "subordinate": AddSubordinates,
+    "published": Published,
+}
 # the commands of prompts/commands.yaml that are carried out as effects
 COMMAND_EFFECTS: dict[str, Callable[[str], Effect]] = {
     "submit": lambda arg: Submit(),
@@ -196,4 +260,11 @@ COMMAND_EFFECTS: dict[str, Callable[[str], Effect]] = {
     "remove": RemoveMember,
     "name": NameMember,
     "revoke": RevokeInvite,
+    "subordinate": AddSubordinates,
+    "roster": lambda arg: Roster(),
+    "chase": Chase,
+    "filing": FilingSetting,
+    "sum_subordinates": lambda arg: SumSubordinates(),
+    "sources": CellSources,
+    "published": Published,
 }

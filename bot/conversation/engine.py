@@ -13,8 +13,9 @@ from bot.conversation.answers import interpret, is_word
 from bot.conversation.command_words import Command, parse_command
 from bot.conversation.commands import choose_export, choose_in_menu, run_command
 from bot.conversation.effects import (
+    DECISION_STEPS,
     DRAFT_STEP,
-    REVIEW_STEP,
+    FILE_COMMANDS,
     Decide,
     Explain,
     Export,
@@ -66,7 +67,7 @@ def handle(
 def route(t: Turn, inp: Input) -> None:
     """What ``inp`` means where the session is, for every step."""
     session = t.session
-    if inp.choice_step is not None and inp.choice_step.startswith(REVIEW_STEP):
+    if inp.choice_step is not None and inp.choice_step.startswith(DECISION_STEPS):
         t.effect(Decide(inp.choice_step, inp.choice or ""))  # authorised by the service
         return
     if inp.choice_step == DRAFT_STEP and t.report is not None:
@@ -90,6 +91,11 @@ def route(t: Turn, inp: Input) -> None:
         session.restart()
         t.effect(Join(command.argument))
         return
+    if inp.document is not None and command is not None and command.name in FILE_COMMANDS:
+        # a file captioned with a command (下级 添加: a list; 已公开: the published report)
+        t.effect(FILE_COMMANDS[command.name](command.argument, inp.document[0]))
+        t.reask_if_open()
+        return
     answer = not inp.resume and inp.choice is None and command is None
     if inp.document is not None or (answer and session.step is Step.IMPORT_PASTE):
         receive(t, *(inp.document or (PASTED, text.encode("utf-8"))))  # a file, or a paste
@@ -101,7 +107,7 @@ def route(t: Turn, inp: Input) -> None:
         pending = session.pending
         session.restart()
         if isinstance(pending, ReviewComments):
-            t.effect(ReturnComments(pending.version, text))
+            t.effect(ReturnComments(pending.version, text, pending.filing))
         else:
             t.say(Code.CHAT_EXPIRED)
     elif answer and session.step is Step.PARAGRAPH and t.report is not None:

@@ -19,6 +19,7 @@ from bot.conversation.answers import (
     standard_text,
 )
 from bot.conversation.flows import Choice, Flow, Step
+from bot.conversation.session import Change
 from bot.format.catalogue import Code, message
 from bot.format.model import ReportModel, model
 from bot.format.report import Report
@@ -171,6 +172,23 @@ def progress(
             done, total = sum(is_answered(s, report) for s in steps), len(steps)
         out.append(PartProgress(part.key, part.title, done, total, part.unit))
     return out
+
+
+def figure_changes(found: Report, merged: Report, m: ReportModel) -> list[Change]:
+    """The changes that store the figures of ``found`` (a file's, or a sum's), and the
+    answers about tables 三 and 四 that follow from ``merged`` (the report with them):
+    which dispositions occur, and whether there were any cases."""
+    changes = [Change("active", k, v) for k, v in found.active.items()]
+    changes += [Change("applications", k, v) for k, v in found.applications.items()]
+    changes += [Change("review_litigation", k, v) for k, v in found.review_litigation.items()]
+    dispositions = [r.key for r in m.applications.dispositions]
+    if all(k in merged.applications for k in dispositions):
+        chosen = [k for k in dispositions if any(merged.applications[k])]
+        changes.append(Change("answers", "t3_rows", chosen))
+    if all(r.key in merged.review_litigation for r in m.review_litigation.rows):
+        cases = any(any(v) for v in merged.review_litigation.values())
+        changes.append(Change("answers", "t4_any", "yes" if cases else "no"))
+    return changes
 
 
 def step_choices(step: Step, m: ReportModel) -> tuple[Choice, ...]:

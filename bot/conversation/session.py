@@ -98,9 +98,11 @@ class Explanations:
 
 @dataclass(frozen=True, slots=True)
 class ReviewComments:
-    """A reviewer returning ``version``: the next message is the comments."""
+    """A reviewer returning ``version`` (its 备案 at the supervising office, with
+    ``filing``): the next message is the comments."""
 
     version: int
+    filing: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +193,7 @@ def pending_from_json(data: dict[str, Any]) -> Pending | None:
     if "warning" in data:
         return LiveWarning(data["warning"], data.get("step", ""))
     if "version" in data:
-        return ReviewComments(int(data["version"]))
+        return ReviewComments(int(data["version"]), bool(data.get("filing", False)))
     if "return" in data:
         return ImportPaste(data["return"])
     if "agency" in data:

@@ -423,4 +423,3 @@ class Turn:
         default = self.default_year()
         choices = tuple(Choice(str(y), str(y)) for y in (default, default - 1))
         self.choose(Code.CHAT_ASK_YEAR, choices, Step.SETUP_YEAR, default=default)
-

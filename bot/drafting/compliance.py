@@ -172,11 +172,16 @@ def rectification(report: Report, doc: Document, previous: Report) -> list[Findi
 
 
 def compliance_findings(
-    report: Report, previous: Report | None, m: ReportModel, *, submitting: bool = False
+    report: Report,
+    previous: Report | None,
+    m: ReportModel,
+    *,
+    submitting: bool = False,
+    doc: Document | None = None,
 ) -> list[Finding]:
     """The compliance and style findings of the draft composed from ``report``
-    (CHK014–CHK016, STY001–STY008)."""
-    doc = document(report, m)
+    (CHK014–CHK016, STY001–STY008); ``doc``: that draft, when the caller has it already."""
+    doc = document(report, m) if doc is None else doc
     findings = heading_findings(doc, m)
     subject = voice(report.agency, report.agency_level).subject
     findings += style_findings(passages(doc), subject, submitting=submitting)
@@ -200,5 +205,7 @@ def check_draft(
     will say), so a report filled in the chat is complete without a narrative text.
     """
     m = m or model()
-    findings = check(with_narrative(report, m), previous, m)
-    return by_part(findings + compliance_findings(report, previous, m, submitting=submitting), m)
+    doc = document(report, m)  # composed once for both (the costly part of the checks)
+    findings = check(with_narrative(report, m, doc), previous, m)
+    found = compliance_findings(report, previous, m, submitting=submitting, doc=doc)
+    return by_part(findings + found, m)

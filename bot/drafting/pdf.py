@@ -124,7 +124,7 @@ def fallbacks() -> str:
     common one, ending with the simplified-Chinese Noto CJK (not fontconfig's default
     pick, the Japanese one, whose forms of some characters differ)."""
     rules = "".join(
-        f"<alias binding=\"same\"><family>{font}</family><accept>"
+        f'<alias binding="same"><family>{font}</family><accept>'
         + "".join(f"<family>{escape(f)}</family>" for f in others)
         + "</accept></alias>"
         for font, others in FALLBACKS.items()

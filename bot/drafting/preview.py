@@ -118,9 +118,7 @@ def gap_lines(doc: Document, report: Report, m: ReportModel) -> list[DraftLine]:
             r.key not in report.review_litigation for r in m.review_litigation.rows
         ),
     }
-    counts = [
-        (s, open_in.get(s.key, sum(p.gap for p in s.paragraphs()))) for s in doc.sections
-    ]
+    counts = [(s, open_in.get(s.key, sum(p.gap for p in s.paragraphs()))) for s in doc.sections]
     counts = [(s, n) for s, n in counts if n]
     if not counts:
         return []

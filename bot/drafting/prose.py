@@ -342,15 +342,18 @@ def paragraph_text(report: Report, pid: str, m: ReportModel | None = None) -> st
     return "\n".join(lines)
 
 
-def with_narrative(report: Report, m: ReportModel | None = None) -> Report:
+def with_narrative(
+    report: Report, m: ReportModel | None = None, doc: Document | None = None
+) -> Report:
     """A copy of ``report`` whose ``narrative`` holds the composed prose of each part.
 
     This is what a report data file written from the chat carries: the final text of
     parts 一, 五 and 六. A part with a gap (a question not answered yet) is left out, as
     the data file's rule is that a missing key means "not answered yet". Text the report
-    already carries (an imported report) is kept as it is.
+    already carries (an imported report) is kept as it is. ``doc``: the report's composed
+    draft, when the caller has it already.
     """
-    doc = document(report, m)
+    doc = document(report, m) if doc is None else doc
     narrative = dict(report.narrative)
     for section in doc.sections:
         paragraphs = section.paragraphs()

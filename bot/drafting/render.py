@@ -17,7 +17,7 @@ the drafting a service and its workflow are given (tests give one of plain lambd
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from bot.conversation.types import DraftLine
@@ -26,6 +26,7 @@ from bot.drafting.preview import plain, preview
 from bot.drafting.prose import (
     document,
     draft_context,
+    environment,
     paragraph_text,
     render_template,
     with_narrative,
@@ -88,6 +89,25 @@ def open_gaps(report: Report) -> int:
     doc = document(report)
     prose = sum(len(GAP_TEXT.findall(p.text)) for p in doc.paragraphs())
     return prose + sum(c.gap for table in doc.tables() for c in table.cells)
+
+
+@dataclass(frozen=True, slots=True)
+class TablePage:
+    """The fields of ``templates/pages/table.html.j2``: a read-only page of one table."""
+
+    title: str = field(metadata={"help": "the page's title and heading"})
+    note: str = field(metadata={"help": "a line under the heading (may be empty)"})
+    header: list[str] = field(metadata={"help": "the column headings"})
+    rows: list[list[str | int | None]] = field(metadata={"help": "the rows, plain values"})
+
+
+def table_page(
+    title: str, note: str, header: list[str], rows: list[list[str | int | None]]
+) -> bytes:
+    """A standalone read-only web page of one table (a roster)."""
+    page = TablePage(title, note, header, rows)
+    fields = {name: getattr(page, name) for name in page.__slots__}
+    return environment().get_template("pages/table.html.j2").render(fields).encode("utf-8")
 
 
 def preview_text(report: Report) -> str:

@@ -227,3 +227,21 @@ def write_xlsx(document: Document) -> bytes:
     buffer = BytesIO()
     wb.save(buffer)
     return _with_cached_values(buffer.getvalue(), cached)
+
+
+def plain_workbook(title: str, header: list[str], rows: list[list[str | int | None]]) -> bytes:
+    """One sheet of plain rows under a bold header row (a roster, a list), as bytes: texts
+    kept as texts (never formulas), the header row frozen."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_title(title)
+    for col, text in enumerate(header, 1):
+        _cell(ws, 1, col, text).font = Font(name=FONT, size=FONT_SIZE, bold=True)
+        ws.column_dimensions[get_column_letter(col)].width = max(8, 2 * len(text) + 2)
+    for r, row in enumerate(rows, 2):
+        for col, value in enumerate(row, 1):
+            _cell(ws, r, col, value)
+    ws.freeze_panes = "A2"
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

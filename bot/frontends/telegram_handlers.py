@@ -222,6 +222,7 @@ async def remind(context: Context) -> None:
     found = deps(context)
     days = context.bot_data.get(REMIND_DAYS_KEY, REMIND_DAYS)
     found.service.workflow.queue_reminders(found.service.today(), days)
+    found.service.supervision.chase_due(found.service.today())  # on each office's schedule
     await deliver(context.bot, found.service)
 
 
@@ -333,7 +334,8 @@ async def on_document(update: Update, context: Context) -> None:
         await say(update, context, Code.TG_FILE_TOO_LARGE, name=name)
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
-    await turn(update, context, Input(document=(name, data)))
+    caption = clean_text(update.message.caption or "")  # 下级 添加: a list of agencies
+    await turn(update, context, Input(text=caption, document=(name, data)))
 
 
 async def on_edited(update: Update, context: Context) -> None:

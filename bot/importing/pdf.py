@@ -336,4 +336,3 @@ def pdf_document(name: str, data: bytes, budget: Budget | None = None) -> Docume
     return Document(
         tuple(lines), "pdf", title=header, scanned_pages=tuple(empty), garbled_pages=tuple(garbled)
     )
-

@@ -112,14 +112,21 @@ def _cells(report: Report, m: ReportModel) -> dict[str, str]:
     return out
 
 
-def changes_between(old: Report, new: Report, m: ReportModel) -> list[str]:
-    """What changed from one version to the next: each figure, and each prose part."""
+def cell_changes(old: Report, new: Report, m: ReportModel, *, both: bool = False) -> list[str]:
+    """Each figure that differs from ``old`` to ``new`` (with ``both``, only among the
+    cells both have: a published file read back may lack some)."""
     before, after = _cells(old, m), _cells(new, m)
-    lines = [
+    refs = [r for r in before if r in after] if both else dict.fromkeys([*before, *after])
+    return [
         message(Code.REV_CHANGED_CELL, cell=ref, old=before.get(ref, "—"), new=after.get(ref, "—"))
-        for ref in dict.fromkeys([*before, *after])
+        for ref in refs
         if before.get(ref) != after.get(ref)
     ]
+
+
+def changes_between(old: Report, new: Report, m: ReportModel) -> list[str]:
+    """What changed from one version to the next: each figure, and each prose part."""
+    lines = cell_changes(old, new, m)
     lines += [
         message(Code.REV_CHANGED_PART, part=m.part(key).title)
         for key in ("overview", "problems", "other_matters")
@@ -189,6 +196,28 @@ def deadline(year: int) -> date:
     return date(year + 1, *DEADLINE)
 
 
+def deadline_text(year: int) -> str:
+    """The deadline of ``year``'s report as officers write it (2025年1月31日)."""
+    return deadline(year).strftime("%Y年%m月%d日").replace("年0", "年")
+
+
+def due_day(today: date, year: int, days: Iterable[int] = REMIND_DAYS) -> int | None:
+    """The reminder day (days before the deadline of ``year``'s report) due ``today``.
+
+    A reminder that fell due while nothing was running is sent late rather than never:
+    the latest due day not after ``today`` is the one due; None before the first and
+    after the deadline.
+    """
+    due = [d for d in sorted(days) if deadline(year) - timedelta(days=d) <= today]
+    return None if not due or today > deadline(year) else min(due)
+
+
+def season_year(today: date) -> int:
+    """The year of the reports being filed ``today``: last year's until its deadline,
+    then this year's."""
+    return today.year - 1 if today <= deadline(today.year - 1) else today.year
+
+
 def editor_reminders(
     today: date,
     report_id: int,
@@ -198,20 +227,16 @@ def editor_reminders(
     editors: Iterable[str],
     days: Iterable[int] = REMIND_DAYS,
 ) -> list[Reminder]:
-    """Reminders to the editors of a report not yet approved, on the configured days.
-
-    A reminder that fell due while nothing was running is sent late rather than never:
-    the latest due day not after ``today`` is the one reported, keyed so it goes once.
-    """
-    due = [d for d in sorted(days) if deadline(year) - timedelta(days=d) <= today]
-    if not due or today > deadline(year):
+    """Reminders to the editors of a report not yet approved, on the configured days
+    (:func:`due_day`), keyed so each goes once."""
+    day = due_day(today, year, days)
+    if day is None:
         return []
-    day = min(due)
     text = message(
         Code.REV_REMIND_EDITORS,
         agency=agency,
         year=year,
-        deadline=deadline(year).strftime("%Y年%m月%d日").replace("年0", "年"),
+        deadline=deadline_text(year),
         progress=progress,
     )
     return [Reminder(user, f"edit:{report_id}:{day}:{user}", text) for user in editors]

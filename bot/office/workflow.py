@@ -55,6 +55,7 @@ from bot.office.rules import (
 )
 from bot.store.office import LastAdmin, Version, WorkflowStore
 from bot.store.reports import Store
+from bot.store.supervision import SupervisionStore
 
 log = logging.getLogger(__name__)
 MAX_ID_DIGITS = 18  # an SQLite integer has at most 19 digits
@@ -84,6 +85,8 @@ class Workflow:
 
     def __post_init__(self) -> None:
         self.ws = WorkflowStore(self.store)
+        # called with each version its reviewers approve (the supervising office's 备案)
+        self.on_approved: list[Callable[[Version], None]] = []
 
     # --- who is who -------------------------------------------------------------------
 
@@ -155,8 +158,9 @@ class Workflow:
             return [say(Code.CHAT_NO_REPORT)]
         return self.submit(user, session, role, previous, prepared)
 
-    def manage(self, user: str, session: Session, command: Management) -> list[Outgoing]:
-        """Manage the members of the open report's agency, or of the user's only agency."""
+    def managed_agency(self, user: str, session: Session) -> int | list[Outgoing]:
+        """The agency an admin's command is about: the open report's, or the user's only
+        agency; else the message refusing it."""
         report_id = session.report_id
         agencies = self.ws.memberships(user)
         agency_id = (
@@ -170,6 +174,13 @@ class Workflow:
         assert role is not None
         if not can(role, "manage"):
             return [Outgoing(forbidden(role, "manage"), Code.REV_FORBIDDEN)]
+        return agency_id
+
+    def manage(self, user: str, session: Session, command: Management) -> list[Outgoing]:
+        """Manage the members of the open report's agency, or of the user's only agency."""
+        agency_id = self.managed_agency(user, session)
+        if not isinstance(agency_id, int):
+            return agency_id
         try:
             return self.manage_members(user, agency_id, command)
         except UserError as exc:  # a name two members share
@@ -351,9 +362,7 @@ class Workflow:
         version = self.ws.submit(report_id, data, content_hash(data), user)
         last = versions[-1] if versions else None
         changes = (
-            changes_between(self._snapshot(last), self._snapshot(version), self.m)
-            if last
-            else None
+            changes_between(self.snapshot(last), self.snapshot(version), self.m) if last else None
         )
         text = message(
             Code.REV_REQUEST,
@@ -373,12 +382,13 @@ class Workflow:
             if can(mb.role, "review") and mb.user != user
         ]
         for reviewer in reviewers:
-            self.ws.notify(reviewer, self._request(version, text))
+            self.ws.notify(reviewer, self.request(version, text))
         if not reviewers:
             return [say(Code.REV_SUBMITTED_NO_REVIEWER, number=version.number)]
         return [say(Code.REV_SUBMITTED, number=version.number, reviewers=self.called(*reviewers))]
 
-    def _request(self, version: Version, text: str) -> dict[str, Any]:
+    def request(self, version: Version, text: str) -> dict[str, Any]:
+        """The queued review request of ``version``: its text, the .docx, the buttons."""
         choices = [["approve", message(Code.REV_APPROVE)], ["return", message(Code.REV_RETURN)]]
         return {
             "text": text,
@@ -388,7 +398,7 @@ class Workflow:
             "version": version.id,
         }
 
-    def _snapshot(self, version: Version) -> Report:
+    def snapshot(self, version: Version) -> Report:
         report, _ = from_data(parse_text(version.data))
         return report
 
@@ -405,7 +415,7 @@ class Workflow:
                 # the request as first sent (key figures, findings, changes), else brief
                 text = self.ws.request_text(version.id)
                 if text is None:
-                    report = self._snapshot(version)
+                    report = self.snapshot(version)
                     text = message(
                         Code.REV_REQUEST,
                         agency=report.agency,
@@ -414,7 +424,7 @@ class Workflow:
                         by=self.called(version.submitted_by),
                         summary="",
                     ).strip()
-                out += self.as_outgoing(user, self._request(version, text))
+                out += self.as_outgoing(user, self.request(version, text))
         return out or [say(Code.REV_NOTHING_TO_REVIEW)]
 
     def decision(self, user: str, session: Session, step: str, choice: str) -> list[Outgoing]:
@@ -445,6 +455,8 @@ class Workflow:
             return [say(Code.REV_ASK_COMMENTS)]
         self.ws.decide(version.id, "approved", user, None)
         self._tell_editors(version, user, Code.REV_APPROVED_NOTICE)
+        for hook in self.on_approved:
+            hook(version)
         return [say(Code.REV_APPROVED, number=version.number, hash=version.hash[:12])]
 
     def comments(self, user: str, version_id: int, text: str) -> list[Outgoing]:
@@ -465,7 +477,7 @@ class Workflow:
 
     def _tell_editors(self, version: Version, by: str, code: Code, **params: object) -> None:
         """Queue a decision on ``version`` for every editor of its report but ``by``."""
-        report = self._snapshot(version)
+        report = self.snapshot(version)
         text = message(
             code,
             agency=report.agency,
@@ -474,12 +486,10 @@ class Workflow:
             by=self.called(by),
             **params,
         )
-        for editor in self._editors(version.report_id, by):
-            self.ws.notify(
-                editor, {"text": text, "code": code.value, "report": version.report_id}
-            )
+        for editor in self.editors(version.report_id, by):
+            self.ws.notify(editor, {"text": text, "code": code.value, "report": version.report_id})
 
-    def _editors(self, report_id: int, besides: str) -> list[str]:
+    def editors(self, report_id: int, besides: str) -> list[str]:
         agency_id = self.ws.agency_of_report(report_id)
         assert agency_id is not None
         return [
@@ -493,17 +503,23 @@ class Workflow:
     def as_outgoing(self, user: str, notice: dict[str, Any]) -> list[Outgoing]:
         """A queued message as front-end messages (the version's .docx with a request);
         nothing when ``user`` may no longer receive it: one about a report goes only to a
-        member of its agency (a member removed since it was queued gets nothing)."""
+        member of its agency (a member removed since it was queued gets nothing), a 备案
+        request only to a reviewer of the office."""
         version = self.ws.version(notice["version"]) if notice.get("version") else None
         report_id = version.report_id if version is not None else notice.get("report")
-        if report_id is not None and self.role_for_report(user, int(report_id)) is None:
+        office = notice.get("office")  # a 备案 request goes to the office's reviewers
+        if office is not None:
+            allowed = can(self.ws.role(user, int(office)), "review")
+        else:
+            allowed = report_id is None or self.role_for_report(user, int(report_id)) is not None
+        if not allowed:
             log.info("dropped a queued message for %s, no longer a member", user)
             return []
         choices = tuple(Choice(n, label) for n, label in notice.get("choices", []))
         code = Code(notice["code"]) if notice.get("code") else None
         out = [Outgoing(notice["text"], code, choices, notice.get("step"))]
         if version is not None:
-            report = self._snapshot(version)
+            report = self.snapshot(version)
             name = f"{report.agency}{report.year}年报告第{version.number}版.docx"
             out.insert(0, Outgoing(document=(name, self.drafter.render(report, "docx"))))
         return out
@@ -530,7 +546,8 @@ class Workflow:
             if any(v.status == "approved" for v in versions):
                 continue
             agency_id = self.ws.agency_of_report(info.id)
-            if agency_id is None:
+            # a supervising office's agencies are reminded on its schedule (催报) instead
+            if agency_id is None or SupervisionStore(self.store).parent(agency_id) is not None:
                 continue
             report = self.store.get_report(info.id)
             parts = progress(flow(), report, Facts(), self.m)

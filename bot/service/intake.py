@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from bot.checks.rules import column_identity, disposition_total, row_totals
-from bot.conversation.session import Change, Session, SetupAnswers, Step
+from bot.checks.rules import IDENTITIES
+from bot.conversation.journey import figure_changes
+from bot.conversation.session import Session, SetupAnswers, Step
 from bot.conversation.types import Outgoing, say
 from bot.format.catalogue import Code, UserError
 from bot.format.model import ReportModel
@@ -179,24 +180,11 @@ class Intake:
             {**report.applications, **found.applications},
             {**report.review_litigation, **found.review_litigation},
         )
-        errors = [
-            f
-            for rule in (row_totals, column_identity, disposition_total)
-            for f in rule(merged, None, self.m)
-        ]
+        errors = [f for rule in IDENTITIES for f in rule(merged, None, self.m)]
         if errors:
             lines = "\n".join(f"· {f.message()}" for f in errors[:8])
             return [say(Code.IMP_CHAT_FIGURES_REFUSED, count=len(errors), findings=lines)]
-        changes = [Change("active", k, v) for k, v in found.active.items()]
-        changes += [Change("applications", k, v) for k, v in found.applications.items()]
-        changes += [Change("review_litigation", k, v) for k, v in found.review_litigation.items()]
-        dispositions = [r.key for r in self.m.applications.dispositions]
-        if all(k in merged.applications for k in dispositions):
-            chosen = [k for k in dispositions if any(merged.applications[k])]
-            changes.append(Change("answers", "t3_rows", chosen))
-        if all(r.key in merged.review_litigation for r in self.m.review_litigation.rows):
-            cases = any(any(v) for v in merged.review_litigation.values())
-            changes.append(Change("answers", "t4_any", "yes" if cases else "no"))
+        changes = figure_changes(found, merged, self.m)
         self.store.apply(report_id, changes, None, user=user, frontend=frontend)
         count = len(found.active) + len(found.applications) + len(found.review_litigation)
         return [

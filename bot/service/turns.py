@@ -21,12 +21,17 @@ from bot.checks.style import settings as style_settings
 from bot.conversation.answers import words
 from bot.conversation.command_words import commands
 from bot.conversation.effects import (
-    REVIEW_STEP,
+    DECISION_STEPS,
+    FILING_STEP,
+    AddSubordinates,
+    CellSources,
+    Chase,
     Check,
     Decide,
     Effect,
     Explain,
     Export,
+    FilingSetting,
     History,
     ImportAs,
     Invite,
@@ -36,13 +41,16 @@ from bot.conversation.effects import (
     NewReport,
     OpenReport,
     Preview,
+    Published,
     ReadFile,
     RemoveMember,
     ReturnComments,
     RevokeInvite,
+    Roster,
     ShowParagraph,
     ShowReviews,
     Submit,
+    SumSubordinates,
 )
 from bot.conversation.engine import handle
 from bot.conversation.flows import Flow, flow
@@ -68,6 +76,7 @@ from bot.format.voice import rules as voice_rules
 from bot.importing.text import Document
 from bot.importing.worker import from_json, to_json
 from bot.office.rules import CHINA_TIME, can
+from bot.office.supervision import Supervision
 from bot.office.workflow import Workflow
 from bot.service.drafts import draft
 from bot.service.intake import Intake, Read, read_file
@@ -113,6 +122,7 @@ class Service:
         self.workflow = Workflow(self.store, self.m, self.drafter, self.invite_link, self.zone)
         self.known_names: dict[str, str] = {}  # names recorded by this process
         self.intake = Intake(self.store, self.m)
+        self.supervision = Supervision(self.workflow, lambda: self.today())
 
     # --- what the user may see -----------------------------------------------------------
 
@@ -197,7 +207,7 @@ class Service:
         if named:
             self.known_names[user] = inp.name
         made = [m for item in out for m in (item() if callable(item) else [item])]
-        shown = {m.step for m in made if m.step is not None and m.step.startswith(REVIEW_STEP)}
+        shown = {m.step for m in made if m.step and m.step.startswith(DECISION_STEPS)}
         for notice in notices:  # a request the review queue just showed is not repeated
             if notice.get("step") not in shown:
                 made += self.workflow.as_outgoing(user, notice)
@@ -279,11 +289,25 @@ class Service:
             case History():
                 return wf.history_of(user, session), False
             case ShowReviews():
-                return wf.review_list(user), False
+                return self.review_list(user), False
             case Invite() | Members() | RemoveMember() | NameMember() | RevokeInvite():
                 return wf.manage(user, session, effect), False
+            case (
+                AddSubordinates()
+                | Roster()
+                | Chase()
+                | FilingSetting()
+                | SumSubordinates()
+                | CellSources()
+                | Published()
+            ):
+                return self.supervision.carry_out(user, session, effect, frontend, read), False
+            case Decide(step=step, choice=choice) if step.startswith(FILING_STEP):
+                return self.supervision.filings.decide(user, session, step, choice), False
             case Decide(step=step, choice=choice):
                 return wf.decision(user, session, step, choice), False
+            case ReturnComments(version=version, text=text, filing=True):
+                return self.supervision.filings.comments(user, version, text), False
             case ReturnComments(version=version, text=text):
                 return wf.comments(user, version, text), False
             case Join(code=code):
@@ -311,6 +335,20 @@ class Service:
                 doc = from_json(json.loads(document))
                 out = self.intake.receive(user, session.report_id, name, doc, frontend, year)
                 return out or [], True
+
+    def review_list(self, user: str) -> list[Outgoing]:
+        """审核: the versions waiting for this reviewer, and the 备案 requests waiting for
+        the offices where they review."""
+        filings = [
+            out
+            for a in self.workflow.ws.memberships(user)
+            if can(a.role, "review")
+            for out in self.supervision.filings.pending(user, a.agency_id)
+        ]
+        own = self.workflow.review_list(user)
+        if filings and [m.code for m in own] == [Code.REV_NOTHING_TO_REVIEW]:
+            return filings
+        return own + filings
 
     def explain(self, user: str, session: Session, text: str, ctx: Context, frontend: str) -> Done:
         """An explanation of a warning that blocks submission; submit when none is left."""

@@ -202,7 +202,7 @@ def m005_inbox(db: Any) -> None:
 def m006_member_names(db: Any) -> None:
     """Members' display names (from Telegram, or the terminal's --user), so that
     colleagues are named as people, not by ids."""
-    db.execute("create table names (\"user\" text primary key, name text not null) strict")
+    db.execute('create table names ("user" text primary key, name text not null) strict')
 
 
 def m007_given_names(db: Any) -> None:
@@ -210,3 +210,27 @@ def m007_given_names(db: Any) -> None:
     Telegram account shows, which keeps being recorded beside it."""
     db.execute("alter table names add column given text")
     db.execute("alter table names add column position text")
+
+
+def m008_supervision(db: Any) -> None:
+    """A supervising office and its subordinate agencies (``agencies.parent_id``), the
+    office's settings (备案 required, its reminder days), the 备案 stage of an approved
+    version (``filings``), and where an agency published its report (``publications``,
+    with how many figures of the published file differ from the approved version).
+    Reminders to subordinates are kept in ``reminders_sent`` (keys ``chase:<agency>:…``)."""
+    db.execute("alter table agencies add column parent_id integer references agencies(id)")
+    db.execute("create index idx_agencies_parent on agencies (parent_id)")
+    db.execute(
+        "create table offices (agency_id integer primary key references agencies(id),"
+        " filing_required integer not null default 0, remind_days text) strict"
+    )
+    db.execute(
+        "create table filings (version_id integer primary key references versions(id),"
+        " office_id integer not null references agencies(id), status text not null,"
+        " requested_at text not null, decided_by text, decided_at text, comments text) strict"
+    )
+    db.execute(
+        "create table publications (report_id integer primary key references reports(id),"
+        " url text not null, published_on text not null, recorded_by text not null,"
+        " recorded_at text not null, differences integer) strict"
+    )

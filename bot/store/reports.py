@@ -64,6 +64,7 @@ for _migration in (
     schema.m005_inbox,
     schema.m006_member_names,
     schema.m007_given_names,
+    schema.m008_supervision,
 ):
     migrations()(_migration)
 

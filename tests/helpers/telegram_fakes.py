@@ -104,16 +104,21 @@ def text_data(
 
 
 def document_data(
-    file_name: str, mime_type: str = "application/octet-stream", file_id: str = "F1"
+    file_name: str,
+    mime_type: str = "application/octet-stream",
+    file_id: str = "F1",
+    caption: str | None = None,
 ) -> dict[str, Any]:
-    """An update with a file the officer sent (its content: ``RecordingRequest.uploads``)."""
+    """An update with a file the officer sent (its content: ``RecordingRequest.uploads``),
+    with a ``caption`` if given."""
     document = {
         "file_id": file_id,
         "file_unique_id": file_id,
         "file_name": file_name,
         "mime_type": mime_type,
     }
-    return update_data("message", **message_data(document=document))
+    extra = {} if caption is None else {"caption": caption}
+    return update_data("message", **message_data(document=document, **extra))
 
 
 def button_data(data: str, bot_message: dict[str, Any], user_id: int = USER_ID) -> dict[str, Any]:
