@@ -5,8 +5,10 @@ image is kept."""
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -210,3 +212,22 @@ def test_html_on_a_phone_and_a_desktop(
     assert desktop["wrapped_figures"] == []
     assert desktop["wrapped_headers"] == []
     assert desktop["scrolling_tables"] == 0
+
+
+def test_long_figures_print_on_one_line_in_their_cells() -> None:
+    """A busy agency's four- to seven-digit figures: each printed whole, never broken over
+    two lines by the narrow figure columns of tables 三 and 四."""
+    program("soffice", "libreoffice")
+    import pdfplumber
+
+    m = model()
+    rows = {}
+    for i, row in enumerate(m.applications.rows):
+        values = [(i + 1) * 10 ** (3 + c % 4) + c for c in range(m.applications.width - 1)]
+        rows[row.key] = [*values, sum(values)]
+    cases = {r.key: [1234, 56789, 3, 4, 1234 + 56789 + 7] for r in m.review_litigation.rows}
+    report = replace(unique_report(), applications=rows, review_litigation=cases)
+    with pdfplumber.open(io.BytesIO(render(report, "pdf"))) as pdf:
+        words = {w["text"] for page in pdf.pages for w in page.extract_words()}
+    figures = {str(v) for values in [*rows.values(), *cases.values()] for v in values}
+    assert figures <= words, sorted(figures - words)[:10]

@@ -17,7 +17,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Emu, Mm, Pt
 
 from bot.drafting.docx_package import insert_child
 from bot.drafting.tables import TableBlock, TableCell
@@ -31,9 +31,16 @@ GROUP_NUMBER = re.compile(r"（[一二三四五六七八九十]+）(?=.)")
 # Relative column widths of each table (they are scaled to the text width).
 WIDTHS = {
     "active": (40, 20, 20, 20),
-    "applications": (5, 12, 41, 7, 7, 7, 7, 7, 7, 7),
+    # figure columns wide enough for a four-digit figure on one line
+    "applications": (5, 12, 34, 8, 8, 8, 8, 8, 8, 8),
     "review_litigation": (1,) * 15,
 }
+# A figure too long for its column at the table's size is set smaller, so that it stays on
+# one line: digits are at most this wide (em; DejaVu's are 0.64, 仿宋's narrower), the
+# cell's margins take MARGINS_PT, and the size is rounded down to half points.
+DIGIT_EM = 0.64
+MARGINS_PT = 4.5
+TABLE_PT = 10.5
 # Children of w:tblPr that must follow w:tblBorders / w:tblCellMar (schema order).
 _AFTER_BORDERS = (
     "w:shd",
@@ -72,7 +79,14 @@ def _row_flags(row: Any, *, header: bool) -> None:
         tr_pr.append(OxmlElement("w:tblHeader"))
 
 
-def _write_cell(cell: Any, spec: TableCell, style_id: str) -> None:
+def figure_size(text: str, width_pt: float) -> float | None:
+    """The size (pt) that keeps the figure ``text`` on one line of a cell ``width_pt``
+    wide; None when the table's own size does."""
+    fits = (width_pt - MARGINS_PT) / (len(text) * DIGIT_EM)
+    return None if fits >= TABLE_PT else max(5.0, int(fits * 2) / 2)
+
+
+def _write_cell(cell: Any, spec: TableCell, style_id: str, width_pt: float) -> None:
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     paragraph = cell.paragraphs[0]
     # Set the style id on the XML directly: python-docx's lookup by name costs a scan of
@@ -86,6 +100,10 @@ def _write_cell(cell: Any, spec: TableCell, style_id: str) -> None:
         add_runs(paragraph, spec.text[numbered.end() :])
         return
     add_runs(paragraph, spec.text, spec.text if spec.gap else None)
+    size = figure_size(spec.text, width_pt) if spec.is_figure and not spec.gap else None
+    if size is not None:
+        for run in paragraph.runs:
+            run.font.size = Pt(size)
 
 
 def add_runs(paragraph: Any, text: str, gap_cell: str | None = None) -> None:
@@ -126,5 +144,6 @@ def add_table(doc: Any, block: TableBlock, style_id: str) -> None:
         cell = grid[spec.row][spec.col]
         if spec.rowspan > 1 or spec.colspan > 1:
             cell = cell.merge(grid[spec.row + spec.rowspan - 1][spec.col + spec.colspan - 1])
-        _write_cell(cell, spec, style_id)
+        span = Emu(sum(widths[spec.col : spec.col + spec.colspan]))
+        _write_cell(cell, spec, style_id, span.pt)
     _keep_together(table)
