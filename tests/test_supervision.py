@@ -25,7 +25,7 @@ from bot.store.office import WorkflowStore
 from bot.store.reports import Store
 from bot.store.supervision import SupervisionStore
 from tests.helpers.catalogue import pattern
-from tests.helpers.chat import codes
+from tests.helpers.chat import codes, last_question
 from tests.helpers.chat_script import SEED_SESSION
 from tests.helpers.office import YEAR, Desk, request_step
 
@@ -223,6 +223,9 @@ def test_the_region_sums_the_approved_versions(region: tuple[Desk, Clock]) -> No
     assert out[0].text.endswith(message(Code.SUP_SUM_CHECKS_OK))
     [shares] = [m.text for m in out if m.code is Code.SUP_LARGEST_SHARES]
     assert all(f"{name} " in shares for name in NAMES[:3])
+    # the office's own narrative questions offer what the sum shows
+    asked = last_question(desk.say(OFFICE_ADMIN, "修改 overview_intro"))
+    assert message(Code.CHAT_REGION_SUGGESTIONS, lines=shares) in asked
     first = store.get_report(office_report)
     assert tables(first) == tables(summed(store, office_report))
     seed = store.get_report(store.find_report(NAMES[0], YEAR) or 0)

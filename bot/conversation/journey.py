@@ -28,6 +28,10 @@ ROW_STEP = "t3_row:"
 # last year's problems offered item by item: split at 。；, or the officers' 一是/二是
 PROBLEM_SPLIT = re.compile(r"[。；;\n]+|(?=[一二三四五六七八九十]是)")
 PROBLEM_CHARS, MAX_PROBLEMS = 200, 10
+# a supervising office's report: the key its sum is kept under (bot.office.region), and the
+# questions that offer what the sum shows
+REGION_SUM, REGION_SUGGESTIONS = "region_sum", "suggestions"
+REGION_NOTE_STEPS = ("overview_intro", "problems")
 CONFIRM = (Choice("确认", "确认"),)
 
 
@@ -246,6 +250,17 @@ def last_year_note(step: Step, previous: Report | None) -> str | None:
     return None
 
 
+def region_note(step: Step, report: Report) -> str | None:
+    """For a supervising office's own report, at the questions of its narrative: what the
+    sum of its agencies' approved reports shows (the largest shares, the reports returned),
+    as the last 汇总下级 kept it."""
+    kept = report.extra.get(REGION_SUM)
+    lines = kept.get(REGION_SUGGESTIONS) if isinstance(kept, dict) else None
+    if step.name not in REGION_NOTE_STEPS or not lines:
+        return None
+    return message(Code.CHAT_REGION_SUGGESTIONS, lines="\n".join(map(str, lines)))
+
+
 def last_year_problems(previous: Report) -> list[str]:
     """Last year's problems as items: its answers, else the sentences of its text."""
     stored = answers_of(previous).get("problems") or previous.narrative.get("problems")
@@ -281,9 +296,9 @@ def question_text(
     standard = standard_text(step, report)
     if standard:
         text += "\n" + message(Code.PST_STANDARD, text=standard)
-    note = last_year_note(step, previous)
-    if note is not None:
-        text += "\n" + note
+    for note in (last_year_note(step, previous), region_note(step, report)):
+        if note is not None:
+            text += "\n" + note
     value = current_value(step, report, m)
     if value is not None:
         text += "\n" + message(Code.CHAT_CURRENT_VALUE, value=value)

@@ -167,6 +167,7 @@ class Code(StrEnum):
     CHAT_TABLES_IN_ONE_FILE = "CHAT157"
     CHAT_IN_FORCE_COMPUTED = "CHAT158"
     CHAT_NOTHING_CARRIED_OVER = "CHAT159"
+    CHAT_REGION_SUGGESTIONS = "CHAT160"
 
     # review workflow (bot/office/rules.py, bot/office/workflow.py)
     REV_FORBIDDEN = "REV001"

@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.checks.rules import CROSS_YEAR, IDENTITIES
 from bot.conversation.command_words import normalise
-from bot.conversation.journey import figure_changes
+from bot.conversation.journey import REGION_SUGGESTIONS, REGION_SUM, figure_changes
 from bot.conversation.session import Change
 from bot.conversation.types import Outgoing, say
 from bot.format.catalogue import Code, message
@@ -28,7 +28,7 @@ from bot.office.indicators import indicator_line, indicators
 from bot.office.workflow import Workflow
 from bot.store.supervision import SupervisionStore
 
-SUM_KEY = "region_sum"  # the key of the office's report that keeps the sum last filled in
+SUM_KEY = REGION_SUM  # the key of the office's report that keeps the sum last filled in
 # the figures whose largest contributors the office is shown (for its narrative)
 NOTABLE = (("applications", "new"), ("review_litigation", "review"))
 SHOWN = 3  # contributors named per figure
@@ -156,7 +156,18 @@ def sum_into(
         applications={**report.applications, **new.applications},
         review_litigation={**report.review_litigation, **new.review_litigation},
     )
-    kept = {"inputs": inputs, **figures(total)}
+    returned = [
+        s.name
+        for s in ss.subordinates(office_id, report.year)
+        if s.report_id is not None
+        and any(v.status == "returned" for v in wf.ws.versions(s.report_id))
+    ]
+    shares = notable(sources, m)
+    suggestions = [Outgoing(line, Code.SUP_LARGEST_SHARES) for line in shares]
+    if returned:
+        suggestions.append(say(Code.SUP_RETURNED_AGENCIES, agencies="、".join(returned)))
+    # kept with the sum: the office's narrative questions offer them (journey.region_note)
+    kept = {"inputs": inputs, **figures(total), REGION_SUGGESTIONS: [s.text for s in suggestions]}
     changes = [*figure_changes(new, merged, m), Change("meta", SUM_KEY, kept)]
     wf.store.apply(report_id, changes, None, user=user, frontend=frontend)
     previous_id = wf.store.find_report(report.agency, report.year - 1)
@@ -169,15 +180,6 @@ def sum_into(
         if errors
         else message(Code.SUP_SUM_CHECKS_OK)
     )
-    returned = [
-        s.name
-        for s in ss.subordinates(office_id, report.year)
-        if s.report_id is not None
-        and any(v.status == "returned" for v in wf.ws.versions(s.report_id))
-    ]
-    suggestions = [Outgoing(line, Code.SUP_LARGEST_SHARES) for line in notable(sources, m)]
-    if returned:
-        suggestions.append(say(Code.SUP_RETURNED_AGENCIES, agencies="、".join(returned)))
     return [
         say(
             Code.SUP_SUMMED,
