@@ -214,16 +214,18 @@ def large_figures(report: Report, _prev: Report | None, m: ReportModel) -> list[
     level = m.level(level_key) if known and level_key else None
     limit = level.large_count if level else LARGE_COUNT
     label = level.label if level else ""
+    # names are made only for the few cells over the limit: this runs on every answer
     cells: list[tuple[str, str, str, int]] = [
-        ("active", f"active.{c.path}", c.ref, int(report.active[c.path]))
+        ("active", f"active.{c.path}", c.ref, int(found))
         for c in m.active_cells
-        if not c.money and c.path in report.active
+        if not c.money and (found := report.active.get(c.path, 0)) > limit
     ]
     for grid in (m.applications, m.review_litigation):
         for key, values in report.grid(grid).items():
             cells += [
                 (grid.part, addr(grid.part, key, c), grid.cell_ref(key, c), v)
                 for c, v in enumerate(values)
+                if v > limit
             ]
     return [
         Finding(
@@ -235,7 +237,6 @@ def large_figures(report: Report, _prev: Report | None, m: ReportModel) -> list[
             {"cell": ref, "found": f"{found:,}", "level": label, "limit": f"{limit:,}"},
         )
         for part, address, ref, found in cells
-        if found > limit
     ]
 
 
