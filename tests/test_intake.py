@@ -153,3 +153,25 @@ def test_the_year_of_a_file_can_be_chosen_with_a_button(svc: Service) -> None:
     out = press(svc, out[-1].step or "", "2023")
     assert out[0].code is Code.IMP_CHAT_FIGURES  # this year's figures, checked and kept
     assert svc.store.get_report(1).applications == this.applications
+
+
+def test_last_years_paragraphs_are_offered_and_reused_with_a_word(store: Store) -> None:
+    """Issue 15: last year's （三）–（五） paragraphs as a starting point, question by question."""
+    from tests.helpers.published_pastes import EXAMPLE_SESSION
+
+    scratch = Store.open(":memory:")
+    play(service(scratch), EXAMPLE_SESSION)
+    [info] = scratch.list_reports()
+    last = scratch.get_report(info.id)
+    scratch.close()
+    svc = service(store)
+    play(svc, [])
+    send_file(svc, "2023.docx", render(last, "docx"))  # as published: text, no answers
+    out = play(svc, ["3", "好", "跳过", "1 2", "160 70", "发布工业运行信息"])
+    asked = last_question(out)
+    assert mentions(asked, Code.CHAT_LAST_ANSWER)
+    assert "三审三校" in asked  # last year's （三）, from its published text
+    out = say(svc, "沿用")
+    assert Code.CHAT_REUSED in [o.code for o in out]
+    report = store.get_report(store.find_report(AGENCY, 2024) or 0)
+    assert "三审三校" in "".join(report.extra["answers"]["info_management"])

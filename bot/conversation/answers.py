@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from bot.checks.rules import column_identity, disposition_total, row_totals
 from bot.conversation.effects import EXPORT_FORMATS
@@ -22,13 +23,14 @@ from bot.format.catalogue import Code, UserError, message
 from bot.format.figures import parse_count, parse_money, parse_row, split_values
 from bot.format.model import Cell, ReportModel, model
 from bot.format.paragraphs import by_id
-from bot.format.pasted import Paste, tidy
+from bot.format.pasted import Paste, split_sections, tidy
 from bot.format.report import Report
 from bot.format.voice import voice
 from bot.format.yaml_loading import PROMPTS_DIR, Node, load_yaml
 
 MAX_TEXT = 5000
 WORD_LISTS = (
+    "reuse",
     "confirm",
     "none",
     "all_zero",
@@ -189,6 +191,31 @@ def match_choices(
     return names
 
 
+REUSABLE = ("text", "list", "select_one", "select_multiple")  # answers 沿用 may copy
+
+
+def previous_answer(step: Step, previous: Report | None) -> Any:
+    """Last year's answer to ``step``: as the chat stored it, or, for a paragraph of
+    总体情况, the sub-section of last year's published text under its heading."""
+    if previous is None or step.type not in REUSABLE:
+        return None
+    stored = (previous.extra.get("answers") or {}).get(step.name)
+    if stored:
+        return stored
+    text = previous.narrative.get(step.part, "")
+    if not text:
+        return None
+    _, sections = split_sections(text, step.part)
+    return next((s.text for s in sections if s.target.answer == step.name and s.text), None)
+
+
+def shown_answer(value: Any, step: Step) -> str:
+    """An answer as the officer reads it (choice labels, items joined)."""
+    names = value if isinstance(value, list) else [value]
+    labels = {c.name: c.label for c in step.choices}
+    return "；".join(labels.get(str(v), str(v)) for v in names)
+
+
 def bad_choice(step_choices: tuple[Choice, ...], value: str, example: str) -> UserError:
     """The refusal of ``value``, naming the choices that would be accepted."""
     options = "；".join(f"{i}. {c.label or c.name}" for i, c in enumerate(step_choices, 1))
@@ -304,6 +331,11 @@ def interpret(
     kind = step.type
     if not text.strip() and not step.is_select:
         raise UserError(Code.CHAT_EMPTY_ANSWER, example=step.example)
+    if is_word("reuse", text):
+        reused = previous_answer(step, previous)
+        if reused is None:
+            raise UserError(Code.CHAT_NOTHING_TO_REUSE, example=step.example)
+        return Interpretation([Change("answers", step.name, reused)], [note(Code.CHAT_REUSED)])
     if kind in ("row", "select_rows") and step.part == "applications":
         pasted = _table_paste(step, text, m)
         if pasted is not None:

@@ -16,6 +16,8 @@ from bot.conversation.answers import (
     carry_forward_values,
     counted_choices,
     disposition_choices,
+    previous_answer,
+    shown_answer,
     standard_text,
 )
 from bot.conversation.flows import Choice, Flow, Step
@@ -230,6 +232,10 @@ def last_year_note(step: Step, previous: Report | None) -> str | None:
     """What last year's report tells about this question, when it is known."""
     if previous is None:
         return None
+    reused = previous_answer(step, previous)
+    if reused and step.name != "last_year_rectification":
+        text = shown_answer(reused, step)[:PROBLEM_CHARS * 3]
+        return message(Code.CHAT_LAST_ANSWER, answer=text)
     if step.type == "row" and step.row == "carried_over":
         forward = previous.applications.get("carry_forward")
         if forward is not None:

@@ -168,6 +168,9 @@ class Code(StrEnum):
     CHAT_IN_FORCE_COMPUTED = "CHAT158"
     CHAT_NOTHING_CARRIED_OVER = "CHAT159"
     CHAT_REGION_SUGGESTIONS = "CHAT160"
+    CHAT_LAST_ANSWER = "CHAT161"
+    CHAT_REUSED = "CHAT162"
+    CHAT_NOTHING_TO_REUSE = "CHAT163"
 
     # review workflow (bot/office/rules.py, bot/office/workflow.py)
     REV_FORBIDDEN = "REV001"
