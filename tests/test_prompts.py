@@ -147,17 +147,17 @@ def test_broken_prompt_stops_chat_at_start_up(tmp_path: Path, monkeypatch) -> No
     import subprocess
     import sys
 
-    from bot.conversation import answers
+    from bot.conversation import words as vocabulary
 
     bad = tmp_path / "words.yaml"
     bad.write_text(
         "confirm: [确认]\nnone: [无]\nall_zero: [0]\nkeep: [保留]\nkeeep: []\n", encoding="utf-8"
     )
-    monkeypatch.setattr(answers, "PROMPTS_DIR", tmp_path)
-    answers.words.cache_clear()
+    monkeypatch.setattr(vocabulary, "PROMPTS_DIR", tmp_path)
+    vocabulary.words.cache_clear()
     with pytest.raises(PromptError) as excinfo:
-        answers.words()
-    answers.words.cache_clear()
+        vocabulary.words()
+    vocabulary.words.cache_clear()
     assert "words.yaml" in str(excinfo.value)
     assert "keeep" in str(excinfo.value)
     proc = subprocess.run(

@@ -7,7 +7,6 @@ The words that name them are in ``prompts/commands.yaml`` (read by
 
 from __future__ import annotations
 
-from bot.conversation.answers import is_word, match_choices
 from bot.conversation.command_words import Command, commands, resolve_edit, resolve_part, spec
 from bot.conversation.effects import (
     ALL_FORMATS,
@@ -22,6 +21,7 @@ from bot.conversation.paragraphs import edit_paragraph, paragraph_named, restore
 from bot.conversation.session import AROUND_QUESTIONS, Change, ImportPaste, Step
 from bot.conversation.turn import Turn
 from bot.conversation.types import Reply
+from bot.conversation.words import is_word, match_choices
 from bot.format.catalogue import Code, UserError, message
 
 

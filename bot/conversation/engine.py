@@ -9,7 +9,7 @@ anything. :func:`route` is the one place that decides what an input means at eac
 
 from __future__ import annotations
 
-from bot.conversation.answers import interpret, is_word
+from bot.conversation.answers import interpret
 from bot.conversation.command_words import Command, parse_command
 from bot.conversation.commands import choose_export, choose_in_menu, run_command
 from bot.conversation.effects import (
@@ -41,6 +41,7 @@ from bot.conversation.session import (
 from bot.conversation.setup import answer_setup
 from bot.conversation.turn import Turn
 from bot.conversation.types import Context, Input, Outcome, Reply
+from bot.conversation.words import is_word
 from bot.format.catalogue import Code, UserError, message
 from bot.format.model import ReportModel
 

@@ -15,13 +15,13 @@ from typing import Any
 from bot.conversation.answers import (
     carry_forward_values,
     counted_choices,
-    disposition_choices,
     previous_answer,
     shown_answer,
     standard_text,
 )
 from bot.conversation.flows import Choice, Flow, Step
 from bot.conversation.session import Change
+from bot.conversation.words import disposition_choices
 from bot.format.catalogue import Code, message
 from bot.format.model import ReportModel, model
 from bot.format.report import Report

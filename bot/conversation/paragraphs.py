@@ -10,12 +10,13 @@ officer confirms. Plain functions over a :class:`~bot.conversation.turn.Turn`.
 
 from __future__ import annotations
 
-from bot.conversation.answers import interpret, is_confirm, is_word, tidied
+from bot.conversation.answers import interpret, tidied
 from bot.conversation.effects import ShowParagraph
 from bot.conversation.journey import find_step
 from bot.conversation.session import Change, ParagraphEdit, SectionPaste, Step
 from bot.conversation.turn import Turn
 from bot.conversation.types import Reply
+from bot.conversation.words import is_confirm, is_word
 from bot.format.catalogue import Code, UserError, message
 from bot.format.paragraphs import Target, by_id, find
 from bot.format.pasted import split_sections, tidy

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.conversation.answers import bad_choice, is_confirm, match_choices
 from bot.conversation.effects import NewReport, OpenReport
 from bot.conversation.session import SetupAnswers, Step
 from bot.conversation.turn import Turn
 from bot.conversation.types import level_choices
+from bot.conversation.words import bad_choice, is_confirm, match_choices
 from bot.format.catalogue import Code, UserError, message
 
 MAX_AGENCY, MAX_REGION = 60, 40

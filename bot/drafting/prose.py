@@ -23,7 +23,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from bot.conversation.answers import is_word
+from bot.conversation.words import is_word
 from bot.drafting.compose import PROSE_PARTS, Document, compose, one_line
 from bot.drafting.prose_facts import (
     Channel,

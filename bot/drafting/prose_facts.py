@@ -13,8 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from bot.conversation.answers import is_word
 from bot.conversation.flows import Step, flow
+from bot.conversation.words import is_word
 from bot.drafting.compose import PROSE_PARTS, clean, one_line
 from bot.format.model import ReportModel
 from bot.format.paragraphs import vocabulary

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from bot.conversation.answers import is_word
 from bot.conversation.command_words import spec
 from bot.conversation.effects import (
     AddSubordinates,
@@ -28,6 +27,7 @@ from bot.conversation.effects import (
 )
 from bot.conversation.session import Session
 from bot.conversation.types import Outgoing, say
+from bot.conversation.words import is_word
 from bot.format.catalogue import Code, UserError, message
 from bot.format.text_hygiene import clean_text
 from bot.importing.importer import import_document

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date, tzinfo
 
 from bot.checks.style import settings as style_settings
-from bot.conversation.answers import words
 from bot.conversation.command_words import commands
 from bot.conversation.effects import (
     DECISION_STEPS,
@@ -66,6 +65,7 @@ from bot.conversation.types import (
     level_changes,
     say,
 )
+from bot.conversation.words import words
 from bot.drafting.compliance import check_draft
 from bot.drafting.render import Drafter
 from bot.format.catalogue import Code, catalogue
