@@ -95,10 +95,12 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class DraftLine:
-    """One line of a draft's preview; ``heading`` marks the title and part headings."""
+    """One line of a draft's preview; ``heading`` marks the title and the headings, and
+    ``set_off`` the ones an empty line stands before (the parts', not their sub-parts')."""
 
     text: str
     heading: bool = False
+    set_off: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,7 @@ def preview(report: Report, m: ReportModel | None = None) -> tuple[DraftLine, ..
     mark = message(Code.DRF_OVERRIDDEN)
     lines = [DraftLine(doc.title, heading=True), paragraph_line(doc.opening, mark)]
     for section in doc.sections:
-        lines.append(DraftLine(section.title, heading=True))
+        lines.append(DraftLine(section.title, heading=True, set_off=True))
         if section.key == "active":
             lines += active_lines(report, m, gap)
         elif section.key == "applications":
@@ -56,13 +56,8 @@ def paragraph_line(paragraph: Paragraph, mark: str) -> DraftLine:
 
 
 def plain(lines: tuple[DraftLine, ...]) -> str:
-    """The preview as plain text: headings set off by an empty line before them."""
-    out: list[str] = []
-    for i, line in enumerate(lines):
-        if line.heading and i > 0 and not line.text.startswith("（"):
-            out.append("")
-        out.append(line.text)
-    return "\n".join(out)
+    """The preview as plain text: an empty line before each line set off."""
+    return "\n".join(f"\n{line.text}" if line.set_off else line.text for line in lines)
 
 
 def active_lines(report: Report, m: ReportModel, gap: str) -> list[DraftLine]:
@@ -123,7 +118,7 @@ def gap_lines(doc: Document, report: Report, m: ReportModel) -> list[DraftLine]:
     if not counts:
         return []
     total = sum(n for _, n in counts)
-    out = [DraftLine(message(Code.DRF_PREVIEW_GAPS, count=total), heading=True)]
+    out = [DraftLine(message(Code.DRF_PREVIEW_GAPS, count=total), heading=True, set_off=True)]
     out += [
         DraftLine(
             message(Code.DRF_PREVIEW_GAP_LINE, part=section.title, count=n, number=section.number)

@@ -182,17 +182,18 @@ def keyboard(choices: tuple[Choice, ...], step: str) -> tuple[tuple[Button, ...]
 def draft_pieces(lines: tuple[DraftLine, ...]) -> list[tuple[str, int]]:
     """The preview's lines packed into as few messages as fit: (HTML, size) each.
 
-    Headings are bold and set off by an empty line, as :func:`bot.drafting.preview.plain`
-    sets them; a line too long for one message is cut as :func:`split_text` cuts.
+    Headings are bold, and a line set off has an empty line before it, as in
+    :func:`bot.drafting.preview.plain`; a line too long for one message is cut as
+    :func:`split_text` cuts.
     """
-    units: list[tuple[str, int, bool]] = []  # (html, size, heading)
+    units: list[tuple[str, int, bool]] = []  # (html, size, set off)
     for line in lines:
         for piece in split_text(line.text):
             html_piece = f"<b>{escape(piece)}</b>" if line.heading else escape(piece)
-            units.append((html_piece, utf16_len(piece), line.heading))
+            units.append((html_piece, utf16_len(piece), line.set_off))
     pieces: list[tuple[str, int]] = []
-    for text, size, heading in units:
-        sep = "\n\n" if heading else "\n"
+    for text, size, set_off in units:
+        sep = "\n\n" if set_off else "\n"
         if pieces and pieces[-1][1] + len(sep) + size <= TEXT_LIMIT:
             last, last_size = pieces[-1]
             pieces[-1] = (f"{last}{sep}{text}", last_size + len(sep) + size)
