@@ -44,6 +44,7 @@ from bot.conversation.types import Context, Input, Outcome, Reply
 from bot.conversation.words import is_word
 from bot.format.catalogue import Code, UserError, message
 from bot.format.model import ReportModel
+from bot.format.report import FIRST_YEAR
 
 PASTED = "粘贴的文本.txt"  # the name a pasted report is read under
 PASTED_TABLE = "粘贴的表格.txt"  # and a table pasted at its question
@@ -154,7 +155,7 @@ def import_year(t: Turn, text: str) -> None:
         t.resume()
         return
     value = text.strip().removesuffix("年")
-    if not (value.isdecimal() and 2008 <= int(value) <= t.report.year):
+    if not (value.isdecimal() and FIRST_YEAR <= int(value) <= t.report.year):
         t.say(Code.CHAT_BAD_YEAR, value=value, example=t.report.year - 1)
         t.ask_import_year(pending)
         return

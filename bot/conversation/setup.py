@@ -16,6 +16,7 @@ from bot.conversation.turn import Turn
 from bot.conversation.types import level_choices
 from bot.conversation.words import bad_choice, is_confirm, match_choices
 from bot.format.catalogue import Code, UserError, message
+from bot.format.report import FIRST_YEAR
 
 MAX_AGENCY, MAX_REGION = 60, 40
 
@@ -120,7 +121,7 @@ def choose_year(t: Turn, answers: SetupAnswers, value: str) -> None:
     value = value.removesuffix("年")
     if is_confirm(value) or value == str(default):
         year = default
-    elif value.isdecimal() and 2008 <= int(value) <= t.ctx.today.year:
+    elif value.isdecimal() and FIRST_YEAR <= int(value) <= t.ctx.today.year:
         year = int(value)
     else:
         t.say(Code.CHAT_BAD_YEAR, value=value, example=default)

@@ -19,7 +19,7 @@ import yaml
 from bot.format.catalogue import Code, UserError
 from bot.format.findings import Finding, Severity
 from bot.format.model import FORMAT_ID, Grid, ReportModel, model
-from bot.format.report import NARRATIVE_KEYS, TABLE_KEYS, Figure, Report
+from bot.format.report import FIRST_YEAR, LAST_YEAR, NARRATIVE_KEYS, TABLE_KEYS, Figure, Report
 
 KNOWN_KEYS = ("format", "agency", "year", *TABLE_KEYS, "narrative")
 
@@ -195,7 +195,7 @@ def from_data(
     agency, year = data.get("agency"), data.get("year")
     if not isinstance(agency, str) or not agency.strip():
         raise DataFileError(Code.DATA_NOT_REPORT, path=source, reason="缺少机关名称（agency）")
-    if not isinstance(year, int) or isinstance(year, bool) or not 2008 <= year <= 2100:
+    if not isinstance(year, int) or isinstance(year, bool) or not FIRST_YEAR <= year <= LAST_YEAR:
         raise DataFileError(Code.DATA_NOT_REPORT, path=source, reason="缺少或无效的年度（year）")
     report = Report(agency=agency.strip(), year=year)
     findings: list[Finding] = []

@@ -16,6 +16,8 @@ from bot.format.model import Grid
 
 TABLE_KEYS = ("active", "applications", "review_litigation")
 NARRATIVE_KEYS = ("overview", "problems", "other_matters")
+# the years a report can be about: the 条例 took effect in 2008
+FIRST_YEAR, LAST_YEAR = 2008, 2100
 Figure = int | Decimal
 
 

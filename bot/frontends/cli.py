@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.format.catalogue import UserError
+from bot.format.report import FIRST_YEAR, LAST_YEAR
 from bot.frontends.settings import (
     DEFAULT_DB,
     PRIVATE_UMASK,
@@ -359,7 +360,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def year(text: str) -> int:
     """An argument that is a year a report can be about (2008 to 2100)."""
-    if not text.isdecimal() or not 2008 <= int(text) <= 2100:
+    if not text.isdecimal() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
         raise argparse.ArgumentTypeError(f"not a year: {text!r}")
     return int(text)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bot.format.catalogue import Code, message
 from bot.format.model import Grid, ReportModel, model
-from bot.format.report import Report
+from bot.format.report import FIRST_YEAR, LAST_YEAR, Report
 from bot.importing.cells import Note, clean_text, full_width_punctuation, label_key
 from bot.importing.files import read_file
 from bot.importing.labels import ANCHORS, CHROME, HEADING_WORDS
@@ -133,7 +133,7 @@ def find_parts(lines: tuple[Line, ...], m: ReportModel) -> dict[str, Region]:
 
 def _title_year(text: str) -> int | None:
     year = int(clean_text(text).translate(_CHINESE_DIGITS))
-    return year if 2008 <= year <= 2100 else None
+    return year if FIRST_YEAR <= year <= LAST_YEAR else None
 
 
 def _title_in(text: str) -> tuple[str, str] | None:
