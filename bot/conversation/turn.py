@@ -111,12 +111,10 @@ class Turn:
         ]
         self.out.replies.append(Reply("\n".join(lines), Code.CHAT_PROGRESS_LINE))
 
-    def report_choices(self) -> tuple[Choice, ...]:
-        """The user's reports to open, and a new one."""
-        return (
-            *(Choice(str(r.id), f"{r.agency}{r.year}年") for r in self.ctx.reports),
-            Choice("new", message(Code.CHAT_NEW_REPORT)),
-        )
+    def report_choices(self, *, new: bool = True) -> tuple[Choice, ...]:
+        """The user's reports to open, and (with ``new``) a new one."""
+        reports = tuple(Choice(str(r.id), f"{r.agency}{r.year}年") for r in self.ctx.reports)
+        return (*reports, Choice("new", message(Code.CHAT_NEW_REPORT))) if new else reports
 
     def menu_choices(self) -> tuple[Choice, ...]:
         """Continue, or one of the six parts."""
@@ -285,7 +283,6 @@ class Turn:
             here = step.part if step is not None else None
             title = self.m.part(here).title if here else message(Code.CHAT_RESUMED_DONE)
             self.say(Code.CHAT_RESUMED, agency=self.report.agency, year=self.report.year, at=title)
-        pending = self.session.pending
         if isinstance(pending, LiveWarning) and step is not None and pending.question == step.name:
             found = [f for f in self.live_warnings() if f.key == pending.warning]
             if found:
@@ -350,7 +347,7 @@ class Turn:
             self.session.to(Step.START)
             return
         if self.ctx.reports:
-            choices = tuple(Choice(str(r.id), f"{r.agency}{r.year}年") for r in self.ctx.reports)
+            choices = self.report_choices(new=False)
             self.session.to(Step.CHOOSE_REPORT)
             self.choose(Code.CHAT_CHOOSE_REPORT_TO_READ, choices, Step.CHOOSE_REPORT)
         else:
