@@ -316,12 +316,11 @@ class Service:
                 return self.create(effect, session, user, frontend), True
             case OpenReport():
                 return [], True
-            case ReadFile(name=name, data=data, first=True):
-                found = read if read is not None else read_file(name, data)
-                return self.intake.first(user, session, name, found, wf.ws, frontend), True
-            case ReadFile(name=name, data=data, table=table):
+            case ReadFile(name=name, data=data, first=first, table=table):
+                found = read if read is not None else read_file(name, data)  # or a paste
+                if first:
+                    return self.intake.first(user, session, name, found, wf.ws, frontend), True
                 assert session.report_id is not None  # the engine reads files into a report
-                found = read if read is not None else read_file(name, data)  # a paste
                 out = self.intake.receive(
                     user, session.report_id, name, found, frontend, table=table
                 )
