@@ -107,8 +107,7 @@ def _standard(step: Step, text: str, report: Report) -> Interpretation | None:
 def counted_choices(step: Step, report: Report) -> tuple[Choice, ...]:
     """A ``counts`` question's channels: those of ``step.counted`` chosen at ``step.of``,
     in the offered order."""
-    stored = report.extra.get("answers")
-    chosen = stored.get(step.of) if isinstance(stored, dict) else None
+    chosen = report.answers.get(step.of)
     chosen = chosen if isinstance(chosen, list) else []
     return tuple(c for c in step.choices if c.name in step.counted and c.name in chosen)
 
@@ -147,7 +146,7 @@ def previous_answer(step: Step, previous: Report | None) -> Any:
     总体情况, the sub-section of last year's published text under its heading."""
     if previous is None or step.type not in REUSABLE:
         return None
-    stored = (previous.extra.get("answers") or {}).get(step.name)
+    stored = previous.answers.get(step.name)
     if stored:
         return stored
     text = previous.narrative.get(step.part, "")
@@ -389,7 +388,7 @@ def _select_rows(step: Step, text: str, report: Report, m: ReportModel) -> Inter
     else:
         chosen = match_choices(choices, text, many=True, example=step.example)
     chosen = [c.name for c in choices if c.name in chosen]  # table order
-    before = report.extra.get("answers", {}).get(step.name) or []
+    before = report.answers.get(step.name) or []
     width = m.applications.width
     changes = [Change("answers", step.name, chosen)]
     for choice in choices:
@@ -419,7 +418,7 @@ def check_carry_forward(report: Report, m: ReportModel) -> None:
     grid = m.applications
     for col, value in enumerate(forward):
         if value < 0:
-            chosen = report.extra.get("answers", {}).get("t3_rows") or ["granted"]
+            chosen = report.answers.get("t3_rows") or ["granted"]
             raise UserError(
                 Code.CHAT_OVER_HANDLED,
                 cell=grid.cell_ref("carry_forward", col),

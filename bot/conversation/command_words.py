@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from bot.conversation.flows import Flow
-from bot.conversation.journey import ROW_STEP, answers_of
+from bot.conversation.journey import ROW_STEP
 from bot.conversation.session import Change
 from bot.format.model import ReportModel
 from bot.format.report import Report
@@ -137,7 +137,7 @@ def resolve_edit(
         ):
             if row.key in app_rows:
                 return app_rows[row.key], []
-            chosen = list(answers_of(report).get("t3_rows") or [])
+            chosen = list(report.answers.get("t3_rows") or [])
             changes = []
             if row.key not in chosen:
                 order = [r.key for r in m.applications.dispositions]

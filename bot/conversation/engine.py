@@ -26,7 +26,7 @@ from bot.conversation.effects import (
 )
 from bot.conversation.flows import Flow
 from bot.conversation.flows import Step as Question
-from bot.conversation.journey import answers_of, is_answered
+from bot.conversation.journey import is_answered
 from bot.conversation.paragraphs import confirm_sections, offer_sections, replace_paragraph
 from bot.conversation.session import (
     SETUP_STEPS,
@@ -225,7 +225,7 @@ def implied(t: Turn, step: Question, changes: list[Change]) -> tuple[list[Change
         if changes[0].value == "no":
             out = [Change(grid.part, r.key, [0] * grid.width) for r in grid.rows]
             notes.append(Reply(message(Code.CHAT_TABLE4_ZERO), Code.CHAT_TABLE4_ZERO))
-        elif answers_of(t.report).get("t4_any") == "no":
+        elif t.report.answers.get("t4_any") == "no":
             out = [Change(grid.part, r.key, None) for r in grid.rows]
     touched = {c.key for c in changes if c.section == "applications"}
     if touched and not touched & {"total", "carry_forward"}:

@@ -44,12 +44,6 @@ class Facts:
     has_previous: bool = False
 
 
-def answers_of(report: Report) -> dict[str, Any]:
-    """The narrative and gating answers stored with the report."""
-    value = report.extra.get("answers")
-    return value if isinstance(value, dict) else {}
-
-
 def variables(report: Report, facts: Facts, m: ReportModel) -> dict[str, Any]:
     """Derived variables the flow's expressions may use."""
     level = report.agency_level
@@ -84,7 +78,7 @@ def row_step(key: str, m: ReportModel) -> Step:
 def plan(flow: Flow, report: Report, m: ReportModel | None = None) -> list[Step]:
     """Every step of the journey for this report, chosen disposition rows included."""
     m = m or model()
-    chosen = answers_of(report).get("t3_rows") or []
+    chosen = report.answers.get("t3_rows") or []
     steps: list[Step] = []
     for step in flow.steps:
         steps.append(step)
@@ -108,7 +102,7 @@ def is_relevant(step: Step, report: Report, facts: Facts, m: ReportModel) -> boo
         return bool(variables(report, facts, m)["apps_received"])
     if step.relevant is None:
         return True
-    return step.relevant.evaluate(answers_of(report), variables(report, facts, m))
+    return step.relevant.evaluate(report.answers, variables(report, facts, m))
 
 
 def is_answered(step: Step, report: Report) -> bool:
@@ -122,15 +116,15 @@ def is_answered(step: Step, report: Report) -> bool:
         return step.row in report.review_litigation
     if kind == "zero_table":
         return (
-            answers_of(report).get(step.name) == "yes" and "carry_forward" in report.applications
+            report.answers.get(step.name) == "yes" and "carry_forward" in report.applications
         )
     if kind == "carry_forward":
         return "total" in report.applications and "carry_forward" in report.applications
     if kind == "counts":  # a figure for every channel now chosen
-        value = answers_of(report).get(step.name)
+        value = report.answers.get(step.name)
         channels = counted_choices(step, report)
         return isinstance(value, dict) and all(c.name in value for c in channels)
-    return step.name in answers_of(report)
+    return step.name in report.answers
 
 
 def next_step(
@@ -219,7 +213,7 @@ def current_value(step: Step, report: Report, m: ReportModel) -> str | None:
         return " ".join(map(str, report.grid(grid)[step.row][:-1]))
     if step.type == "carry_forward":
         return " ".join(map(str, report.applications["carry_forward"]))
-    value = answers_of(report).get(step.name)
+    value = report.answers.get(step.name)
     if step.type == "counts" and isinstance(value, dict):
         return "，".join(f"{c.label} {value[c.name]}" for c in counted_choices(step, report))
     labels = {c.name: c.label for c in step_choices(step, m)}
@@ -269,7 +263,7 @@ def region_note(step: Step, report: Report) -> str | None:
 
 def last_year_problems(previous: Report) -> list[str]:
     """Last year's problems as items: its answers, else the sentences of its text."""
-    stored = answers_of(previous).get("problems") or previous.narrative.get("problems")
+    stored = previous.answers.get("problems") or previous.narrative.get("problems")
     if isinstance(stored, list):
         items = [str(p).strip() for p in stored]
     else:

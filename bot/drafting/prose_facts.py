@@ -90,8 +90,7 @@ def answers(report: Report, v: Voice | None = None) -> dict[str, Any]:
     With ``v``, an answer of “无” (or “确认”) to a question with a standard sentence is
     that sentence in the agency's voice.
     """
-    stored = report.extra.get("answers")
-    stored = stored if isinstance(stored, dict) else {}
+    stored = report.answers
     values = {s.name: normalise(s, stored.get(s.name)) for s in prose_steps()}
     if v is not None:
         for name, text in standards(v).items():

@@ -46,6 +46,12 @@ class Report:
         return level if isinstance(level, str) else None
 
     @property
+    def answers(self) -> dict[str, Any]:
+        """The chat's answers stored with the report (narrative and gating), by question."""
+        value = self.extra.get("answers")
+        return value if isinstance(value, dict) else {}
+
+    @property
     def explanations(self) -> dict[str, str]:
         """Officer explanations of warnings, by finding key."""
         value = self.extra.get("explanations")
