@@ -29,7 +29,10 @@ from tests.helpers.published_pastes import EXAMPLE_SESSION
 from tests.helpers.telegram_fakes import (
     RecordingRequest,
     as_update,
+    button_data,
+    buttons,
     document_data,
+    labels,
     running_app,
     text_data,
 )
@@ -111,8 +114,8 @@ async def test_the_example_report_in_telegram(
 
 # --- the second year ---------------------------------------------------------------------
 
-# The issue's target is 12; this is what it takes today, pinned so it only comes down.
-SECOND_YEAR_MESSAGES = 17
+SECOND_YEAR_LIMIT = 12  # the issue's target
+SECOND_YEAR_MESSAGES = 11  # what it takes today, pinned so that it only comes down
 NEXT_YEAR = 2024
 
 
@@ -124,22 +127,57 @@ def test_the_next_year_with_last_years_report_sent_first(store: Store, tmp_path:
     workbook = tmp_path / WORKBOOK
     workbook.write_bytes(render(replace(example_report(), year=NEXT_YEAR), "xlsx"))
     script: list[str | Path] = [
-        last,  # names the agency and is kept as last year's
+        last,  # names the agency, is kept as last year's; the year is the one after it
         "3",  # its level (a published report does not say it)
-        "好",  # the year after last year's
         EXAMPLE_SESSION[4],  # 一、总体情况, pasted whole
         "确认",
-        "1 2",
-        "160 70",
+        "门户网站160条、微信公众号70条",  # the channels with their counts
         workbook,
         "1. 已开通图解栏目\n2. 已组织两次条例宣讲",  # last year's problems, item by item
-        *EXAMPLE_SESSION[19:],  # 五 and 六
+        *EXAMPLE_SESSION[19:21],  # 五: problems and measures
+        "全部确认",  # 六 as most agencies write it
         "导出 docx",
     ]
     out = terminal(store, tmp_path, script)
-    assert len(script) <= SECOND_YEAR_MESSAGES, out
+    assert len(script) <= min(SECOND_YEAR_MESSAGES, SECOND_YEAR_LIMIT), out
     assert_finished(store, NEXT_YEAR)
     assert list(tmp_path.glob("*2024年政府信息公开工作年度报告.docx"))
+
+
+async def test_the_next_year_in_telegram_with_buttons(
+    app: tuple[App, RecordingRequest], store: Store
+) -> None:
+    """The same in Telegram: the level and 六's usual answers are buttons pressed."""
+    application, request = app
+    request.uploads["F1"] = render(example_report(), "docx")
+    request.uploads["F2"] = render(replace(example_report(), year=NEXT_YEAR), "xlsx")
+    level = "设区的市、自治州（及其部门）"
+    script: list[dict[str, object] | str] = [
+        document_data("2023年报告.docx", file_id="F1"),
+        level,  # a button
+        text_data(EXAMPLE_SESSION[4]),
+        text_data("确认"),
+        text_data("门户网站 160 政务微信公众号 70"),
+        document_data(WORKBOOK, file_id="F2"),
+        text_data("1. 已开通图解栏目\n2. 已组织两次条例宣讲"),
+        *map(text_data, EXAMPLE_SESSION[19:21]),
+        "全部确认",  # a button
+        text_data("导出 docx"),
+    ]
+    for action in script:
+        if isinstance(action, str):
+            [call] = [c for c in request.of("sendMessage") if action in labels(c)][-1:]
+            data = next(b["callback_data"] for b in buttons(call) if b["text"] == action)
+            action = button_data(data, call.result)
+        await application.process_update(as_update(action, application.bot))
+    assert len(script) <= min(SECOND_YEAR_MESSAGES, SECOND_YEAR_LIMIT)
+    assert_finished(store, NEXT_YEAR)
+    [info] = [r for r in store.list_reports() if r.year == NEXT_YEAR]
+    answers = store.get_report(info.id).answers
+    assert answers["active_count"] == {"portal": 160, "wechat": 70}
+    assert answers["fee_collected"] == "no"
+    [sent] = [c.files["document"][0] for c in request.of("sendDocument")]
+    assert sent.endswith("2024年政府信息公开工作年度报告.docx")
 
 
 def example_report() -> Report:

@@ -17,6 +17,7 @@ from bot.checks.rules import column_identity, disposition_total, row_totals
 from bot.conversation.flows import Choice, Step
 from bot.conversation.session import Change
 from bot.conversation.words import (
+    choices_with_figures,
     disposition_choices,
     is_confirm,
     is_word,
@@ -128,6 +129,25 @@ def _counts(step: Step, text: str, report: Report) -> Interpretation:
     )
 
 
+def _with_counts(step: Step, counts: Step, text: str) -> Interpretation | None:
+    """Channels chosen with their figures in one message: both questions answered."""
+    given = choices_with_figures(step.choices, text, example=step.example)
+    if given is None:
+        return None
+    figures = dict(given)
+    labels = {c.name: c.label for c in step.choices}
+    counted = [name for name, _ in given if name in counts.counted]
+    for name in counted:
+        if figures[name] is None:
+            raise UserError(Code.CHAT_COUNT_MISSING, channel=labels[name])
+    changes = [Change("answers", step.name, [name for name, _ in given])]
+    if not counted:
+        return Interpretation(changes, [])
+    changes.append(Change("answers", counts.name, {n: figures[n] for n in counted}))
+    summary = "，".join(f"{labels[n]} {figures[n]}" for n in counted)
+    return Interpretation(changes, [note(Code.CHAT_CELLS_SAVED, summary=summary)])
+
+
 def list_items(text: str) -> list[str]:
     """Items of a list answer: one per line (or per ；), bullets and 一是 numbering removed."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
@@ -231,8 +251,11 @@ def interpret(
     report: Report,
     m: ReportModel | None = None,
     previous: Report | None = None,
+    counted_by: Step | None = None,
 ) -> Interpretation:
-    """The changes ``text`` makes as the answer to ``step``; raises UserError if invalid."""
+    """The changes ``text`` makes as the answer to ``step``; raises UserError if invalid.
+    ``counted_by``: the ``counts`` question of a select_multiple one, answered with it
+    when the choices come with their figures."""
     m = m or model()
     kind = step.type
     if not text.strip() and not step.is_select:
@@ -279,6 +302,10 @@ def interpret(
             )
         value_json = number if kind == "integer" else str(number)
         return Interpretation([Change("answers", step.name, value_json)], [note(Code.CHAT_SAVED)])
+    if counted_by is not None:
+        both = _with_counts(step, counted_by, text)
+        if both is not None:
+            return both
     if kind in ("select_one", "select_multiple"):
         names = match_choices(
             step.choices, text, many=kind == "select_multiple", example=step.example

@@ -12,6 +12,7 @@ from __future__ import annotations
 from bot.conversation.answers import interpret
 from bot.conversation.command_words import Command, parse_command
 from bot.conversation.commands import choose_export, choose_in_menu, run_command
+from bot.conversation.defaults import edit_example, is_confirm_all
 from bot.conversation.effects import (
     DECISION_STEPS,
     DRAFT_STEP,
@@ -177,6 +178,13 @@ def answer_question(t: Turn, text: str) -> None:
         return
     if step.type in ("text", "list") and offer_sections(t, step.name, step.part, text):
         return
+    defaults = t.defaults(step)
+    if defaults and is_confirm_all(text, t.question_choices(step)):
+        t.session.pending = None
+        t.store([d.change for d in defaults])
+        t.say(Code.CHAT_DEFAULTS_TAKEN, count=len(defaults), example=edit_example(defaults))
+        t.advance()
+        return
     pending = t.session.pending
     if is_word("keep", text) and is_answered(step, t.report):
         t.session.pending = None
@@ -184,7 +192,8 @@ def answer_question(t: Turn, text: str) -> None:
         t.advance()
         return
     try:
-        result = interpret(step, text, t.report, t.m, t.ctx.previous)
+        counted_by = t.flow.counts_of(step.name)
+        result = interpret(step, text, t.report, t.m, t.ctx.previous, counted_by)
     except UserError as exc:
         if exc.code is Code.CHAT_PASTE_SHAPE:  # a layout the importer's reader knows
             t.effect(ReadFile(PASTED_TABLE, text.encode("utf-8"), table=step.part))

@@ -70,6 +70,8 @@ class Step:
     standard: str = ""  # a standard sentence the officer may confirm ({subject}: 我局 …)
     of: str = ""  # counts: the select_multiple question whose choices are counted
     counted: tuple[str, ...] = ()  # counts: the choices that have a figure
+    default: str = ""  # select_one: the choice most agencies give (taken with 全部确认)
+    short: str = ""  # what the question is about, in a few words (收取信息处理费)
 
     @property
     def is_select(self) -> bool:
@@ -93,6 +95,10 @@ class Flow:
     def has(self, name: str) -> bool:
         """Whether a step of that name exists."""
         return any(step.name == name for step in self.steps)
+
+    def counts_of(self, name: str) -> Step | None:
+        """The ``counts`` question that gives a figure to choices of question ``name``."""
+        return next((s for s in self.steps if s.type == "counts" and s.of == name), None)
 
     def part_steps(self, part: str) -> tuple[Step, ...]:
         """The steps of one part, in order."""
@@ -136,6 +142,8 @@ STEP_KEYS = [
     "standard",
     "of",
     "counted",
+    "default",
+    "short",
 ]
 
 
@@ -181,6 +189,12 @@ def _step(
     example = node.get("example").value
     if not isinstance(example, str | int):
         raise node.get("example").error("expected an example answer")
+    default = node.get("default", required=False).opt_text()
+    names = [c.name for c in choices]
+    if default and (kind != "select_one" or default not in names):
+        raise node.get("default").error(
+            f"a default is one of a select_one question's choices: {', '.join(names)}"
+        )
     required = node.get("required", required=False, default=True).value
     if not isinstance(required, bool):
         raise node.get("required").error("expected true or false")
@@ -201,6 +215,8 @@ def _step(
         standard=node.get("standard", required=False).opt_text(),
         of=of,
         counted=counted,
+        default=default,
+        short=node.get("short", required=False).opt_text(),
     )
 
 

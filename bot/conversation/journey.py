@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.conversation.answers import (
+    BULLET,
     carry_forward_values,
     counted_choices,
     previous_answer,
@@ -30,6 +31,7 @@ ROW_STEP = "t3_row:"
 # last year's problems offered item by item: split at 。；, or the officers' 一是/二是
 PROBLEM_SPLIT = re.compile(r"[。；;\n]+|(?=[一二三四五六七八九十]是)")
 PROBLEM_CHARS, MAX_PROBLEMS = 200, 10
+LEADS_IN = ("：", ":")  # a sentence that only leads into the items after it
 # a supervising office's report: the key its sum is kept under (bot.office.region), and the
 # questions that offer what the sum shows
 REGION_SUM, REGION_SUGGESTIONS = "region_sum", "suggestions"
@@ -262,13 +264,18 @@ def region_note(step: Step, report: Report) -> str | None:
 
 
 def last_year_problems(previous: Report) -> list[str]:
-    """Last year's problems as items: its answers, else the sentences of its text."""
-    stored = previous.answers.get("problems") or previous.narrative.get("problems")
-    if isinstance(stored, list):
-        items = [str(p).strip() for p in stored]
+    """Last year's problems and the measures it promised, as items to report on: its
+    answers, else the sentences of its part 五, without the sentences that only lead into
+    a list (……推动工作再上台阶：) and without their 一是/1. numbering."""
+    answers = previous.answers
+    stored = [answers.get("problems"), answers.get("measures")]
+    if any(isinstance(a, list) and a for a in stored):
+        items = [str(p) for a in stored if isinstance(a, list) for p in a]
     else:
-        items = [s.strip() for s in PROBLEM_SPLIT.split(str(stored or ""))]
-    return [item[:PROBLEM_CHARS] for item in items if item][:MAX_PROBLEMS]
+        text = str(previous.narrative.get("problems") or "")
+        items = [s for s in PROBLEM_SPLIT.split(text) if not s.strip().endswith(LEADS_IN)]
+    cleaned = (BULLET.sub("", item).strip() for item in items)
+    return [item[:PROBLEM_CHARS] for item in cleaned if item][:MAX_PROBLEMS]
 
 
 def question_text(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.conversation.effects import NewReport, OpenReport
+from bot.conversation.effects import OpenReport
 from bot.conversation.session import SetupAnswers, Step
 from bot.conversation.turn import Turn
 from bot.conversation.types import level_choices
@@ -83,8 +83,7 @@ def choose_level(t: Turn, answers: SetupAnswers, value: str) -> None:
         return
     t.session.pending = replace(answers, level=level)
     if answers.agency_id is not None:  # an agency the officer belongs to: no region asked
-        t.session.to(Step.SETUP_YEAR)
-        t.ask_year()
+        t.year_or_ask()
         return
     t.session.to(Step.SETUP_REGION)
     t.say(Code.REV_ASK_REGION)
@@ -126,5 +125,4 @@ def choose_year(t: Turn, answers: SetupAnswers, value: str) -> None:
     else:
         t.say(Code.CHAT_BAD_YEAR, value=value, example=default)
         return
-    t.session.restart()
-    t.effect(NewReport(answers.agency, answers.level, year, answers.region, answers.agency_id))
+    t.create(answers, year)

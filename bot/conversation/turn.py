@@ -12,7 +12,8 @@ from __future__ import annotations
 from bot.checks.rules import carried_over, in_force_trend, large_figures
 from bot.conversation.answers import check_carry_forward
 from bot.conversation.command_words import spec
-from bot.conversation.effects import ALL_FORMATS, EXPORT_FORMATS, Effect, ShowReviews
+from bot.conversation.defaults import Default, offer_lines, part_defaults, with_confirm_all
+from bot.conversation.effects import ALL_FORMATS, EXPORT_FORMATS, Effect, NewReport, ShowReviews
 from bot.conversation.flows import Choice, Flow
 from bot.conversation.flows import Step as Question
 from bot.conversation.journey import (
@@ -76,11 +77,12 @@ class Turn:
     def ask(self, step: Question) -> None:
         """Ask the question ``step``, with its choices."""
         assert self.report is not None
+        choices = self.question_choices(step)
         self.out.replies.append(
             Reply(
                 question_text(step, self.report, self.m, self.ctx.previous),
                 Code.CHAT_QUESTION,
-                step_choices(step, self.m),
+                choices,
                 step.name,
                 multi=step.type in ("select_multiple", "select_rows"),
             )
@@ -185,6 +187,8 @@ class Turn:
             return
         if step.part == FAST_PART and fresh and self.first_of_part(step):
             self.say(Code.CHAT_TABLES_IN_ONE_FILE)  # the one-message path, where it helps
+        if fresh and self.first_of_part(step) and self.defaults(step):
+            self.say(Code.CHAT_DEFAULTS_OFFER, lines=offer_lines(self.defaults(step)))
         self.session.ask(step.name)
         self.ask(step)
 
@@ -202,6 +206,17 @@ class Turn:
         steps = [s for s in plan(self.flow, self.report, self.m) if s.part == step.part]
         first = next((s for s in steps if is_relevant(s, self.report, self.facts, self.m)), None)
         return first is not None and first.name == step.name
+
+    def question_choices(self, step: Question) -> tuple[Choice, ...]:
+        """The choices (buttons) of ``step``: 全部确认 last where the part's usual answers
+        are offered."""
+        choices = step_choices(step, self.m)
+        return with_confirm_all(choices) if self.defaults(step) else choices
+
+    def defaults(self, step: Question) -> tuple[Default, ...]:
+        """The usual answers 全部确认 takes at ``step`` (empty: not offered there)."""
+        assert self.report is not None
+        return part_defaults(self.flow, step, self.report, self.facts, self.m)
 
     def first_unanswered(self) -> Question | None:
         """The first question of the plan still to answer."""
@@ -326,7 +341,7 @@ class Turn:
         elif where is Step.SETUP_REGION and answers is not None and answers.level:
             self.say(Code.REV_ASK_REGION)
         elif where is Step.SETUP_YEAR and answers is not None and answers.level:
-            self.ask_year()
+            self.year_or_ask()
         elif where is Step.SETUP_CHOOSE_AGENCY:
             self.ask_agency()
         elif where is Step.SETUP_AGENCY:
@@ -404,8 +419,33 @@ class Turn:
         pending = self.session.pending
         if isinstance(pending, SetupAnswers) and pending.year is not None:
             return pending.year
+        return self.year_by_date()
+
+    def year_by_date(self) -> int:
+        """This year from October on (reports are prepared in the last quarter), else last
+        year."""
         today = self.ctx.today
         return today.year if today.month >= PREPARING_FROM_MONTH else today.year - 1
+
+    def year_or_ask(self) -> None:
+        """The year of the new report: taken without asking when last year's report sent
+        first names it and the date agrees (the officer is told); otherwise asked."""
+        pending = self.session.pending
+        year = pending.year if isinstance(pending, SetupAnswers) else None
+        if isinstance(pending, SetupAnswers) and pending.level and year == self.year_by_date():
+            self.say(Code.CHAT_YEAR_FROM_LAST, last=year - 1, year=year)
+            self.create(pending, year)
+            return
+        self.session.to(Step.SETUP_YEAR)
+        self.ask_year()
+
+    def create(self, answers: SetupAnswers, year: int) -> None:
+        """Have the service create (or open) the report set up by ``answers``."""
+        assert answers.level is not None
+        self.session.restart()
+        self.effect(
+            NewReport(answers.agency, answers.level, year, answers.region, answers.agency_id)
+        )
 
     def ask_import_year(self, pending: ImportYear) -> None:
         """Ask the year of the file ``pending`` holds: last year's or this year's."""

@@ -20,6 +20,7 @@ from bot.format.yaml_loading import PROMPTS_DIR, Node, load_yaml
 WORD_LISTS = (
     "reuse",
     "confirm",
+    "confirm_all",
     "none",
     "all_zero",
     "keep",
@@ -32,6 +33,8 @@ WORD_LISTS = (
     "add_subordinates",
     "agency_list_heading",
 )
+FIGURE_UNIT = re.compile(r"(\d)\s*[条篇件个则]")  # 160条 → 160
+FIGURE_TOKENS = re.compile(r"\d+|[^\d\s、，,；;:：。]+")  # names and figures, apart
 MIN_PART = 2  # characters of a part of a choice's label that names it
 NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）])?\d*[.．、]?")
 
@@ -72,6 +75,32 @@ def match_choices(
         if found not in names:
             names.append(found)
     return names
+
+
+def choices_with_figures(
+    step_choices: tuple[Choice, ...], text: str, *, example: str
+) -> list[tuple[str, int | None]] | None:
+    """Choices each named with a figure after it (门户网站 150 政务微信公众号 67, or
+    门户网站发布160条、微信公众号70条): (name, figure or None) in the order given. None when
+    ``text`` is not of that form (no figure, or a figure before any name); a name that
+    matches no choice is refused as at the question."""
+    text = FIGURE_UNIT.sub(r"\1 ", text.strip().rstrip("。!！"))
+    tokens = FIGURE_TOKENS.findall(text)
+    if not any(t.isdecimal() for t in tokens) or not tokens or tokens[0].isdecimal():
+        return None
+    found: list[tuple[str, int | None]] = []
+    for token in tokens:
+        if token.isdecimal():
+            if found[-1][1] is not None:
+                return None  # two figures for one name
+            found[-1] = (found[-1][0], int(token))
+            continue
+        name = _choice(step_choices, token)
+        if name is None:
+            raise bad_choice(step_choices, token, example)
+        if all(n != name for n, _ in found):  # （APP、小程序） names one choice twice
+            found.append((name, None))
+    return found
 
 
 def bad_choice(step_choices: tuple[Choice, ...], value: str, example: str) -> UserError:

@@ -171,6 +171,12 @@ class Code(StrEnum):
     CHAT_LAST_ANSWER = "CHAT161"
     CHAT_REUSED = "CHAT162"
     CHAT_NOTHING_TO_REUSE = "CHAT163"
+    CHAT_DEFAULTS_OFFER = "CHAT164"
+    CHAT_DEFAULT_NONE = "CHAT165"
+    CHAT_DEFAULTS_TAKEN = "CHAT166"
+    CHAT_COUNT_MISSING = "CHAT167"
+    CHAT_YEAR_FROM_LAST = "CHAT168"
+    CHAT_CONFIRM_ALL = "CHAT169"
 
     # review workflow (bot/office/rules.py, bot/office/workflow.py)
     REV_FORBIDDEN = "REV001"

@@ -187,7 +187,9 @@ class Intake:
         changes = figure_changes(found, merged, self.m)
         self.store.apply(report_id, changes, None, user=user, frontend=frontend)
         count = len(found.active) + len(found.applications) + len(found.review_litigation)
+        # only this year's figures are taken: that the file has no prose is no news
+        issues = [n for n in result.issues if n.code is not Code.IMP_PART_MISSING]
         return [
             say(Code.IMP_CHAT_FIGURES, name=name, count=count),
-            Outgoing("\n".join(describe(result, self.m))),
+            Outgoing("\n".join(describe(replace(result, issues=issues), self.m))),
         ]

@@ -1,0 +1,177 @@
+"""Saying less where the answer is the usual one (issue 15): part 六 taken at once with
+全部确认, the channels given with their counts, the year taken from last year's report."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from bot.conversation.flows import load_flow
+from bot.drafting.render import render
+from bot.format.catalogue import Code, message
+from bot.format.yaml_loading import PromptError
+from bot.frontends.terminal import FILE_COMMAND, run_chat
+from bot.service.turns import Service
+from bot.store.reports import Store
+from tests.helpers.chat import (
+    TODAY,
+    codes,
+    fake_drafter,
+    last_question,
+    play,
+    say,
+    service,
+)
+from tests.helpers.chat_script import PROMPTS, SEED_SESSION
+from tests.helpers.factories import consistent_report
+
+FEE = SEED_SESSION[:24]  # at 是否收取信息处理费, the first question of 六
+
+
+def answers(store: Store) -> dict[str, object]:
+    [info] = store.list_reports()
+    return store.get_report(info.id).answers
+
+
+# --- 六 as most agencies write it -------------------------------------------------------
+
+
+def test_entering_part_six_lists_its_usual_answers(store: Store) -> None:
+    out = play(service(store), FEE)
+    offer = [r.text for r in out if r.code is Code.CHAT_DEFAULTS_OFFER]
+    assert len(offer) == 1
+    assert "是否收取信息处理费：否" in offer[0]
+    assert "本年度某某市某某区交通运输局未承办" not in offer[0]  # the voice, not the name
+    assert "未承办人大代表建议和政协提案" in offer[0]
+    assert message(Code.CHAT_CONFIRM_ALL) in [c.label for c in out[-1].choices]
+
+
+@pytest.mark.parametrize("reply", ["全部确认", "都确认", "全部采用。", "3"])  # 3: the button
+def test_confirm_all_answers_the_whole_part(store: Store, reply: str) -> None:
+    svc = service(store)
+    play(svc, FEE)
+    out = say(svc, reply)
+    assert Code.CHAT_DEFAULTS_TAKEN in codes(out)
+    assert Code.CHAT_ALL_DONE in codes(out)  # 六 was the last part
+    stored = answers(store)
+    assert stored["fee_collected"] == "no"
+    assert "各项任务均已按要求落实" in str(stored["work_points"])
+    assert stored["innovations"] == ""
+    assert stored["other_notes"] == ""
+
+
+def test_confirm_all_after_an_answer_takes_only_what_is_left(store: Store) -> None:
+    svc = service(store)
+    play(svc, [*FEE, "2", "梳理年度重点任务12项，均已落实到位"])
+    out = say(svc, "全部确认")
+    assert Code.CHAT_DEFAULTS_TAKEN in codes(out)
+    stored = answers(store)
+    assert stored["work_points"] == "梳理年度重点任务12项，均已落实到位"  # kept
+    assert "未承办" in str(stored["proposals"])
+
+
+def test_a_fee_collected_is_asked_in_full_not_taken_by_default(store: Store) -> None:
+    """After 是 to the fee, the figures it needs have no usual answer: 全部确认 there is
+    not offered and reads as an answer the question refuses."""
+    svc = service(store)
+    out = play(svc, [*FEE, "是"])
+    assert message(Code.CHAT_CONFIRM_ALL) not in [c.label for c in out[-1].choices]
+    out = say(svc, "全部确认")
+    assert Code.CHAT_DEFAULTS_TAKEN not in codes(out)
+    assert "fee_notices" not in answers(store)
+
+
+def test_parts_with_a_question_only_the_officer_can_answer_offer_nothing(
+    store: Store,
+) -> None:
+    out = play(service(store), SEED_SESSION[:4])  # entering 一
+    assert Code.CHAT_DEFAULTS_OFFER not in codes(out)
+    out = play(service(store), [*SEED_SESSION[4:21]])  # through 五's questions
+    assert Code.CHAT_DEFAULTS_OFFER not in codes(out)
+
+
+def test_a_default_that_is_no_choice_fails_at_start_up(tmp_path: Path) -> None:
+    prompts = Path(__file__).parent.parent / "prompts"
+    for name in ("narrative.yaml", "tables.yaml"):
+        (tmp_path / name).write_text((prompts / name).read_text(encoding="utf-8"), "utf-8")
+    path = tmp_path / "narrative.yaml"
+    path.write_text(path.read_text("utf-8").replace("default: 'no'", "default: 'maybe'"), "utf-8")
+    with pytest.raises(PromptError, match=r"narrative\.yaml.*default"):
+        load_flow(tmp_path)
+
+
+# --- the channels with their counts --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "门户网站 150 政务微信公众号 67",
+        "门户网站150条、微信公众号67条",
+        "门户网站发布150条，政务微信公众号发布67条。",
+        "网站：150；微信公众号：67",
+    ],
+)
+def test_channels_given_with_their_counts_answer_both_questions(
+    store: Store, reply: str
+) -> None:
+    svc = service(store)
+    play(svc, PROMPTS["select_multiple"])
+    out = say(svc, reply)
+    assert Code.CHAT_CELLS_SAVED in codes(out)
+    assert "主要内容和举措" in last_question(out)  # the count question is not asked
+    stored = answers(store)
+    assert stored["active_channels"] == ["portal", "wechat"]
+    assert stored["active_count"] == {"portal": 150, "wechat": 67}
+
+
+def test_a_channel_that_is_counted_but_has_no_figure_is_named(store: Store) -> None:
+    svc = service(store)
+    play(svc, PROMPTS["select_multiple"])
+    out = say(svc, "门户网站 150 政务微博")
+    assert codes(out)[0] is Code.CHAT_COUNT_MISSING
+    assert "“政务微博”" in out[0].text
+    assert "active_channels" not in answers(store)  # nothing stored half-way
+
+
+def test_an_unknown_channel_with_a_figure_is_refused_naming_the_choices(store: Store) -> None:
+    svc = service(store)
+    play(svc, PROMPTS["select_multiple"])
+    out = say(svc, "抖音 30")
+    assert codes(out)[0] is Code.CHAT_BAD_CHOICE
+    assert "门户网站" in out[0].text
+
+
+def test_an_uncounted_channel_needs_no_figure(store: Store) -> None:
+    svc = service(store)
+    play(svc, PROMPTS["select_multiple"])
+    say(svc, "门户网站 150 政府公报")
+    stored = answers(store)
+    assert stored["active_channels"] == ["portal", "bulletin"]
+    assert stored["active_count"] == {"portal": 150}
+
+
+# --- the year from last year's report ----------------------------------------------------
+
+
+def chat(store: Store, tmp_path: Path, lines: list[str]) -> str:
+    out = io.StringIO()
+    svc = Service(store, drafter=fake_drafter(), today=lambda: TODAY)
+    run_chat(svc, "cli:officer", io.StringIO("\n".join(lines) + "\n"), out, tmp_path, False)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("last_year", "asked"), [(TODAY.year - 1, False), (2021, True)])
+def test_the_year_after_last_years_report_is_asked_only_when_the_date_disagrees(
+    store: Store, tmp_path: Path, last_year: int, asked: bool
+) -> None:
+    last = tmp_path / "上年.docx"
+    last.write_bytes(render(consistent_report(agency="某县交通运输局", year=last_year), "docx"))
+    out = chat(store, tmp_path, [f"{FILE_COMMAND}{last}", "4"])
+    asking = message(Code.CHAT_ASK_YEAR, default=last_year + 1)
+    assert (asking.splitlines()[0] in out) is asked
+    if not asked:
+        assert message(Code.CHAT_YEAR_FROM_LAST, last=last_year, year=last_year + 1) in out
+        assert sorted(r.year for r in store.list_reports()) == [last_year, last_year + 1]
