@@ -128,7 +128,7 @@ def test_the_next_year_with_last_years_report_sent_first(store: Store, tmp_path:
     workbook.write_bytes(render(replace(example_report(), year=NEXT_YEAR), "xlsx"))
     script: list[str | Path] = [
         last,  # names the agency, is kept as last year's; the year is the one after it
-        "3",  # its level (a published report does not say it)
+        "好",  # the level its name shows (a published report does not say it)
         EXAMPLE_SESSION[4],  # 一、总体情况, pasted whole
         "确认",
         "门户网站160条、微信公众号70条",  # the channels with their counts

@@ -177,7 +177,10 @@ async def test_level_and_year_buttons_create_the_report(officer: Officer) -> Non
     await officer.say("/start")
     calls = await officer.say("某某县农业农村局")
     [level_call] = [c for c in calls if buttons(c)]
-    assert html.unescape(level_call.params["text"]) == message(Code.CHAT_ASK_LEVEL)
+    asked = html.unescape(level_call.params["text"]).splitlines()
+    assert asked[0] == message(Code.CHAT_ASK_LEVEL)
+    county = "县级（县、不设区的市、市辖区及其部门）"
+    assert asked[1] == message(Code.CHAT_LEVEL_FROM_NAME, level=county)
     markup = level_call.params["reply_markup"]["inline_keyboard"]
     assert all(len(row) == 1 for row in markup)  # long labels: one button per row
     assert [b["callback_data"] for b in buttons(level_call)][3] == "c|setup_level|county"

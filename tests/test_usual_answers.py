@@ -10,6 +10,7 @@ import pytest
 
 from bot.conversation.flows import load_flow
 from bot.drafting.render import render
+from bot.format.agency_names import infer_level
 from bot.format.catalogue import Code, message
 from bot.format.yaml_loading import PromptError
 from bot.frontends.terminal import FILE_COMMAND, run_chat
@@ -27,6 +28,7 @@ from tests.helpers.chat import (
 from tests.helpers.chat_script import PROMPTS, SEED_SESSION
 from tests.helpers.factories import consistent_report
 
+COUNTY = "县级（县、不设区的市、市辖区及其部门）"
 FEE = SEED_SESSION[:24]  # at 是否收取信息处理费, the first question of 六
 
 
@@ -175,3 +177,76 @@ def test_the_year_after_last_years_report_is_asked_only_when_the_date_disagrees(
     if not asked:
         assert message(Code.CHAT_YEAR_FROM_LAST, last=last_year, year=last_year + 1) in out
         assert sorted(r.year for r in store.list_reports()) == [last_year, last_year + 1]
+
+
+# --- the agency's level: proposed from its name, changed with 修改 层级 --------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "level"),
+    [
+        ("黔西南州工业和信息化局", "prefecture"),
+        ("贵州省黔西南布依族苗族自治州人民政府", "prefecture"),
+        ("贵州省黔西南布依族苗族自治州兴义市人民政府", "county"),
+        ("某某市某某区交通运输局", "county"),
+        ("上海市浦东新区人民政府", "county"),
+        ("双江拉祜族佤族布朗族傣族自治县人民政府", "county"),
+        ("贵阳市南明区花果园街道办事处", "township"),
+        ("某某县某某镇人民政府", "township"),
+        ("贵州省住房和城乡建设厅", "provincial"),  # 城乡 is no township
+        ("贵州省市场监督管理局", "provincial"),  # 市场 is no city
+        ("北京市交通委员会", "provincial"),
+        ("国家统计局", "national"),
+        # left to the officer: a 市 may or may not have districts; 杭州 without its 市;
+        # a 盟; a local office of a national agency; no place at all
+        ("某某市交通运输局", None),
+        ("浙江省杭州市人民政府", None),
+        ("苏州工业园区管理委员会", None),
+        ("内蒙古自治区阿拉善盟行政公署", None),
+        ("国家税务总局某某市某某区税务局", None),
+        ("市场监督管理局", None),
+    ],
+)
+def test_the_level_a_name_shows_only_where_it_leaves_no_doubt(
+    name: str, level: str | None
+) -> None:
+    assert infer_level(name) == level
+
+
+def test_the_level_its_name_shows_is_taken_with_yes(store: Store) -> None:
+    svc = service(store)
+    out = play(svc, ["某某县农业农村局"])
+    assert message(Code.CHAT_LEVEL_FROM_NAME, level=COUNTY) in out[-1].text
+    out = play(svc, ["好", "贵州省某某县", "好"])
+    assert Code.CHAT_RULES_ZERO in codes(out)
+    assert store.list_reports()[0].agency_level == "county"
+
+
+def test_without_a_proposal_yes_is_no_level(store: Store) -> None:
+    svc = service(store)
+    out = play(svc, ["某某市交通运输局"])
+    assert Code.CHAT_LEVEL_FROM_NAME.value not in out[-1].text
+    assert message(Code.CHAT_LEVEL_FROM_NAME, level=COUNTY)[:6] not in out[-1].text
+    assert codes(say(svc, "好"))[0] is Code.CHAT_BAD_CHOICE
+
+
+def test_changing_the_level_asks_the_rules_again_and_returns(store: Store) -> None:
+    svc = service(store)
+    out = play(svc, ["某某县农业农村局", "4", "贵州省某某县", "2024", *SEED_SESSION[4:9]])
+    here = last_question(out)
+    assert store.get_report(1).active["rules.issued"] == 0  # a county makes no 规章
+    out = say(svc, "修改 层级")
+    assert codes(out)[-1] is Code.CHAT_ASK_LEVEL
+    out = say(svc, "9")
+    assert codes(out) == [Code.CHAT_BAD_CHOICE, Code.CHAT_ASK_LEVEL]  # nothing stored
+    assert store.get_report(1).agency_level == "county"
+    out = say(svc, "设区的市")
+    assert Code.CHAT_LEVEL_CHANGED in codes(out)
+    report = store.get_report(1)
+    assert report.agency_level == "prefecture"
+    assert "rules.issued" not in report.active  # to be asked now
+    assert last_question(out) == here  # back where the officer was
+    # kept for the agency's next report: its level is not asked again
+    out = play(svc, ["/report", "新建报告"])
+    assert Code.CHAT_ASK_YEAR in codes(out)
+    assert Code.CHAT_ASK_LEVEL not in codes(out)

@@ -19,6 +19,7 @@ from bot.conversation.effects import (
 from bot.conversation.journey import find_step
 from bot.conversation.paragraphs import edit_paragraph, paragraph_named, restore_paragraph
 from bot.conversation.session import AROUND_QUESTIONS, Change, ImportPaste, Step
+from bot.conversation.setup import ask_level_change
 from bot.conversation.turn import Turn
 from bot.conversation.types import Reply
 from bot.conversation.words import is_word, match_choices
@@ -173,6 +174,9 @@ def edit(t: Turn, target: str) -> None:
     question that changes it (a cell, a row or a question)."""
     assert t.report is not None
     if not t.writable():
+        return
+    if is_word("level_target", target):
+        ask_level_change(t)
         return
     paragraph = paragraph_named(target)
     if paragraph is not None:

@@ -195,6 +195,13 @@ class NewReport:
 
 
 @dataclass(frozen=True, slots=True)
+class SetAgencyLevel:
+    """The open report's agency is of ``level`` (修改 层级): kept for its next reports."""
+
+    level: str
+
+
+@dataclass(frozen=True, slots=True)
 class OpenReport:
     """The officer chose one of their reports; then resume in it."""
 
@@ -241,6 +248,7 @@ Effect = (
     | Supervising
     | Join
     | NewReport
+    | SetAgencyLevel
     | OpenReport
     | ReadFile
     | ImportAs

@@ -39,7 +39,7 @@ from bot.conversation.session import (
     Session,
     Step,
 )
-from bot.conversation.setup import answer_setup
+from bot.conversation.setup import answer_setup, change_level
 from bot.conversation.turn import Turn
 from bot.conversation.types import Context, Input, Outcome, Reply
 from bot.conversation.words import is_word
@@ -106,6 +106,8 @@ def route(t: Turn, inp: Input) -> None:
         run_command(t, command)
     elif session.step is Step.IMPORT_YEAR and not inp.resume:  # typed, or a button
         import_year(t, text)
+    elif session.step is Step.LEVEL and not inp.resume:  # after 修改 层级
+        change_level(t, text)
     elif answer and session.step is Step.REVIEW_COMMENT:
         pending = session.pending
         session.restart()

@@ -52,6 +52,7 @@ class Step(StrEnum):
     IMPORT_PASTE = "import_paste"  # last year's report, pasted after 导入上年报告
     PARAGRAPH = "paragraph"  # the replacement of a paragraph, after 修改 （二）
     IMPORT_YEAR = "import_year"  # the year of a file whose title shows none
+    LEVEL = "level"  # the agency's level, after 修改 层级
 
 
 SETUP_STEPS = frozenset(
@@ -113,6 +114,13 @@ class ImportPaste:
 
 
 @dataclass(frozen=True, slots=True)
+class LevelChange:
+    """After 修改 层级: the next message is the agency's level; then back to ``back_to``."""
+
+    back_to: str
+
+
+@dataclass(frozen=True, slots=True)
 class ParagraphEdit:
     """After 修改 （二）: the next message replaces paragraph ``paragraph`` (named
     ``target`` by the officer); then back to ``back_to``."""
@@ -148,6 +156,7 @@ Pending = (
     | ReviewComments
     | ImportPaste
     | ImportYear
+    | LevelChange
     | ParagraphEdit
     | SectionPaste
 )
@@ -160,6 +169,7 @@ _KINDS: dict[str, type[Pending]] = {
     "review_comments": ReviewComments,
     "import_paste": ImportPaste,
     "import_year": ImportYear,
+    "level_change": LevelChange,
 }
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.conversation.effects import OpenReport
-from bot.conversation.session import SetupAnswers, Step
+from bot.conversation.effects import OpenReport, SetAgencyLevel
+from bot.conversation.session import Change, LevelChange, SetupAnswers, Step
 from bot.conversation.turn import Turn
-from bot.conversation.types import level_choices
+from bot.conversation.types import level_changes, level_choices, rule_cells
 from bot.conversation.words import bad_choice, is_confirm, match_choices
+from bot.format.agency_names import infer_level
 from bot.format.catalogue import Code, UserError, message
 from bot.format.report import FIRST_YEAR
 
@@ -75,8 +76,12 @@ def choose_agency(t: Turn, value: str) -> None:
 
 def choose_level(t: Turn, answers: SetupAnswers, value: str) -> None:
     """The new agency's level; its region is asked next."""
+    proposed = infer_level(answers.agency)
     try:
-        [level] = match_choices(level_choices(t.m), value, many=False, example="4")
+        if proposed is not None and is_confirm(value):
+            level = proposed  # the level its name shows, confirmed
+        else:
+            [level] = match_choices(level_choices(t.m), value, many=False, example="4")
     except UserError as exc:
         t.say(exc.code, **exc.params)
         t.ask_level()
@@ -87,6 +92,41 @@ def choose_level(t: Turn, answers: SetupAnswers, value: str) -> None:
         return
     t.session.to(Step.SETUP_REGION)
     t.say(Code.REV_ASK_REGION)
+
+
+def ask_level_change(t: Turn) -> None:
+    """修改 层级: the open report's agency level, asked again; then back where it began."""
+    back = t.session.return_to or t.session.key
+    t.session.pending = LevelChange(back)
+    t.session.to(Step.LEVEL)
+    t.ask_level(Step.LEVEL)
+
+
+def change_level(t: Turn, value: str) -> None:
+    """The level chosen after 修改 层级: stored with what it implies (规章 0 where rules
+    cannot be made; asked again where they now can), kept for the agency's next reports."""
+    pending, report = t.session.pending, t.report
+    if not isinstance(pending, LevelChange) or report is None:
+        t.session.restart()
+        t.resume()
+        return
+    try:
+        [level] = match_choices(level_choices(t.m), value, many=False, example="4")
+    except UserError as exc:
+        t.say(exc.code, **exc.params)
+        t.ask_level(Step.LEVEL)
+        return
+    changes, notes = level_changes(level, t.m)
+    before = report.agency_level
+    if t.m.level(level).may_make_rules and before and not t.m.level(before).may_make_rules:
+        changes += [Change("active", path, None) for path in rule_cells(t.m)]  # to be asked
+    t.store(changes)
+    t.effect(SetAgencyLevel(level))
+    t.say(Code.CHAT_LEVEL_CHANGED, level=t.m.level(level).label)
+    t.out.replies += notes
+    t.session.pending = None
+    t.session.to_key(pending.back_to)
+    t.reask_if_open()
 
 
 def choose_report(t: Turn, value: str) -> None:

@@ -37,6 +37,7 @@ from bot.conversation.session import (
 )
 from bot.conversation.session import apply_change as apply
 from bot.conversation.types import Context, Outcome, Reply, level_choices
+from bot.format.agency_names import infer_level
 from bot.format.catalogue import Code, UserError, message
 from bot.format.findings import Finding
 from bot.format.model import ReportModel, model
@@ -293,6 +294,9 @@ class Turn:
         if self.session.step is Step.IMPORT_YEAR and isinstance(pending, ImportYear):
             self.ask_import_year(pending)
             return
+        if self.session.step is Step.LEVEL:
+            self.ask_level(Step.LEVEL)
+            return
         step = self.current()
         if welcome:
             here = step.part if step is not None else None
@@ -408,9 +412,17 @@ class Turn:
         """Ask which of the user's agencies a new report is for."""
         self.choose(Code.REV_CHOOSE_AGENCY, self.agency_choices(), Step.SETUP_CHOOSE_AGENCY)
 
-    def ask_level(self) -> None:
-        """Ask the agency's level."""
-        self.choose(Code.CHAT_ASK_LEVEL, level_choices(self.m), Step.SETUP_LEVEL)
+    def ask_level(self, step: Step = Step.SETUP_LEVEL) -> None:
+        """Ask the agency's level (at set-up, or after 修改 层级), proposing the one its
+        name shows when the name leaves no doubt (回复“好”)."""
+        pending = self.session.pending
+        text = message(Code.CHAT_ASK_LEVEL)
+        if step is Step.SETUP_LEVEL and isinstance(pending, SetupAnswers):
+            proposed = infer_level(pending.agency)
+            if proposed is not None:
+                label = self.m.level(proposed).label
+                text += "\n" + message(Code.CHAT_LEVEL_FROM_NAME, level=label)
+        self.out.replies.append(Reply(text, Code.CHAT_ASK_LEVEL, level_choices(self.m), step))
 
     def default_year(self) -> int:
         """The year a new report is for unless the officer says otherwise: the year after

@@ -133,8 +133,13 @@ def level_changes(level_key: str, m: ReportModel) -> tuple[list[Change], list[Re
     changes = [Change("meta", "agency_level", level_key)]
     if level.may_make_rules:
         return changes, []
-    changes += [Change("active", c.path, 0) for c in m.active_cells if c.path.startswith("rules.")]
+    changes += [Change("active", path, 0) for path in rule_cells(m)]
     return changes, [Reply(message(Code.CHAT_RULES_ZERO, level=level.label), Code.CHAT_RULES_ZERO)]
+
+
+def rule_cells(m: ReportModel) -> list[str]:
+    """The cells of table 二's 规章 row (0 where the agency's level makes no rules)."""
+    return [c.path for c in m.active_cells if c.path.startswith("rules.")]
 
 
 def level_choices(m: ReportModel) -> tuple[Choice, ...]:

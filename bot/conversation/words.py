@@ -32,6 +32,7 @@ WORD_LISTS = (
     "filing_not_required",
     "add_subordinates",
     "agency_list_heading",
+    "level_target",
 )
 FIGURE_UNIT = re.compile(r"(\d)\s*[条篇件个则]")  # 160条 → 160
 FIGURE_TOKENS = re.compile(r"\d+|[^\d\s、，,；;:：。]+")  # names and figures, apart

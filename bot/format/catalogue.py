@@ -177,6 +177,8 @@ class Code(StrEnum):
     CHAT_COUNT_MISSING = "CHAT167"
     CHAT_YEAR_FROM_LAST = "CHAT168"
     CHAT_CONFIRM_ALL = "CHAT169"
+    CHAT_LEVEL_CHANGED = "CHAT170"
+    CHAT_LEVEL_FROM_NAME = "CHAT171"
 
     # review workflow (bot/office/rules.py, bot/office/workflow.py)
     REV_FORBIDDEN = "REV001"

@@ -46,6 +46,7 @@ from bot.conversation.effects import (
     ReturnComments,
     RevokeInvite,
     Roster,
+    SetAgencyLevel,
     ShowParagraph,
     ShowReviews,
     Submit,
@@ -316,6 +317,13 @@ class Service:
                 return self.create(effect, session, user, frontend), True
             case OpenReport():
                 return [], True
+            case SetAgencyLevel(level=level):
+                agency_id = None if session.report_id is None else wf.ws.agency_of_report(
+                    session.report_id
+                )
+                if agency_id is not None:
+                    wf.ws.change_level(agency_id, level)
+                return [], False
             case ReadFile(name=name, data=data, first=first, table=table):
                 found = read if read is not None else read_file(name, data)  # or a paste
                 if first:

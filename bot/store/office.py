@@ -135,6 +135,11 @@ class WorkflowStore:
                 [level, agency_id],
             )
 
+    def change_level(self, agency_id: int, level: str) -> None:
+        """Record the agency's level, whatever it was (修改 层级)."""
+        with self.store.transaction():
+            self.db.execute("update agencies set level = ? where id = ?", [level, agency_id])
+
     def level(self, agency_id: int) -> str:
         """The agency's level ('' when not known yet)."""
         row = self.db.execute("select level from agencies where id = ?", [agency_id]).fetchone()
