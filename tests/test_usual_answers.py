@@ -250,3 +250,29 @@ def test_changing_the_level_asks_the_rules_again_and_returns(store: Store) -> No
     out = play(svc, ["/report", "新建报告"])
     assert Code.CHAT_ASK_YEAR in codes(out)
     assert Code.CHAT_ASK_LEVEL not in codes(out)
+
+
+# --- last year's channels, read from its published text ------------------------------------
+
+
+def test_last_years_channels_are_read_from_its_text_and_reused(
+    store: Store, tmp_path: Path
+) -> None:
+    last = consistent_report(agency="某县交通运输局", year=TODAY.year - 1)
+    last.narrative["overview"] = (
+        "本年度，我局依托政府网站和政务微信公众号及时发布信息，在服务大厅设置查阅点。"
+    )
+    published = tmp_path / "上年.docx"
+    published.write_bytes(render(last, "docx"))
+    out = chat(store, tmp_path, [f"{FILE_COMMAND}{published}", "好", "跳过"])
+    offered = message(
+        Code.CHAT_LAST_CHOICE, answer="门户网站；政务微信公众号；公开栏、服务大厅等线下场所"
+    )
+    assert offered in out
+    chat(store, tmp_path, ["沿用"])
+    [info] = [r for r in store.list_reports() if r.year == TODAY.year]
+    assert store.get_report(info.id).answers["active_channels"] == [
+        "portal",
+        "wechat",
+        "noticeboard",
+    ]

@@ -172,6 +172,9 @@ def previous_answer(step: Step, previous: Report | None) -> Any:
     text = previous.narrative.get(step.part, "")
     if not text:
         return None
+    if step.type == "select_multiple":  # the choices its text names (门户网站、微信 …)
+        named = [c.name for c in step.choices if any(w in text for w in c.mentions)]
+        return named or None
     _, sections = split_sections(text, step.part)
     return next((s.text for s in sections if s.target.answer == step.name and s.text), None)
 

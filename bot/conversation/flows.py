@@ -48,6 +48,7 @@ class Choice:
 
     name: str
     label: str
+    mentions: tuple[str, ...] = ()  # words that name it in a report's text (微信 …)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +111,9 @@ def _choices(root: Node) -> dict[str, tuple[Choice, ...]]:
     for name, node in root.get("choices", required=False, default={}).pairs():
         items = []
         for item in node.items():
-            item.mapping(allowed=["name", "label"])
-            items.append(Choice(item.get("name").text(), item.get("label").text()))
+            item.mapping(allowed=["name", "label", "mentions"])
+            mentions = tuple(item.get("mentions", required=False, default=[]).texts())
+            items.append(Choice(item.get("name").text(), item.get("label").text(), mentions))
         if not items:
             raise node.error("a choice list needs at least one choice")
         lists[name] = tuple(items)

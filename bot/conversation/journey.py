@@ -231,7 +231,8 @@ def last_year_note(step: Step, previous: Report | None) -> str | None:
     reused = previous_answer(step, previous)
     if reused and step.name != "last_year_rectification":
         text = shown_answer(reused, step)[:PROBLEM_CHARS * 3]
-        return message(Code.CHAT_LAST_ANSWER, answer=text)
+        code = Code.CHAT_LAST_CHOICE if step.is_select else Code.CHAT_LAST_ANSWER
+        return message(code, answer=text)
     if step.type == "row" and step.row == "carried_over":
         forward = previous.applications.get("carry_forward")
         if forward is not None:

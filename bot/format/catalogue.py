@@ -179,6 +179,7 @@ class Code(StrEnum):
     CHAT_CONFIRM_ALL = "CHAT169"
     CHAT_LEVEL_CHANGED = "CHAT170"
     CHAT_LEVEL_FROM_NAME = "CHAT171"
+    CHAT_LAST_CHOICE = "CHAT172"
 
     # review workflow (bot/office/rules.py, bot/office/workflow.py)
     REV_FORBIDDEN = "REV001"
