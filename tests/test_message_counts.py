@@ -1,10 +1,12 @@
 """How many messages an officer sends for a whole report (issue 15), pinned.
 
-The example report, from the start to every format exported, in at most 20 messages:
-through the terminal chat and through Telegram, the officer pasting part 一 whole and
-sending the tables as one workbook (the fast paths the chat tells them about). Each
+The example report, from the start to every format exported, in at most 20 messages
+(13 today), through the terminal chat and through Telegram; the same agency's next year,
+last year's report sent first, to a .docx in at most 12 (11 today). The officer takes
+the fast paths the chat tells them about: part 一 pasted whole, the channels with their
+counts, the tables as one workbook, part 六 as most agencies write it (全部确认). Each
 script below is the whole conversation: a change that needs one more message leaves the
-report unfinished, or the script longer than the limit, and fails here.
+report unfinished, or the script longer than the pinned count, and fails here.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from tests.helpers.telegram_fakes import (
 )
 
 FIRST_YEAR_LIMIT = 20  # the issue's target
+FIRST_YEAR_MESSAGES = 13  # what it takes today (the terminal), pinned so it only comes down
 TABLES = slice(8, 18)  # the ten answers of tables 二 to 四 in the example session
 FORMATS = ["docx", "html", "md", "pdf", "txt", "xlsx"]  # what 导出 全部 sends
 WORKBOOK = "表格.xlsx"
@@ -49,8 +52,13 @@ def example_workbook() -> bytes:
 
 
 def first_year_script() -> list[str | None]:
-    """The officer's messages after the greeting; None is the workbook sent as a file."""
-    return [*EXAMPLE_SESSION[: TABLES.start], None, *EXAMPLE_SESSION[TABLES.stop :], "导出 全部"]
+    """The officer's messages after the greeting; None is the workbook sent as a file:
+    the example session, the channels given with their counts and part 六 taken as most
+    agencies write it."""
+    head = EXAMPLE_SESSION[: TABLES.start]
+    assert head[-2:] == ["1 2", "150 67"]  # the channels, then their counts
+    problems = EXAMPLE_SESSION[TABLES.stop : TABLES.stop + 3]  # 五's three questions
+    return [*head[:-2], "门户网站 150 政务微信公众号 67", None, *problems, "全部确认", "导出 全部"]
 
 
 def assert_finished(store: Store, year: int | None = None) -> None:
@@ -82,7 +90,7 @@ def test_the_example_report_in_the_terminal(store: Store, tmp_path: Path) -> Non
     workbook.write_bytes(example_workbook())
     script = [workbook if m is None else m for m in first_year_script()]
     terminal(store, tmp_path, script)
-    assert len(script) <= FIRST_YEAR_LIMIT  # the terminal starts the chat by itself
+    assert len(script) <= min(FIRST_YEAR_LIMIT, FIRST_YEAR_MESSAGES)  # it starts by itself
     assert_finished(store)
     written = sorted(p.suffix.lstrip(".") for p in tmp_path.glob("*年度报告.*"))
     assert written == [f for f in FORMATS if f != "pdf"] or written == FORMATS
@@ -106,7 +114,7 @@ async def test_the_example_report_in_telegram(
     ]
     for data in messages:
         await application.process_update(as_update(data, application.bot))
-    assert len(messages) <= FIRST_YEAR_LIMIT
+    assert len(messages) <= min(FIRST_YEAR_LIMIT, FIRST_YEAR_MESSAGES + 1)  # and /start
     assert_finished(store)
     sent = [c.files["document"][0] for c in request.of("sendDocument")]
     assert sorted(name.rsplit(".", 1)[1] for name in sent) == FORMATS
