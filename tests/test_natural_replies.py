@@ -51,6 +51,13 @@ CORPUS: list[tuple[str, str]] = [
     ("select_multiple", "微博"),
     ("select_multiple", "政府门户网站"),
     ("select_multiple", "公报,新闻发布会"),
+    # and with their counts, both questions at once
+    ("select_multiple", "门户网站 150 政务微信公众号 67"),
+    ("select_multiple", "门户网站发布150条、微信公众号67条"),
+    # 六 as most agencies write it
+    ("usual_answers", "全部确认"),
+    ("usual_answers", "都确认"),
+    ("usual_answers", "否"),
     # 有没有复议诉讼: yes and no as officers say them
     ("select_one", "有"),
     ("select_one", "没有"),

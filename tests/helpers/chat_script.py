@@ -27,6 +27,7 @@ PROMPTS: dict[str, list[str]] = {
     "disposition_row": S[:18],
     "carry_forward": S[:19],
     "select_one": S[:20],
+    "usual_answers": S[:24],  # 是否收取信息处理费, the first of 六, its usual answers offered
     "row4": [*S[:20], "1"],
     "decimal": [*S[:24], "1", "2"],
     "menu": [*S[:6], "菜单"],
