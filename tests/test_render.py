@@ -304,3 +304,12 @@ def test_autoescape_is_on_for_html_templates_only() -> None:
     assert env.autoescape("draft.html.j2")
     assert not env.autoescape("draft.md.j2")
     assert not env.autoescape("prose/front.j2")
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "html"])
+def test_a_replaced_paragraph_is_marked_in_the_preview_never_in_a_file(fmt: str) -> None:
+    """The mark tells the officer which paragraphs are their own; a file may be published."""
+    report = nasty_report()
+    mark = message(Code.DRF_OVERRIDDEN)
+    assert mark in preview_text(report)
+    assert mark not in render(report, fmt).decode("utf-8")

@@ -81,7 +81,6 @@ class DraftContext:
     answered: frozenset[str] = field(metadata={"help": "The prose parts with any answer"})
     requests: Requests = field(metadata={"help": REQUESTS_HELP})
     gap_cell: str = field(metadata={"help": "The visible marker of an unanswered table cell"})
-    override_mark: str = field(metadata={"help": "Shown after a paragraph the officer replaced"})
     voice: Voice = field(
         metadata={"help": "How the agency speaks of itself: subject (我局), portal, government"}
     )
@@ -115,7 +114,6 @@ def draft_context(report: Report, m: ReportModel) -> DraftContext:
         answered=answered_parts(values),
         requests=requests(report, m),
         gap_cell=message(Code.DRF_GAP_CELL),
-        override_mark=message(Code.DRF_OVERRIDDEN),
         voice=v,
         channels=channels(values, v),
         standards=standards(v),
