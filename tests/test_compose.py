@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from bot.checks.prose import prose_findings
+from bot.drafting.compliance import check_draft
 from bot.drafting.compose import Document, Paragraph, clean, one_line, part_texts
 from bot.drafting.prose import document
 from bot.drafting.prose_facts import answers
@@ -190,6 +191,21 @@ def test_list_answers_are_numbered() -> None:
     text = paragraph(document(answered_report(supervision=eleven)), "overview.supervision").text
     assert text.startswith("一是第1项工作。二是")
     assert "十是第10项工作。十一是第11项工作。" in text
+
+
+def test_single_item_sub_parts_in_a_row_say_the_subject_once_and_no_connective() -> None:
+    """Each of （三）–（五） stands under its own heading: no 同时，/此外， as if it followed
+    the one before, and 我局 not three times over (STY005)."""
+    report = answered_report(
+        info_management=["修订信息发布审核办法"],
+        platform=["优化门户网站栏目"],
+        supervision=["组织业务培训2次"],
+    )
+    doc = document(report)
+    parts = ("management", "platform", "supervision")
+    said = [paragraph(doc, f"overview.{k}").text for k in parts]
+    assert said == ["我局修订信息发布审核办法。", "优化门户网站栏目。", "组织业务培训2次。"]
+    assert not [f for f in check_draft(report) if f.rule == "style.same_opening"]
 
 
 def test_active_paragraph_names_channels_and_count() -> None:
