@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from bot.checks.rules import check
-from bot.format.catalogue import Code
+from bot.format.catalogue import Code, message
 from bot.format.datafile import Report
 from bot.frontends.telegram_format import split_text, utf16_len
 from bot.service.turns import Service
 from bot.store.reports import Store
-from tests.helpers.chat import TODAY, exported, last_question, play, resume, say, service
+from tests.helpers.chat import TODAY, codes, exported, last_question, play, resume, say, service
 from tests.helpers.chat_script import SEED_SESSION, TABLE_MESSAGES
 
 
@@ -125,6 +125,28 @@ def test_several_reports_per_database(store: Store) -> None:
     # the colleague's list holds only their own agency's report
     out = say(svc, "/report", user=other)
     assert [c.label for c in out[-1].choices][:-1] == ["某某县农业农村局2024年"]
+
+
+def test_a_report_is_chosen_by_its_place_in_the_list_or_a_part_of_its_name(
+    store: Store,
+) -> None:
+    """A typed number is the report's place in the list shown, whatever its id."""
+    svc = service(store)
+    play(svc, SEED_SESSION[:4])  # report 1: 2023
+    play(svc, ["/report", "新建报告", "2022"])  # report 2: 2022
+    listed = [c.label for c in say(svc, "/report")[-1].choices]
+    second = store.find_report(SEED_SESSION[0], int(listed[1][-5:-1]))
+    say(svc, "2")
+    assert store.load_session("cli:officer").report_id == second
+    say(svc, "/report")
+    say(svc, "2022")  # a part of one name alone
+    assert store.load_session("cli:officer").report_id == store.find_report(
+        SEED_SESSION[0], 2022
+    )
+    say(svc, "/report")
+    out = say(svc, "2021")
+    assert codes(out)[0] is Code.CHAT_BAD_CHOICE
+    assert message(Code.CHAT_NEW_REPORT) in out[0].text  # an officer may start one
 
 
 def test_same_agency_and_year_opens_existing(store: Store) -> None:

@@ -285,7 +285,7 @@ async def test_report_lists_the_reports(officer: Officer, word: str) -> None:
     calls = await officer.say(word)
     assert said(calls, Code.CHAT_CHOOSE_REPORT)
     await officer.press(f"{SEED_SESSION[0]}2023年")
-    chosen = Input(choice="1", choice_step="choose_report", name=OFFICER_NAME)
+    chosen = Input(choice="report:1", choice_step="choose_report", name=OFFICER_NAME)
     assert officer.turns[-1][1] == chosen
     assert officer.codes() == {Code.CHAT_QUESTION}
     assert officer.session_step() == "overview_intro"

@@ -12,11 +12,11 @@ from dataclasses import replace
 
 from bot.conversation.effects import OpenReport, SetAgencyLevel
 from bot.conversation.session import Change, LevelChange, SetupAnswers, Step
-from bot.conversation.turn import Turn
+from bot.conversation.turn import NEW_REPORT, REPORT_CHOICE, Turn
 from bot.conversation.types import level_changes, level_choices, rule_cells
 from bot.conversation.words import bad_choice, is_confirm, match_choices
 from bot.format.agency_names import infer_level
-from bot.format.catalogue import Code, UserError, message
+from bot.format.catalogue import Code, UserError
 from bot.format.report import FIRST_YEAR
 
 MAX_AGENCY, MAX_REGION = 60, 40
@@ -130,24 +130,23 @@ def change_level(t: Turn, value: str) -> None:
 
 
 def choose_report(t: Turn, value: str) -> None:
-    """Open one of the user's reports, or start a new one."""
-    reports = t.ctx.reports
-    ids = {str(r.id) for r in reports}
-    labels = {f"{r.agency}{r.year}年": str(r.id) for r in reports}
-    numbered = [str(r.id) for r in reports] + ["new"]
-    if value.isdecimal() and 1 <= int(value) <= len(numbered) and value not in ids:
-        value = numbered[int(value) - 1]
-    value = labels.get(value, value)
-    if value in ids:
-        t.session.report_id = int(value)
-        t.session.to(Step.START)
-        t.effect(OpenReport(int(value)))
-    elif value in ("new", message(Code.CHAT_NEW_REPORT)):
-        t.new_report()
-    else:
-        refused = bad_choice(t.report_choices(), value, "1")
+    """Open one of the user's reports (by its number in the list, its button, or any part
+    of its name alone), or start a new one: offered only to those who may, and a reviewer
+    asking for one is told why not."""
+    try:
+        [chosen] = match_choices(t.report_choices(), value, many=False, example="1")
+    except UserError:
+        refused = bad_choice(t.report_choices(new=t.ctx.can_create), value, "1")
         t.say(refused.code, **refused.params)
         t.resume()
+        return
+    if chosen == NEW_REPORT:  # refused to a reviewer, with the reason
+        t.new_report()
+        return
+    report_id = int(chosen.removeprefix(REPORT_CHOICE))
+    t.session.report_id = report_id
+    t.session.to(Step.START)
+    t.effect(OpenReport(report_id))
 
 
 def choose_year(t: Turn, answers: SetupAnswers, value: str) -> None:

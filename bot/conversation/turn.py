@@ -42,6 +42,7 @@ from bot.format.catalogue import Code, UserError, message
 from bot.format.findings import Finding
 from bot.format.model import ReportModel, model
 
+REPORT_CHOICE, NEW_REPORT = "report:", "new"  # choice names at 报告列表 (report:<id>)
 PREPARING_FROM_MONTH = 10  # from October, a new report is for the current year
 FAST_PART = "active"  # entering it, the officer hears that a filled workbook fills all tables
 # warnings the officer is asked to correct or explain as soon as an answer causes them
@@ -116,8 +117,10 @@ class Turn:
 
     def report_choices(self, *, new: bool = True) -> tuple[Choice, ...]:
         """The user's reports to open, and (with ``new``) a new one."""
-        reports = tuple(Choice(str(r.id), f"{r.agency}{r.year}年") for r in self.ctx.reports)
-        return (*reports, Choice("new", message(Code.CHAT_NEW_REPORT))) if new else reports
+        reports = tuple(
+            Choice(f"{REPORT_CHOICE}{r.id}", f"{r.agency}{r.year}年") for r in self.ctx.reports
+        )
+        return (*reports, Choice(NEW_REPORT, message(Code.CHAT_NEW_REPORT))) if new else reports
 
     def menu_choices(self) -> tuple[Choice, ...]:
         """Continue, or one of the six parts."""

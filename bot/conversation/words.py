@@ -114,9 +114,8 @@ def _choice(step_choices: tuple[Choice, ...], value: str) -> str | None:
     """The one choice ``value`` names, or None."""
     if not value:
         return None
-    if value.isdecimal():
-        n = int(value)
-        return step_choices[n - 1].name if 1 <= n <= len(step_choices) else None
+    if value.isdecimal() and 1 <= int(value) <= len(step_choices):
+        return step_choices[int(value) - 1].name  # a number no place is a part (2022年)
     folded = value.lower()
     for choice in step_choices:
         if folded in (choice.name.lower(), choice.label.lower()):
