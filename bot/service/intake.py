@@ -44,6 +44,23 @@ def read_file(name: str, data: bytes) -> Read:
         return exc
 
 
+def imported(
+    read: Read, name: str, *, agency: str | None = None, year: int | None = None
+) -> ImportResult | UserError:
+    """The report the file ``name`` holds, or why it cannot be read."""
+    if isinstance(read, UserError):
+        return read
+    try:
+        return import_document(read, name, agency=agency, year=year)
+    except UserError as exc:
+        return exc
+
+
+def unreadable(name: str, why: UserError) -> list[Outgoing]:
+    """The officer told that ``name`` cannot be read, and why."""
+    return [say(Code.IMP_CHAT_UNREADABLE, name=name, reason=why.message())]
+
+
 @dataclass
 class Intake:
     """Reads files into the store for one user's open report."""
@@ -66,16 +83,11 @@ class Intake:
         no year, and the officer is to be asked it. ``table`` names the part of a table
         pasted at its question: this year's figures, and only that table's."""
         report = self.store.get_report(report_id)
-        try:
-            if isinstance(read, UserError):
-                raise read
-            if table:
-                return self.pasted_table(user, report_id, report, read, name, table, frontend)
-            result = import_document(read, name, agency=report.agency, year=year)
-        except UserError as exc:
-            if exc.code is NO_YEAR and year is None:
-                return None
-            return [say(Code.IMP_CHAT_UNREADABLE, name=name, reason=exc.message())]
+        if table and not isinstance(read, UserError):
+            return self.pasted_table(user, report_id, report, read, name, table, frontend)
+        result = imported(read, name, agency=report.agency, year=year)
+        if isinstance(result, UserError):
+            return None if result.code is NO_YEAR and year is None else unreadable(name, result)
         year = result.report.year
         if year == report.year - 1:
             return self.previous(user, result, frontend)
@@ -91,12 +103,9 @@ class Intake:
         """Last year's report sent before any report exists: it names the agency (created
         with the user as its admin, or one the user belongs to) and is stored as last
         year's; the set-up then asks only the level (a new agency) and the year after it."""
-        try:
-            if isinstance(read, UserError):
-                raise read
-            result = import_document(read, name)
-        except UserError as exc:
-            return [say(Code.IMP_CHAT_UNREADABLE, name=name, reason=exc.message())]
+        result = imported(read, name)
+        if isinstance(result, UserError):
+            return unreadable(name, result)
         last = result.report
         agency_id = ws.agency_id(last.agency)
         if agency_id is None:
