@@ -95,7 +95,7 @@ class Supervision:
         ``read`` is the file sent with 下级 添加, read (a list of agencies' names)."""
         if isinstance(effect, Published):
             return self.publish(user, session, effect, read)
-        office_id = self.wf.managed_agency(user, session)
+        office_id = self.wf.membership.managed_agency(user, session)
         if not isinstance(office_id, int):
             return office_id
         match effect:

@@ -292,7 +292,7 @@ class Service:
             case ShowReviews():
                 return self.review_list(user), False
             case Invite() | Members() | RemoveMember() | NameMember() | RevokeInvite():
-                return wf.manage(user, session, effect), False
+                return wf.membership.manage(user, session, effect), False
             case (
                 AddSubordinates()
                 | Roster()
@@ -312,7 +312,7 @@ class Service:
             case ReturnComments(version=version, text=text):
                 return wf.comments(user, version, text), False
             case Join(code=code):
-                return wf.join(user, code), True
+                return wf.membership.join(user, code), True
             case NewReport():
                 return self.create(effect, session, user, frontend), True
             case OpenReport():
