@@ -259,6 +259,7 @@ def test_applications_paragraph_states_only_table_figures(build: Any) -> None:
     assert f"{rows['carry_forward'][-1]}件结转下年度" in text
     assert set(stated_figures(text)) <= table_figures(report)
     assert paragraph(document(report), "overview.applications").source == "data"
+    assert "法定期限" not in text  # replies in time: no table or question says so
 
 
 @pytest.mark.parametrize("build", [answered_report, unique_report])
