@@ -50,6 +50,7 @@ from bot.format.report import FIRST_YEAR
 PASTED = "粘贴的文本.txt"  # the name a pasted report is read under
 PASTED_TABLE = "粘贴的表格.txt"  # and a table pasted at its question
 QUOTED = 20  # characters of an unmatched message quoted back
+FIGURE_SECTIONS = frozenset({"active", "applications", "review_litigation"})  # the tables
 
 
 def shorten(text: str) -> str:
@@ -209,14 +210,18 @@ def answer_question(t: Turn, text: str) -> None:
         t.say(exc.code, **exc.params)
         t.ask(step)
         return
-    before = {f.key for f in t.live_warnings()}
+    # only figures can cause a warning to explain: prose answers need no comparison
+    figures = any(c.section in FIGURE_SECTIONS for c in result.changes)
+    before = {f.key for f in t.live_warnings()} if figures else set()
     changes, notes = implied(t, step, result.changes)
     t.store(result.changes + changes)
     t.session.pending = None
     t.out.replies += [Reply(ack.text(), ack.code) for ack in result.replies]
     t.out.replies += notes
     fresh = [
-        f for f in t.live_warnings() if f.key not in before and f.key not in t.report.explanations
+        f
+        for f in (t.live_warnings() if figures else [])
+        if f.key not in before and f.key not in t.report.explanations
     ]
     if fresh:
         t.session.pending = LiveWarning(fresh[0].key, step.name)

@@ -60,6 +60,7 @@ class Turn:
         self.out = Outcome(session.copy())
         self.report = ctx.report.copy() if ctx.report is not None else None
         self.facts = Facts(has_previous=ctx.previous is not None)
+        self._defaults: dict[str, tuple[Default, ...]] = {}  # by step, until the next store
 
     @property
     def session(self) -> Session:
@@ -157,6 +158,7 @@ class Turn:
         for change in changes:
             apply(self.report, change)
         self.out.changes += changes
+        self._defaults.clear()
 
     def current(self) -> Question | None:
         """The question the officer is at, if at one."""
@@ -191,8 +193,9 @@ class Turn:
             return
         if step.part == FAST_PART and fresh and self.first_of_part(step):
             self.say(Code.CHAT_TABLES_IN_ONE_FILE)  # the one-message path, where it helps
-        if fresh and self.first_of_part(step) and self.defaults(step):
-            self.say(Code.CHAT_DEFAULTS_OFFER, lines=offer_lines(self.defaults(step)))
+        defaults = self.defaults(step) if fresh else ()
+        if defaults and self.first_of_part(step):
+            self.say(Code.CHAT_DEFAULTS_OFFER, lines=offer_lines(defaults))
         self.session.ask(step.name)
         self.ask(step)
 
@@ -220,7 +223,10 @@ class Turn:
     def defaults(self, step: Question) -> tuple[Default, ...]:
         """The usual answers 全部确认 takes at ``step`` (empty: not offered there)."""
         assert self.report is not None
-        return part_defaults(self.flow, step, self.report, self.facts, self.m)
+        if step.name not in self._defaults:
+            found = part_defaults(self.flow, step, self.report, self.facts, self.m)
+            self._defaults[step.name] = found
+        return self._defaults[step.name]
 
     def first_unanswered(self) -> Question | None:
         """The first question of the plan still to answer."""
