@@ -129,21 +129,22 @@ def test_channels_given_with_their_counts_answer_both_questions(
     assert stored["active_count"] == {"portal": 150, "wechat": 67}
 
 
-def test_a_channel_that_is_counted_but_has_no_figure_is_named(store: Store) -> None:
+@pytest.mark.parametrize(
+    ("reply", "code", "named"),
+    [
+        ("门户网站 150 政务微博", Code.CHAT_COUNT_MISSING, "“政务微博”"),  # counted, no figure
+        ("抖音 30", Code.CHAT_BAD_CHOICE, "门户网站"),  # no such channel: the choices named
+    ],
+)
+def test_channels_with_counts_are_refused_naming_what_is_wrong(
+    store: Store, reply: str, code: Code, named: str
+) -> None:
     svc = service(store)
     play(svc, PROMPTS["select_multiple"])
-    out = say(svc, "门户网站 150 政务微博")
-    assert codes(out)[0] is Code.CHAT_COUNT_MISSING
-    assert "“政务微博”" in out[0].text
+    out = say(svc, reply)
+    assert codes(out)[0] is code
+    assert named in out[0].text
     assert "active_channels" not in answers(store)  # nothing stored half-way
-
-
-def test_an_unknown_channel_with_a_figure_is_refused_naming_the_choices(store: Store) -> None:
-    svc = service(store)
-    play(svc, PROMPTS["select_multiple"])
-    out = say(svc, "抖音 30")
-    assert codes(out)[0] is Code.CHAT_BAD_CHOICE
-    assert "门户网站" in out[0].text
 
 
 def test_an_uncounted_channel_needs_no_figure(store: Store) -> None:
