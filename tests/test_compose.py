@@ -368,10 +368,43 @@ def test_narrative_text_is_used_when_a_part_has_no_answers() -> None:
 
 
 def test_seed_report_uses_its_published_prose(seed: Report) -> None:
+    """Every word as published, in order; the official sub-parts set as headings."""
     doc = document(seed)
     for key in ("overview", "problems", "other_matters"):
         lines = [ln.strip() for ln in seed.narrative[key].split("\n") if ln.strip()]
-        assert texts(doc, key) == lines
+        assert "".join(texts(doc, key)) == "".join(lines)
+    headings = [p.text for p in doc.section("overview").paragraphs() if p.level == 2]
+    assert headings[:2] == ["（一）主动公开方面。", "（二）依申请公开方面。"]
+
+
+IMPORTED_OVERVIEW = """本年度，我局坚持以公开为常态，扎实推进政务公开。
+（一）主动公开方面。通过门户网站发布信息80条。
+（二）依申请公开方面。全年收到申请2件，均在法定时限内答复。
+另有一段补充说明。
+（三）政府信息管理方面。落实信息发布审核制度。
+（四）平台建设方面。优化门户网站栏目。
+（五）监督保障方面。组织业务培训1次。"""
+
+
+def test_a_sub_part_of_imported_prose_is_replaced_by_its_name() -> None:
+    """修改 （二） of an imported 总体情况: its text (both its lines) replaced under its
+    heading, the rest kept as published."""
+    report = consistent_report()
+    report.narrative = {"overview": IMPORTED_OVERVIEW}
+    report.extra["overrides"] = {"overview.applications": "全年收到申请2件。\n均已办结。"}
+    doc = document(report)
+    said = texts(doc, "overview")
+    assert said[:3] == [
+        "本年度，我局坚持以公开为常态，扎实推进政务公开。",
+        "（一）主动公开方面。",
+        "通过门户网站发布信息80条。",
+    ]
+    at = said.index("（二）依申请公开方面。")
+    assert said[at + 1 : at + 4] == ["全年收到申请2件。", "均已办结。", "（三）政府信息管理方面。"]
+    assert paragraph(doc, "overview.applications").override
+    assert "另有一段补充说明。" not in said  # the sub-part's second line went with it
+    assert said[-1] == "组织业务培训1次。"
+    assert paragraph(doc, "overview.intro").text.startswith("本年度")  # 修改 总体情况
 
 
 def test_override_replaces_a_paragraph_and_is_marked() -> None:

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from bot.drafting.tables import TableBlock, table_blocks
 from bot.format.catalogue import Code, message
 from bot.format.model import ReportModel
+from bot.format.paragraphs import by_id
+from bot.format.pasted import split_sections
 from bot.format.report import NARRATIVE_KEYS, Report
 
 # Marker line opening a paragraph in template output: \x1e id \x1f level \x1f source.
@@ -176,9 +178,51 @@ def parse_paragraphs(text: str) -> list[Paragraph]:
 
 
 def narrative_paragraphs(part: str, text: str) -> list[Paragraph]:
-    """An imported part's text, one paragraph per non-empty line."""
-    lines = [ln.strip() for ln in clean(text).split("\n") if ln.strip()]
-    return [Paragraph(f"{part}.text.{i}", ln, source="narrative") for i, ln in enumerate(lines, 1)]
+    """An imported part's text, one paragraph per non-empty line. Where the text has the
+    official sub-parts (（一）主动公开…（五）监督保障), each sub-part's heading is a heading
+    and its text takes the id of the composed paragraph it stands for, so that 修改 （二）
+    replaces it as it would a composed one; its introduction is the part's opening
+    paragraph where the format has one (总体情况)."""
+    intro, sections = split_sections(clean(text), part)
+    if not sections:
+        return numbered(f"{part}.text.", lines_of(intro), source="narrative", start=1)
+    opening = f"{part}.intro"
+    out = (
+        numbered(opening, lines_of(intro), source="narrative")
+        if by_id(opening) is not None
+        else numbered(f"{part}.text.", lines_of(intro), source="narrative", start=1)
+    )
+    for section in sections:
+        if section.heading:
+            heading = one_line(section.heading)
+            out.append(Paragraph(f"{section.target.id}.heading", heading, 2, source="narrative"))
+        out += numbered(section.target.id, lines_of(section.text), source="narrative")
+    return out
+
+
+def lines_of(text: str) -> list[str]:
+    """The non-empty lines of ``text``, trimmed."""
+    return [ln.strip() for ln in text.split("\n") if ln.strip()]
+
+
+def numbered(
+    pid: str,
+    lines: list[str],
+    *,
+    source: str,
+    start: int | None = None,
+    level: int = 0,
+    override: bool = False,
+) -> list[Paragraph]:
+    """One paragraph per line: ids ``pid``, ``pid+2``, ``pid+3`` … (the lines of one
+    paragraph, as an officer's replacement of several lines is numbered), or with
+    ``start``, ``pid1``, ``pid2`` … (separate paragraphs)."""
+    def pid_of(i: int) -> str:
+        if start is not None:
+            return f"{pid}{start + i}"
+        return pid if i == 0 else f"{pid}+{i + 1}"
+
+    return [Paragraph(pid_of(i), ln, level, override, source) for i, ln in enumerate(lines)]
 
 
 def overrides(report: Report) -> dict[str, str]:
@@ -196,11 +240,11 @@ def apply_overrides(paragraphs: list[Paragraph], texts: dict[str, str]) -> list[
     for p in paragraphs:
         if p.id in texts:
             lines = [one_line(ln) for ln in texts[p.id].split("\n")]
-            lines = [ln for ln in lines if ln]
-            out += [
-                Paragraph(p.id if i == 0 else f"{p.id}+{i + 1}", ln, p.level, True, "override")
-                for i, ln in enumerate(lines)
-            ]
+            out += numbered(
+                p.id, [ln for ln in lines if ln], source="override", level=p.level, override=True
+            )
+        elif "+" in p.id and p.id.split("+")[0] in texts:
+            continue  # a further line of a replaced paragraph: replaced with it
         elif p.text:
             out.append(p)
     return out
