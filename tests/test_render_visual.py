@@ -66,6 +66,11 @@ TABLE_ENDS = (
     ("四、政府信息公开行政复议、行政诉讼情况", "复议后起诉"),
 )
 REPORTS = {"seed": None, "unique": unique_report, "answered": answered_report}
+# a paragraph of Chinese alone, long enough for full lines whatever the rest of the draft
+LONG_ITEM = (
+    "严格执行信息发布审核制度并对照公开目录逐项核对已经发布的内容及时更正过时信息"
+    "确保发布内容准确规范同时定期清理失效文件并在门户网站集中公布清理结果方便群众查询"
+)
 
 
 @pytest.fixture(params=sorted(REPORTS))
@@ -73,7 +78,11 @@ def publishable(request: pytest.FixtureRequest) -> Report:
     """The example report (seed-2023.yaml), one with a distinct figure in every cell, and
     one composed from answers."""
     build = REPORTS[request.param]
-    return request.getfixturevalue("seed") if build is None else build()
+    if build is None:
+        return request.getfixturevalue("seed")
+    report = build()
+    report.extra["answers"]["info_management"] = [LONG_ITEM]  # full lines to measure
+    return report
 
 
 def test_pdf_paginates_like_a_gongwen(publishable: Report, tmp_path: Path) -> None:
