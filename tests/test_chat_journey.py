@@ -12,8 +12,19 @@ from bot.format.datafile import Report
 from bot.frontends.telegram_format import split_text, utf16_len
 from bot.service.turns import Service
 from bot.store.reports import Store
-from tests.helpers.chat import TODAY, codes, exported, last_question, play, resume, say, service
+from tests.helpers.chat import (
+    TODAY,
+    codes,
+    exported,
+    grant,
+    last_question,
+    play,
+    resume,
+    say,
+    service,
+)
 from tests.helpers.chat_script import SEED_SESSION, TABLE_MESSAGES
+from tests.helpers.factories import consistent_report
 
 
 def test_whole_seed_report_in_few_messages(store: Store, seed: Report) -> None:
@@ -157,3 +168,21 @@ def test_same_agency_and_year_opens_existing(store: Store) -> None:
     out = say(svc, "2023")
     assert out[0].code is Code.CHAT_REPORT_OPENED
     assert "（一）主动公开：本年度通过哪些渠道" in last_question(out)
+
+
+def test_a_report_loaded_whole_is_complete_until_a_part_is_redrafted(store: Store) -> None:
+    """A data file loaded with its prose and tables asks nothing (its text stands, its
+    tables answer the questions about them); once a question of a part is answered, the
+    part is drafted from answers and its other questions are asked."""
+    loaded = consistent_report(agency="某县交通运输局")
+    store.import_report(loaded, user="cli:load", frontend="cli")
+    grant(store, loaded.agency)
+    svc = service(store)
+    say(svc, "/start")
+    out = say(svc, "1")  # the report, from the list
+    assert Code.CHAT_ALL_DONE in codes(out)
+    say(svc, "转到 一")
+    out = say(svc, "本年度，我局以制度建设为抓手推进政务公开。")
+    assert "（一）主动公开" in last_question(out)  # the rest of 一 is asked now
+    out = play(svc, ["转到 六"])
+    assert "信息处理费" in last_question(out)  # walked on request, though not owed

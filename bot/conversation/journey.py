@@ -9,6 +9,7 @@ the rows that apply are asked.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,7 +127,16 @@ def is_answered(step: Step, report: Report) -> bool:
         value = report.answers.get(step.name)
         channels = counted_choices(step, report)
         return isinstance(value, dict) and all(c.name in value for c in channels)
-    return step.name in report.answers
+    if step.name in report.answers:
+        return True
+    # a question about a table (which dispositions occur, any 复议 or 诉讼) is answered by
+    # the table itself once all its rows are there (a data file loaded whole)
+    m = model()
+    if kind == "select_rows":
+        return all(r.key in report.applications for r in m.applications.dispositions)
+    if kind == "select_one" and step.part == m.review_litigation.part:
+        return all(r.key in report.review_litigation for r in m.review_litigation.rows)
+    return False
 
 
 def next_step(
@@ -141,9 +151,21 @@ def next_step(
     names = [s.name for s in steps]
     start = names.index(after) + 1 if after in names else 0
     for step in steps[start:] + steps[:start]:
+        if stands_imported(step, report, steps):
+            continue
         if is_relevant(step, report, facts, m) and not is_answered(step, report):
             return step
     return None
+
+
+def stands_imported(step: Step, report: Report, steps: Sequence[Step]) -> bool:
+    """Whether ``step`` asks for prose the report already has as imported text (a data
+    file loaded with its 总体情况) while no question of that part is answered: the text
+    stands and nothing is asked; once one is answered, the part is drafted from the
+    answers and every question of it is asked."""
+    if not report.narrative.get(step.part, "").strip():
+        return False
+    return not any(s.part == step.part and s.name in report.answers for s in steps)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +193,8 @@ def progress(
             done, total = len(report.grid(grid)), len(grid.rows)
         else:
             steps = [s for s in flow.part_steps(part.key) if is_relevant(s, report, facts, m)]
-            done, total = sum(is_answered(s, report) for s in steps), len(steps)
+            done = sum(is_answered(s, report) or stands_imported(s, report, steps) for s in steps)
+            total = len(steps)
         out.append(PartProgress(part.key, part.title, done, total, part.unit))
     return out
 
