@@ -151,9 +151,7 @@ def test_a_report_is_chosen_by_its_place_in_the_list_or_a_part_of_its_name(
     assert store.load_session("cli:officer").report_id == second
     say(svc, "/report")
     say(svc, "2022")  # a part of one name alone
-    assert store.load_session("cli:officer").report_id == store.find_report(
-        SEED_SESSION[0], 2022
-    )
+    assert store.load_session("cli:officer").report_id == store.find_report(SEED_SESSION[0], 2022)
     say(svc, "/report")
     out = say(svc, "2021")
     assert codes(out)[0] is Code.CHAT_BAD_CHOICE

@@ -85,8 +85,7 @@ def assert_telegram_accepts(out: list[Outgoing]) -> None:
         assert visible.strip()
         if sent.keyboard:
             rows = [
-                [{"text": b.label, "callback_data": b.data} for b in row]
-                for row in sent.keyboard
+                [{"text": b.label, "callback_data": b.data} for b in row] for row in sent.keyboard
             ]
             check_keyboard({"inline_keyboard": rows})
         for button in buttons(sent.keyboard):

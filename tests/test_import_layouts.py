@@ -154,9 +154,10 @@ def test_a_bare_page_number_that_could_end_either_row_leaves_it_missing() -> Non
     assert row not in result.report.applications
     assert model().applications.cell_ref(row, 0) in result.missing
     assert Code.IMP_ROW_COUNT in result.codes
-    assert result.report.applications["withheld_admin_query"] == source.applications[
-        "withheld_admin_query"
-    ]
+    assert (
+        result.report.applications["withheld_admin_query"]
+        == source.applications["withheld_admin_query"]
+    )
 
 
 # --- figures in the millions ---------------------------------------------------------------------

@@ -21,7 +21,14 @@ ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "bot"
 # outside libraries the table governs: anything else (stdlib, pyyaml helpers) is free
 HEAVY = (
-    "jinja2", "docx", "openpyxl", "pdfplumber", "pdfminer", "sqlite3", "sqlite_utils", "telegram"
+    "jinja2",
+    "docx",
+    "openpyxl",
+    "pdfplumber",
+    "pdfminer",
+    "sqlite3",
+    "sqlite_utils",
+    "telegram",
 )
 GOVERNED = {"yaml", "argparse", *HEAVY}
 
@@ -131,9 +138,7 @@ def test_the_layer_table_is_read() -> None:
     table = read_table(BOT / "__init__.py")
     assert table["format"].rank == 0
     assert table["frontends"].libraries == {"telegram", "argparse"}
-    assert {p.name for p in BOT.iterdir() if p.is_dir() and p.name != "__pycache__"} <= set(
-        table
-    )
+    assert {p.name for p in BOT.iterdir() if p.is_dir() and p.name != "__pycache__"} <= set(table)
 
 
 def test_every_import_keeps_to_the_layers() -> None:

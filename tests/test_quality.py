@@ -21,9 +21,16 @@ def tool(name: str) -> str:
 
 
 @pytest.mark.slow
-def test_ruff_clean() -> None:
-    proc = subprocess.run([tool("ruff"), "check", "bot", "tests"], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]])
+def test_ruff_clean(command: list[str]) -> None:
+    """Lint-clean and formatted as ``ruff format`` writes it (one layout, no diffs of it)."""
+    proc = subprocess.run(
+        [tool("ruff"), *command, "bot", "tests", "benchmarks", "docs"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

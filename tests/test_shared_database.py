@@ -145,9 +145,25 @@ def test_the_command_line_says_so_in_one_line(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("not a database", encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "bot", "export", "--agency", "甲", "--year", "2024",
-         "-o", str(tmp_path / "x.yaml"), "--db", str(path)],
-        cwd=ROOT, capture_output=True, text=True, check=False, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "export",
+            "--agency",
+            "甲",
+            "--year",
+            "2024",
+            "-o",
+            str(tmp_path / "x.yaml"),
+            "--db",
+            str(path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr

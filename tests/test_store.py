@@ -277,9 +277,7 @@ def test_apply__unstorable_session_raises_before_anything_is_written(store: Stor
     rid = store.create_report(AGENCY, 2024, None, user="u", frontend="cli")
     session = Session("u", rid, pending=SetupAnswers(datetime(2024, 1, 1, tzinfo=UTC)))  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="datetime"):
-        store.apply(
-            rid, [Change("active", "licensing", 1)], session, user="u", frontend="cli"
-        )
+        store.apply(rid, [Change("active", "licensing", 1)], session, user="u", frontend="cli")
     assert store.get_report(rid).active == {}
     assert store.load_session("u") is None
 
@@ -411,15 +409,12 @@ def test_kept_report_matches_one_reassembled_from_the_database(open_store: OpenS
         fresh.close()
 
 
-def test_reports_kept_in_memory_are_bounded(
-    store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_reports_kept_in_memory_are_bounded(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """However many reports a long-running bot touches, it keeps only the most recently
     used assembled; the others are read again, unchanged."""
     monkeypatch.setattr(store_module, "KEPT_REPORTS", 3)
     ids = [
-        store.create_report(f"示例局{i}", 2024, None, user="u", frontend="cli")
-        for i in range(6)
+        store.create_report(f"示例局{i}", 2024, None, user="u", frontend="cli") for i in range(6)
     ]
     for i, rid in enumerate(ids):
         store.apply(rid, [Change("active", "licensing", i)], None, user="u", frontend="cli")

@@ -116,9 +116,7 @@ def test_a_default_that_is_no_choice_fails_at_start_up(tmp_path: Path) -> None:
         "网站：150；微信公众号：67",
     ],
 )
-def test_channels_given_with_their_counts_answer_both_questions(
-    store: Store, reply: str
-) -> None:
+def test_channels_given_with_their_counts_answer_both_questions(store: Store, reply: str) -> None:
     svc = service(store)
     play(svc, PROMPTS["select_multiple"])
     out = say(svc, reply)

@@ -48,6 +48,8 @@ WITHHELD = tuple(
         "withheld_admin_query",
     )
 )
+
+
 def _group(prefix: str, keys: str) -> tuple[tuple[str, str], ...]:
     return tuple((APPS, f"{prefix}{k}") for k in keys.split())
 

@@ -118,9 +118,7 @@ def is_answered(step: Step, report: Report) -> bool:
     if kind == "row4":
         return step.row in report.review_litigation
     if kind == "zero_table":
-        return (
-            report.answers.get(step.name) == "yes" and "carry_forward" in report.applications
-        )
+        return report.answers.get(step.name) == "yes" and "carry_forward" in report.applications
     if kind == "carry_forward":
         return "total" in report.applications and "carry_forward" in report.applications
     if kind == "counts":  # a figure for every channel now chosen
@@ -253,7 +251,7 @@ def last_year_note(step: Step, previous: Report | None) -> str | None:
         return None
     reused = previous_answer(step, previous)
     if reused and step.name != "last_year_rectification":
-        text = shown_answer(reused, step)[:PROBLEM_CHARS * 3]
+        text = shown_answer(reused, step)[: PROBLEM_CHARS * 3]
         code = Code.CHAT_LAST_CHOICE if step.is_select else Code.CHAT_LAST_ANSWER
         return message(code, answer=text)
     if step.type == "row" and step.row == "carried_over":

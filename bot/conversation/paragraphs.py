@@ -136,4 +136,3 @@ def confirm_sections(t: Turn, text: str) -> bool:
     t.say(Code.PST_SECTIONS_SAVED, count=len(pending.pieces))
     t.advance()
     return True
-

@@ -217,6 +217,7 @@ def numbered(
     """One paragraph per line: ids ``pid``, ``pid+2``, ``pid+3`` … (the lines of one
     paragraph, as an officer's replacement of several lines is numbered), or with
     ``start``, ``pid1``, ``pid2`` … (separate paragraphs)."""
+
     def pid_of(i: int) -> str:
         if start is not None:
             return f"{pid}{start + i}"

@@ -318,8 +318,10 @@ class Service:
             case OpenReport():
                 return [], True
             case SetAgencyLevel(level=level):
-                agency_id = None if session.report_id is None else wf.ws.agency_of_report(
-                    session.report_id
+                agency_id = (
+                    None
+                    if session.report_id is None
+                    else wf.ws.agency_of_report(session.report_id)
                 )
                 if agency_id is not None:
                     wf.ws.change_level(agency_id, level)

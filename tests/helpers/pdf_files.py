@@ -115,9 +115,7 @@ def handmade_pdf(
         objects.append(
             f"<< /Length {len(content)}{flate} >>\nstream\n".encode() + content + b"\nendstream"
         )
-    objects[1] = (
-        b"<< /Type /Pages /Kids [" + b" ".join(kids) + f"] /Count {len(kids)} >>".encode()
-    )
+    objects[1] = b"<< /Type /Pages /Kids [" + b" ".join(kids) + f"] /Count {len(kids)} >>".encode()
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
