@@ -200,6 +200,11 @@ async def test_level_and_year_buttons_create_the_report(officer: Officer) -> Non
     assert said(calls, Code.CHAT_REPORT_CREATED, agency="某某县农业农村局", year=2023)
     assert said(calls, Code.CHAT_RULES_ZERO, level="县级（县、不设区的市、市辖区及其部门）")
     assert officer.service.store.list_reports()[0].agency_level == "county"
+    calls = await officer.say("修改 层级")  # a level to correct: its buttons again
+    assert labels(calls[-1])[2] == "设区的市、自治州（及其部门）"
+    calls = await officer.press("设区的市、自治州（及其部门）")
+    assert said(calls, Code.CHAT_LEVEL_CHANGED, level="设区的市、自治州（及其部门）")
+    assert officer.service.store.list_reports()[0].agency_level == "prefecture"
 
 
 async def test_every_button_press_is_answered(officer: Officer) -> None:
