@@ -8,7 +8,7 @@ the file, the key and the reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -135,10 +135,15 @@ class ApplicationsTable(Grid):
     legal_person_header: str = ""
     results_header: str = ""
 
+    disposition_rows: tuple[Row, ...] = field(init=False, default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "disposition_rows", tuple(r for r in self.rows if r.disposition))
+
     @property
     def dispositions(self) -> tuple[Row, ...]:
-        """The 23 disposition rows summed by （七）总计."""
-        return tuple(r for r in self.rows if r.disposition)
+        """The 21 disposition rows summed by （七）总计 (worked out once: asked every turn)."""
+        return self.disposition_rows
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from bot.format.paragraphs import Target, Vocabulary, vocabulary
 
@@ -155,6 +156,7 @@ def fix_punctuation(text: str) -> tuple[str, int]:
     return text, count
 
 
+@cache  # a handful of word lists, asked for on every pasted answer
 def _heading_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(w) for w in words)
     number = rf"(?:[（(][{NUMERALS}]{{1,2}}[)）]|[{NUMERALS}]{{1,2}}[、.．])"
@@ -162,6 +164,17 @@ def _heading_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
         rf"^\s*(?:{number}\s*(?:{alternatives})[^。：:\n]{{0,8}}?\s*(?:[。：:．.\n]|$)"
         rf"|(?:{alternatives})[^。：:\n]{{0,6}}?[：:\n]"
         rf"|(?:{alternatives})(?:方面|情况)[。．.])"
+    )
+
+
+@cache
+def _section_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Where a sub-section headed by one of ``words`` starts: （二）依申请公开… at the start
+    of a line or after a sentence."""
+    alternatives = "|".join(re.escape(w) for w in words)
+    return re.compile(
+        rf"(?:^|(?<=[\n。]))\s*[（(][{NUMERALS}]{{1,2}}[)）]\s*[^。：:\n]{{0,8}}?(?:{alternatives})",
+        re.MULTILINE,
     )
 
 
@@ -233,12 +246,7 @@ def split_sections(
     for target in vocab.targets:
         if target.part != part or not target.heading:
             continue
-        words = "|".join(re.escape(w) for w in target.heading)
-        pattern = re.compile(
-            rf"(?:^|(?<=[\n。]))\s*[（(][{NUMERALS}]{{1,2}}[)）]\s*[^。：:\n]{{0,8}}?(?:{words})",
-            re.MULTILINE,
-        )
-        match = pattern.search(text)
+        match = _section_pattern(target.heading).search(text)
         if match:
             found.append((match.start(), target))
     if len(found) < 2:
