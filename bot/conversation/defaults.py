@@ -11,13 +11,14 @@ Pure: what the defaults are and how they read; the turn stores them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.conversation.answers import standard_text
 from bot.conversation.command_words import spec
-from bot.conversation.flows import Choice, Flow, Step
-from bot.conversation.journey import Facts, is_answered, is_relevant, plan
+from bot.conversation.flows import Choice, Step
+from bot.conversation.journey import Facts, is_answered, is_relevant
 from bot.conversation.session import Change
 from bot.conversation.words import is_word
 from bot.format.catalogue import Code, message
@@ -56,14 +57,14 @@ def default_of(step: Step, report: Report) -> Default | None:
 
 
 def part_defaults(
-    flow: Flow, step: Step, report: Report, facts: Facts, m: ReportModel
+    planned: Sequence[Step], step: Step, report: Report, facts: Facts, m: ReportModel
 ) -> tuple[Default, ...]:
     """The defaults of the questions of ``step``'s part still to answer, from ``step`` on
-    (relevant as the report stands); empty unless every one of them has a default and
-    there are at least :data:`MIN_DEFAULTS`."""
-    if default_of(step, report) is None:  # most questions: no need to plan the part
+    (``planned``: the report's steps; relevant as the report stands); empty unless every
+    one of them has a default and there are at least :data:`MIN_DEFAULTS`."""
+    if default_of(step, report) is None:  # most questions: no need to look further
         return ()
-    steps = [s for s in plan(flow, report, m) if s.part == step.part]
+    steps = [s for s in planned if s.part == step.part]
     names = [s.name for s in steps]
     if step.name not in names:
         return ()

@@ -60,7 +60,9 @@ class Turn:
         self.out = Outcome(session.copy())
         self.report = ctx.report.copy() if ctx.report is not None else None
         self.facts = Facts(has_previous=ctx.previous is not None)
-        self._defaults: dict[str, tuple[Default, ...]] = {}  # by step, until the next store
+        # worked out once a turn until an answer is stored: the plan, the usual answers
+        self._plan: list[Question] | None = None
+        self._defaults: dict[str, tuple[Default, ...]] = {}
 
     @property
     def session(self) -> Session:
@@ -158,6 +160,7 @@ class Turn:
         for change in changes:
             apply(self.report, change)
         self.out.changes += changes
+        self._plan = None
         self._defaults.clear()
 
     def current(self) -> Question | None:
@@ -210,7 +213,7 @@ class Turn:
     def first_of_part(self, step: Question) -> bool:
         """Whether ``step`` is the first question of its part asked for this report."""
         assert self.report is not None
-        steps = [s for s in plan(self.flow, self.report, self.m) if s.part == step.part]
+        steps = [s for s in self.plan() if s.part == step.part]
         first = next((s for s in steps if is_relevant(s, self.report, self.facts, self.m)), None)
         return first is not None and first.name == step.name
 
@@ -220,24 +223,31 @@ class Turn:
         choices = step_choices(step, self.m)
         return with_confirm_all(choices) if self.defaults(step) else choices
 
+    def plan(self) -> list[Question]:
+        """The steps of the report in journey order, as its answers now stand."""
+        assert self.report is not None
+        if self._plan is None:
+            self._plan = plan(self.flow, self.report, self.m)
+        return self._plan
+
     def defaults(self, step: Question) -> tuple[Default, ...]:
         """The usual answers 全部确认 takes at ``step`` (empty: not offered there)."""
         assert self.report is not None
         if step.name not in self._defaults:
-            found = part_defaults(self.flow, step, self.report, self.facts, self.m)
+            found = part_defaults(self.plan(), step, self.report, self.facts, self.m)
             self._defaults[step.name] = found
         return self._defaults[step.name]
 
     def first_unanswered(self) -> Question | None:
         """The first question of the plan still to answer."""
         assert self.report is not None
-        steps = plan(self.flow, self.report, self.m)
+        steps = self.plan()
         return next_step(steps, self.report, self.facts, None, self.m)
 
     def advance(self) -> None:
         """Go to the next unanswered step (back to an edit's origin first)."""
         assert self.report is not None
-        steps = plan(self.flow, self.report, self.m)
+        steps = self.plan()
         origin = self.session.return_to
         self.session.return_to = None
         here_name = self.session.question if self.session.step is Step.QUESTION else None
@@ -332,7 +342,7 @@ class Turn:
     def goto_part(self, part: str) -> None:
         """Go to the first unanswered (or the first) relevant step of ``part``."""
         assert self.report is not None
-        steps = [s for s in plan(self.flow, self.report, self.m) if s.part == part]
+        steps = [s for s in self.plan() if s.part == part]
         relevant = [s for s in steps if is_relevant(s, self.report, self.facts, self.m)]
         target = next(
             (s for s in relevant if not is_answered(s, self.report)),
