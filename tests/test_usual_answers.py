@@ -148,10 +148,20 @@ def test_channels_with_counts_are_refused_naming_what_is_wrong(
 def test_an_uncounted_channel_needs_no_figure(store: Store) -> None:
     svc = service(store)
     play(svc, PROMPTS["select_multiple"])
-    say(svc, "门户网站 150 政府公报")
+    out = say(svc, "门户网站 150 政府公报")
+    assert Code.CHAT_COUNT_NOT_USED not in codes(out)
     stored = answers(store)
     assert stored["active_channels"] == ["portal", "bulletin"]
     assert stored["active_count"] == {"portal": 150}
+
+
+def test_a_figure_for_an_uncounted_channel_is_said_to_be_left_out(store: Store) -> None:
+    svc = service(store)
+    play(svc, PROMPTS["select_multiple"])
+    out = say(svc, "门户网站 150 政府公报 12")
+    assert Code.CHAT_COUNT_NOT_USED in codes(out)
+    assert "“政府公报”" in next(r.text for r in out if r.code is Code.CHAT_COUNT_NOT_USED)
+    assert answers(store)["active_count"] == {"portal": 150}
 
 
 # --- the year from last year's report ----------------------------------------------------

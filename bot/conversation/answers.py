@@ -141,11 +141,16 @@ def _with_counts(step: Step, counts: Step, text: str) -> Interpretation | None:
         if figures[name] is None:
             raise UserError(Code.CHAT_COUNT_MISSING, channel=labels[name])
     changes = [Change("answers", step.name, [name for name, _ in given])]
-    if not counted:
-        return Interpretation(changes, [])
-    changes.append(Change("answers", counts.name, {n: figures[n] for n in counted}))
-    summary = "，".join(f"{labels[n]} {figures[n]}" for n in counted)
-    return Interpretation(changes, [note(Code.CHAT_CELLS_SAVED, summary=summary)])
+    notes = []
+    if counted:
+        changes.append(Change("answers", counts.name, {n: figures[n] for n in counted}))
+        summary = "，".join(f"{labels[n]} {figures[n]}" for n in counted)
+        notes.append(note(Code.CHAT_CELLS_SAVED, summary=summary))
+    unused = [labels[n] for n, v in given if v is not None and n not in counts.counted]
+    if unused:  # said, never swallowed
+        stated = "、".join(labels[n] for n in counts.counted)
+        notes.append(note(Code.CHAT_COUNT_NOT_USED, channels="、".join(unused), counted=stated))
+    return Interpretation(changes, notes)
 
 
 def list_items(text: str) -> list[str]:

@@ -180,6 +180,7 @@ class Code(StrEnum):
     CHAT_LEVEL_CHANGED = "CHAT170"
     CHAT_LEVEL_FROM_NAME = "CHAT171"
     CHAT_LAST_CHOICE = "CHAT172"
+    CHAT_COUNT_NOT_USED = "CHAT173"
 
     # review workflow (bot/office/rules.py, bot/office/workflow.py)
     REV_FORBIDDEN = "REV001"
