@@ -240,6 +240,11 @@ def test_a_reviewer_lands_on_the_review_queue_and_never_on_a_new_report(team: De
     assert Code.CHAT_ASK_AGENCY not in codes(joined)
     refused = team.say("cli:reviewer2", message(Code.CHAT_NEW_REPORT))
     assert codes(refused)[0] is Code.REV_FORBIDDEN
+    listed = [c for m in joined for c in m.choices if m.code is Code.CHAT_CHOOSE_REPORT_TO_READ]
+    assert listed  # the reports it may read
+    past = team.say("cli:reviewer2", str(len(listed) + 1))  # no such entry in the list
+    assert codes(past)[0] is Code.CHAT_BAD_CHOICE
+    assert message(Code.CHAT_NEW_REPORT) not in past[0].text
 
 
 def test_review_again_repeats_the_whole_request(team: Desk) -> None:

@@ -14,9 +14,9 @@ from bot.conversation.effects import OpenReport, SetAgencyLevel
 from bot.conversation.session import Change, LevelChange, SetupAnswers, Step
 from bot.conversation.turn import NEW_REPORT, REPORT_CHOICE, Turn
 from bot.conversation.types import level_changes, level_choices, rule_cells
-from bot.conversation.words import bad_choice, is_confirm, match_choices
+from bot.conversation.words import is_confirm, match_choices
 from bot.format.agency_names import infer_level
-from bot.format.catalogue import Code, UserError
+from bot.format.catalogue import Code, UserError, message
 from bot.format.report import FIRST_YEAR
 
 MAX_AGENCY, MAX_REGION = 60, 40
@@ -133,14 +133,17 @@ def choose_report(t: Turn, value: str) -> None:
     """Open one of the user's reports (by its number in the list, its button, or any part
     of its name alone), or start a new one: offered only to those who may, and a reviewer
     asking for one is told why not."""
+    if value in (NEW_REPORT, message(Code.CHAT_NEW_REPORT)):
+        t.new_report()  # refused to a reviewer, with the reason
+        return
+    choices = t.report_choices(new=t.ctx.can_create)  # as listed: numbers mean those
     try:
-        [chosen] = match_choices(t.report_choices(), value, many=False, example="1")
-    except UserError:
-        refused = bad_choice(t.report_choices(new=t.ctx.can_create), value, "1")
-        t.say(refused.code, **refused.params)
+        [chosen] = match_choices(choices, value, many=False, example="1")
+    except UserError as exc:
+        t.say(exc.code, **exc.params)
         t.resume()
         return
-    if chosen == NEW_REPORT:  # refused to a reviewer, with the reason
+    if chosen == NEW_REPORT:
         t.new_report()
         return
     report_id = int(chosen.removeprefix(REPORT_CHOICE))
