@@ -12,7 +12,8 @@ from dataclasses import replace
 
 from bot.conversation.effects import OpenReport, SetAgencyLevel
 from bot.conversation.session import Change, LevelChange, SetupAnswers, Step
-from bot.conversation.turn import NEW_REPORT, REPORT_CHOICE, Turn
+from bot.conversation.turn import Turn
+from bot.conversation.turn_state import NEW_REPORT, REPORT_CHOICE
 from bot.conversation.types import level_changes, level_choices, rule_cells
 from bot.conversation.words import is_confirm, match_choices
 from bot.format.agency_names import infer_level

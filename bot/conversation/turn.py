@@ -1,10 +1,11 @@
-"""One turn of the conversation: its working state, its replies, and moving between steps.
+"""One turn of the conversation: asking the questions and moving between them.
 
-:class:`Turn` holds the working copy of the session and report and the outcome being
-built. It knows how to ask a step, move to the next unanswered one, and resume where the
-officer left off (with or without an open report). What commands do
-(:mod:`~bot.conversation.commands`), set-up answers (:mod:`~bot.conversation.setup`) and
-answers to questions (:mod:`~bot.conversation.engine`) are plain functions over a turn.
+:class:`Turn` adds to its working state (:mod:`~bot.conversation.turn_state`) and its
+set-up questions (:mod:`~bot.conversation.setup_questions`) how to ask a step, move to the
+next unanswered one, and resume where the officer left off (with or without an open
+report). What commands do (:mod:`~bot.conversation.commands`), set-up answers
+(:mod:`~bot.conversation.setup`) and answers to questions
+(:mod:`~bot.conversation.engine`) are plain functions over a turn.
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from bot.checks.rules import carried_over, in_force_trend, large_figures
 from bot.conversation.answers import check_carry_forward
 from bot.conversation.command_words import spec
 from bot.conversation.defaults import Default, offer_lines, part_defaults, with_confirm_all
-from bot.conversation.effects import ALL_FORMATS, EXPORT_FORMATS, Effect, NewReport, ShowReviews
+from bot.conversation.effects import ALL_FORMATS, EXPORT_FORMATS
 from bot.conversation.flows import Choice, Flow
 from bot.conversation.flows import Step as Question
 from bot.conversation.journey import (
-    Facts,
     find_step,
     is_answered,
     is_relevant,
@@ -32,52 +32,33 @@ from bot.conversation.session import (
     ImportYear,
     LiveWarning,
     Session,
-    SetupAnswers,
     Step,
 )
 from bot.conversation.session import apply_change as apply
-from bot.conversation.types import Context, Outcome, Reply, level_choices
-from bot.format.agency_names import infer_level
+from bot.conversation.setup_questions import SetupQuestions
+from bot.conversation.types import Context, Reply
 from bot.format.catalogue import Code, UserError, message
 from bot.format.findings import Finding
-from bot.format.model import ReportModel, model
+from bot.format.model import ReportModel
 
-REPORT_CHOICE, NEW_REPORT = "report:", "new"  # choice names at 报告列表 (report:<id>)
-PREPARING_FROM_MONTH = 10  # from October, a new report is for the current year
 FAST_PART = "active"  # entering it, the officer hears that a filled workbook fills all tables
 # warnings the officer is asked to correct or explain as soon as an answer causes them
 LIVE_WARNINGS = (carried_over, in_force_trend)  # against last year's report
 LIVE_ALWAYS = (large_figures,)  # a figure far larger than the agency's level reports
 
 
-class Turn:
+class Turn(SetupQuestions):
     """State, replies and navigation of one turn; see :func:`bot.conversation.engine.handle`."""
 
     def __init__(
         self, flow: Flow, session: Session, ctx: Context, m: ReportModel | None = None
     ) -> None:
-        self.flow, self.ctx, self.m = flow, ctx, m or model()
-        self.out = Outcome(session.copy())
-        self.report = ctx.report.copy() if ctx.report is not None else None
-        self.facts = Facts(has_previous=ctx.previous is not None)
+        super().__init__(flow, session, ctx, m)
         # worked out once a turn until an answer is stored: the plan, the usual answers
         self._plan: list[Question] | None = None
         self._defaults: dict[str, tuple[Default, ...]] = {}
 
-    @property
-    def session(self) -> Session:
-        """The session being changed by this turn."""
-        return self.out.session
-
     # --- replies and effects -------------------------------------------------------------
-
-    def say(self, code: Code, **params: object) -> None:
-        """A plain message from the catalogue."""
-        self.out.say(code, **params)
-
-    def effect(self, effect: Effect) -> None:
-        """Ask the service to do something, at this point among the replies."""
-        self.out.replies.append(effect)
 
     def ask(self, step: Question) -> None:
         """Ask the question ``step``, with its choices."""
@@ -98,12 +79,6 @@ class Turn:
             except UserError as exc:
                 self.say(exc.code, **exc.params)
 
-    def choose(
-        self, code: Code, choices: tuple[Choice, ...], step: Step, **params: object
-    ) -> None:
-        """Ask a built-in choice question."""
-        self.out.replies.append(Reply(message(code, **params), code, choices, step))
-
     def show_progress(self) -> None:
         """Progress of each part."""
         assert self.report is not None
@@ -117,13 +92,6 @@ class Turn:
             for p in progress(self.flow, self.report, self.facts, self.m)
         ]
         self.out.replies.append(Reply("\n".join(lines), Code.CHAT_PROGRESS_LINE))
-
-    def report_choices(self, *, new: bool = True) -> tuple[Choice, ...]:
-        """The user's reports to open, and (with ``new``) a new one."""
-        reports = tuple(
-            Choice(f"{REPORT_CHOICE}{r.id}", f"{r.agency}{r.year}年") for r in self.ctx.reports
-        )
-        return (*reports, Choice(NEW_REPORT, message(Code.CHAT_NEW_REPORT))) if new else reports
 
     def menu_choices(self) -> tuple[Choice, ...]:
         """Continue, or one of the six parts."""
@@ -353,130 +321,7 @@ class Turn:
             self.session.walking = part
             self.go(target)
 
-    # --- without an open report: choosing or setting one up ------------------------------
-
-    def resume_setup(self) -> None:
-        """Ask the set-up question the user is at, or which report to open."""
-        where, pending = self.session.step, self.session.pending
-        answers = pending if isinstance(pending, SetupAnswers) else None
-        if where is Step.SETUP_LEVEL and answers is not None:
-            self.ask_level()
-        elif where is Step.SETUP_REGION and answers is not None and answers.level:
-            self.say(Code.REV_ASK_REGION)
-        elif where is Step.SETUP_YEAR and answers is not None and answers.level:
-            self.year_or_ask()
-        elif where is Step.SETUP_CHOOSE_AGENCY:
-            self.ask_agency()
-        elif where is Step.SETUP_AGENCY:
-            self.say(Code.CHAT_ASK_AGENCY)
-        elif not self.ctx.can_create:
-            self.reviewer_home()
-        elif self.ctx.reports:
-            self.session.to(Step.CHOOSE_REPORT)
-            self.choose(Code.CHAT_CHOOSE_REPORT, self.report_choices(), Step.CHOOSE_REPORT)
-        else:
-            self.new_report()
-
-    def reviewer_home(self, *, queue: bool = True) -> None:
-        """A reviewer's landing: the reports to read, then the versions waiting for them
-        (last, so that their buttons are the ones at hand); never a new report. After
-        审核 the queue alone."""
-        if any(isinstance(e, ShowReviews) for e in self.out.effects):
-            self.session.to(Step.START)
-            return
-        if self.ctx.reports:
-            choices = self.report_choices(new=False)
-            self.session.to(Step.CHOOSE_REPORT)
-            self.choose(Code.CHAT_CHOOSE_REPORT_TO_READ, choices, Step.CHOOSE_REPORT)
-        else:
-            self.session.to(Step.START)
-        if queue:
-            self.effect(ShowReviews())
-
-    def new_report(self) -> None:
-        """Start a new report: for the user's agency, or for an agency they create."""
-        if not self.ctx.can_create:
-            role, action = message(Code.REV_ROLE_REVIEWER), message(Code.REV_ACTION_EDIT)
-            self.say(Code.REV_FORBIDDEN, role=role, action=action)
-            self.reviewer_home()
-            return
-        agencies = self.ctx.agencies
-        if len(agencies) == 1:
-            self.pick_agency(agencies[0].id)
-        elif agencies:
-            self.session.to(Step.SETUP_CHOOSE_AGENCY)
-            self.ask_agency()
-        else:
-            self.session.to(Step.SETUP_AGENCY)
-            self.session.pending = None
-            self.say(Code.CHAT_ASK_AGENCY)
-
-    def pick_agency(self, agency_id: int) -> None:
-        """A new report for an agency the user belongs to: only the year is asked."""
-        agency = next(a for a in self.ctx.agencies if a.id == agency_id)
-        level = agency.level or None  # unknown for an agency made by loading a report
-        self.session.pending = SetupAnswers(agency.name, level, agency_id=agency.id)
-        if level is None:
-            self.session.to(Step.SETUP_LEVEL)
-            self.ask_level()
-            return
-        self.session.to(Step.SETUP_YEAR)
-        self.ask_year()
-
-    def agency_choices(self) -> tuple[Choice, ...]:
-        """The user's agencies as choices."""
-        return tuple(Choice(str(a.id), a.name) for a in self.ctx.agencies)
-
-    def ask_agency(self) -> None:
-        """Ask which of the user's agencies a new report is for."""
-        self.choose(Code.REV_CHOOSE_AGENCY, self.agency_choices(), Step.SETUP_CHOOSE_AGENCY)
-
-    def ask_level(self, step: Step = Step.SETUP_LEVEL) -> None:
-        """Ask the agency's level (at set-up, or after 修改 层级), proposing the one its
-        name shows when the name leaves no doubt (回复“好”)."""
-        pending = self.session.pending
-        text = message(Code.CHAT_ASK_LEVEL)
-        if step is Step.SETUP_LEVEL and isinstance(pending, SetupAnswers):
-            proposed = infer_level(pending.agency)
-            if proposed is not None:
-                label = self.m.level(proposed).label
-                text += "\n" + message(Code.CHAT_LEVEL_FROM_NAME, level=label)
-        self.out.replies.append(Reply(text, Code.CHAT_ASK_LEVEL, level_choices(self.m), step))
-
-    def default_year(self) -> int:
-        """The year a new report is for unless the officer says otherwise: the year after
-        last year's report sent; else this year's from October on (reports are prepared
-        in the last quarter), else last year's."""
-        pending = self.session.pending
-        if isinstance(pending, SetupAnswers) and pending.year is not None:
-            return pending.year
-        return self.year_by_date()
-
-    def year_by_date(self) -> int:
-        """This year from October on (reports are prepared in the last quarter), else last
-        year."""
-        today = self.ctx.today
-        return today.year if today.month >= PREPARING_FROM_MONTH else today.year - 1
-
-    def year_or_ask(self) -> None:
-        """The year of the new report: taken without asking when last year's report sent
-        first names it and the date agrees (the officer is told); otherwise asked."""
-        pending = self.session.pending
-        year = pending.year if isinstance(pending, SetupAnswers) else None
-        if isinstance(pending, SetupAnswers) and pending.level and year == self.year_by_date():
-            self.say(Code.CHAT_YEAR_FROM_LAST, last=year - 1, year=year)
-            self.create(pending, year)
-            return
-        self.session.to(Step.SETUP_YEAR)
-        self.ask_year()
-
-    def create(self, answers: SetupAnswers, year: int) -> None:
-        """Have the service create (or open) the report set up by ``answers``."""
-        assert answers.level is not None
-        self.session.restart()
-        self.effect(
-            NewReport(answers.agency, answers.level, year, answers.region, answers.agency_id)
-        )
+    # --- the year of a file read
 
     def ask_import_year(self, pending: ImportYear) -> None:
         """Ask the year of the file ``pending`` holds: last year's or this year's."""
@@ -485,9 +330,3 @@ class Turn:
         choices = (Choice(str(previous), str(previous)), Choice(str(year), str(year)))
         params = {"name": pending.name, "previous": previous, "year": year}
         self.choose(Code.IMP_CHAT_ASK_YEAR, choices, Step.IMPORT_YEAR, **params)
-
-    def ask_year(self) -> None:
-        """Ask the year reported on: the default first, the year before it beside it."""
-        default = self.default_year()
-        choices = tuple(Choice(str(y), str(y)) for y in (default, default - 1))
-        self.choose(Code.CHAT_ASK_YEAR, choices, Step.SETUP_YEAR, default=default)
