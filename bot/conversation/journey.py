@@ -15,7 +15,6 @@ from typing import Any
 
 from bot.conversation.answers import (
     BULLET,
-    carry_forward_values,
     counted_choices,
     previous_answer,
     shown_answer,
@@ -23,6 +22,7 @@ from bot.conversation.answers import (
 )
 from bot.conversation.flows import Choice, Flow, Step
 from bot.conversation.session import Change
+from bot.conversation.table_answers import carry_forward_values
 from bot.conversation.words import disposition_choices
 from bot.format.catalogue import Code, message
 from bot.format.model import ReportModel, model

@@ -11,7 +11,6 @@ report). What commands do (:mod:`~bot.conversation.commands`), set-up answers
 from __future__ import annotations
 
 from bot.checks.rules import carried_over, in_force_trend, large_figures
-from bot.conversation.answers import check_carry_forward
 from bot.conversation.command_words import spec
 from bot.conversation.defaults import Default, offer_lines, part_defaults, with_confirm_all
 from bot.conversation.effects import ALL_FORMATS, EXPORT_FORMATS
@@ -36,6 +35,7 @@ from bot.conversation.session import (
 )
 from bot.conversation.session import apply_change as apply
 from bot.conversation.setup_questions import SetupQuestions
+from bot.conversation.table_answers import check_carry_forward
 from bot.conversation.types import Context, Reply
 from bot.format.catalogue import Code, UserError, message
 from bot.format.findings import Finding

@@ -1,4 +1,5 @@
-"""What flows through a turn of the conversation: inputs, replies, context, outcome.
+"""What flows through a turn of the conversation: inputs, replies, context, outcome, and
+what an answer means (:class:`Interpretation`).
 
 Plain data shared by the engine (:mod:`bot.conversation.engine`) and its caller, the
 service (:mod:`bot.service.turns`), which turns replies into :class:`Outgoing` messages
@@ -145,3 +146,28 @@ def rule_cells(m: ReportModel) -> list[str]:
 def level_choices(m: ReportModel) -> tuple[Choice, ...]:
     """The agency levels as choices."""
     return tuple(Choice(lv.key, lv.label) for lv in m.levels)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """An acknowledgement to show: a catalogue code and its parameters."""
+
+    code: Code
+    params: dict[str, object]
+
+    def text(self) -> str:
+        """The Chinese text."""
+        return message(self.code, **self.params)
+
+
+def note(code: Code, **params: object) -> Note:
+    """Shorthand for :class:`Note`."""
+    return Note(code, params)
+
+
+@dataclass
+class Interpretation:
+    """What an answer means: the changes to store and what to tell the officer."""
+
+    changes: list[Change] = field(default_factory=list)
+    replies: list[Note] = field(default_factory=list)
