@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.checks.rules import check
+from bot.conversation.flows import flow
+from bot.conversation.journey import Facts, next_step, plan, progress
 from bot.format.catalogue import Code, message
 from bot.format.datafile import Report
 from bot.frontends.telegram_format import split_text, utf16_len
@@ -24,6 +26,7 @@ from tests.helpers.chat import (
     service,
 )
 from tests.helpers.chat_script import SEED_SESSION, TABLE_MESSAGES
+from tests.helpers.drafts import IMPORTED_OVERVIEW
 from tests.helpers.factories import consistent_report
 
 
@@ -184,3 +187,19 @@ def test_a_report_loaded_whole_is_complete_until_a_part_is_redrafted(store: Stor
     assert "（一）主动公开" in last_question(out)  # the rest of 一 is asked now
     out = play(svc, ["转到 六"])
     assert "信息处理费" in last_question(out)  # walked on request, though not owed
+
+
+def test_redrafting_an_imported_part_asks_only_what_its_text_lacks() -> None:
+    """The imported 总体情况 has its five sub-parts: answering the opening again asks the
+    channels (no sub-part says them as answers), never (三)–(五), kept from the text."""
+    report = consistent_report()
+    report.narrative = {"overview": IMPORTED_OVERVIEW}
+    report.extra["answers"] = {"overview_intro": "本年度，我局以公开促规范。"}
+    steps = [s for s in plan(flow(), report) if s.part == "overview"]
+    asked = []
+    while (step := next_step(steps, report, Facts(), None)) is not None:
+        asked.append(step.name)
+        report.extra["answers"][step.name] = {} if step.type == "counts" else ["x"]
+    assert asked == ["active_channels"]
+    [overview] = [p for p in progress(flow(), report, Facts()) if p.key == "overview"]
+    assert overview.done == overview.total

@@ -24,6 +24,7 @@ from bot.format.model import model
 from tests.helpers.drafts import (
     ACTIVE_POSITIONS,
     GAP_CELL,
+    IMPORTED_OVERVIEW,
     answered_report,
     block_spans,
     cover,
@@ -377,15 +378,6 @@ def test_seed_report_uses_its_published_prose(seed: Report) -> None:
     assert headings[:2] == ["（一）主动公开方面。", "（二）依申请公开方面。"]
 
 
-IMPORTED_OVERVIEW = """本年度，我局坚持以公开为常态，扎实推进政务公开。
-（一）主动公开方面。通过门户网站发布信息80条。
-（二）依申请公开方面。全年收到申请2件，均在法定时限内答复。
-另有一段补充说明。
-（三）政府信息管理方面。落实信息发布审核制度。
-（四）平台建设方面。优化门户网站栏目。
-（五）监督保障方面。组织业务培训1次。"""
-
-
 def test_a_sub_part_of_imported_prose_is_replaced_by_its_name() -> None:
     """修改 （二） of an imported 总体情况: its text (both its lines) replaced under its
     heading, the rest kept as published."""
@@ -405,6 +397,21 @@ def test_a_sub_part_of_imported_prose_is_replaced_by_its_name() -> None:
     assert "另有一段补充说明。" not in said  # the sub-part's second line went with it
     assert said[-1] == "组织业务培训1次。"
     assert paragraph(doc, "overview.intro").text.startswith("本年度")  # 修改 总体情况
+
+
+def test_a_part_being_redrafted_keeps_the_imported_text_of_what_is_not_answered() -> None:
+    """Answering one question of an imported 总体情况 drafts it from answers; the imported
+    sub-parts of the questions not answered again stay, never gaps."""
+    report = answered_report()
+    report.narrative = {"overview": IMPORTED_OVERVIEW}
+    answers = report.extra["answers"]
+    for name in ("info_management", "platform", "supervision"):
+        del answers[name]
+    doc = document(report)
+    assert paragraph(doc, "overview.intro").text.startswith("本年度，本局把政务公开")  # answered
+    assert paragraph(doc, "overview.management").text == "落实信息发布审核制度。"  # imported
+    assert paragraph(doc, "overview.supervision").text == "组织业务培训1次。"
+    assert not [p for p in doc.section("overview").paragraphs() if p.gap]
 
 
 def test_override_replaces_a_paragraph_and_is_marked() -> None:

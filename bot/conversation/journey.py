@@ -26,6 +26,7 @@ from bot.conversation.table_answers import carry_forward_values
 from bot.conversation.words import disposition_choices
 from bot.format.catalogue import Code, message
 from bot.format.model import ReportModel, model
+from bot.format.pasted import split_sections
 from bot.format.report import Report
 
 ROW_STEP = "t3_row:"
@@ -158,12 +159,17 @@ def next_step(
 
 def stands_imported(step: Step, report: Report, steps: Sequence[Step]) -> bool:
     """Whether ``step`` asks for prose the report already has as imported text (a data
-    file loaded with its 总体情况) while no question of that part is answered: the text
-    stands and nothing is asked; once one is answered, the part is drafted from the
-    answers and every question of it is asked."""
-    if not report.narrative.get(step.part, "").strip():
+    file loaded with its 总体情况): while no question of that part is answered, the
+    whole text stands and nothing is asked; once one is (the officer redrafts it), the
+    draft keeps the imported sub-part of each question still unanswered (（三）政府信息
+    管理 …), and only the questions it has none for are asked."""
+    text = report.narrative.get(step.part, "")
+    if not text.strip():
         return False
-    return not any(s.part == step.part and s.name in report.answers for s in steps)
+    if not any(s.part == step.part and s.name in report.answers for s in steps):
+        return True
+    _, sections = split_sections(text, step.part)
+    return any(s.target.answer == step.name and s.text for s in sections)
 
 
 @dataclass(frozen=True, slots=True)

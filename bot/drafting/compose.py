@@ -200,6 +200,18 @@ def narrative_paragraphs(part: str, text: str) -> list[Paragraph]:
     return out
 
 
+def imported_for_gaps(paragraphs: list[Paragraph], part: str, text: str) -> list[Paragraph]:
+    """A part drafted from answers while its imported text exists (the officer began to
+    redraft it): a paragraph still showing a gap keeps the imported sub-part of the same
+    name (（三）政府信息管理 …) instead, so what is not answered again is not lost."""
+    imported = narrative_paragraphs(part, text)
+    out: list[Paragraph] = []
+    for p in paragraphs:
+        same = [q for q in imported if q.id == p.id or q.id.startswith(p.id + "+")]
+        out += same if p.gap and same else [p]
+    return out
+
+
 def lines_of(text: str) -> list[str]:
     """The non-empty lines of ``text``, trimmed."""
     return [ln.strip() for ln in text.split("\n") if ln.strip()]
@@ -276,6 +288,8 @@ def compose(report: Report, m: ReportModel, prose: Prose, answered: frozenset[st
                 paragraphs = narrative_paragraphs(part.key, narrative)
             else:
                 paragraphs = parse_paragraphs(prose(part.key))
+                if narrative.strip():  # being redrafted: what is not answered yet stays
+                    paragraphs = imported_for_gaps(paragraphs, part.key, narrative)
             blocks = list(apply_overrides(paragraphs, texts))
         sections.append(Section(part.key, part.number, part.heading, tuple(blocks)))
     return Document(

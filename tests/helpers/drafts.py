@@ -140,3 +140,13 @@ def nasty_report() -> Report:
     report.agency = "测试<局>&\x00"
     report.extra["overrides"] = {"overview.supervision": f"{NASTY}\n# not a heading\n1. item"}
     return report
+
+
+# an imported 总体情况 with its five official sub-parts (fixture prose, not a real report's)
+IMPORTED_OVERVIEW = """本年度，我局坚持以公开为常态，扎实推进政务公开。
+（一）主动公开方面。通过门户网站发布信息80条。
+（二）依申请公开方面。全年收到申请2件，均在法定时限内答复。
+另有一段补充说明。
+（三）政府信息管理方面。落实信息发布审核制度。
+（四）平台建设方面。优化门户网站栏目。
+（五）监督保障方面。组织业务培训1次。"""
