@@ -45,12 +45,11 @@ from bot.conversation.types import Context, Input, Outcome, Reply
 from bot.conversation.words import is_word
 from bot.format.catalogue import Code, UserError, message
 from bot.format.model import ReportModel
-from bot.format.report import FIRST_YEAR
+from bot.format.report import FIRST_YEAR, TABLE_KEYS
 
 PASTED = "粘贴的文本.txt"  # the name a pasted report is read under
 PASTED_TABLE = "粘贴的表格.txt"  # and a table pasted at its question
 QUOTED = 20  # characters of an unmatched message quoted back
-FIGURE_SECTIONS = frozenset({"active", "applications", "review_litigation"})  # the tables
 
 
 def shorten(text: str) -> str:
@@ -211,7 +210,7 @@ def answer_question(t: Turn, text: str) -> None:
         t.ask(step)
         return
     # only figures can cause a warning to explain: prose answers need no comparison
-    figures = any(c.section in FIGURE_SECTIONS for c in result.changes)
+    figures = any(c.section in TABLE_KEYS for c in result.changes)
     before = {f.key for f in t.live_warnings()} if figures else set()
     changes, notes = implied(t, step, result.changes)
     t.store(result.changes + changes)

@@ -87,7 +87,7 @@ def choices_with_figures(
     matches no choice is refused as at the question."""
     text = FIGURE_UNIT.sub(r"\1 ", text.strip().rstrip("。!！"))
     tokens = FIGURE_TOKENS.findall(text)
-    if not any(t.isdecimal() for t in tokens) or not tokens or tokens[0].isdecimal():
+    if not any(t.isdecimal() for t in tokens) or tokens[0].isdecimal():
         return None
     found: list[tuple[str, int | None]] = []
     for token in tokens:
